@@ -1,0 +1,56 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../composition.ts';
+import { LedsError } from '../platform/errors.ts';
+import type { RequestContext, Role } from '../platform/request-context.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by authenticateApiCaller on every /api/v1 request. */
+    ledsContext?: RequestContext;
+  }
+}
+
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+};
+
+/** The request context of an API request, or a 401 when the caller cannot be identified. */
+export function authenticateApiCaller(services: Services) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const authorization = header(request, 'authorization');
+    const bearer = authorization && /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
+    const apiKey = header(request, 'x-api-key') ?? (bearer?.startsWith('leds_') ? bearer : undefined);
+    const purpose = header(request, 'x-leds-purpose');
+    const caseReference = header(request, 'x-leds-case-reference');
+    if (caseReference && caseReference.length > 100) {
+      throw new LedsError('REQUEST_INVALID', 'the case reference is too long', [{ field: '/headers/x-leds-case-reference', message: 'must be at most 100 characters' }]);
+    }
+    const base = { purpose, caseReference, correlationId: request.id };
+    if (apiKey) {
+      const caller = await services.access.authenticateApiKey(apiKey);
+      if (caller) {
+        request.ledsContext = { ...caller, ...base };
+        return;
+      }
+    } else if (bearer) {
+      const signedIn = await services.access.authenticateBearer(bearer);
+      if (signedIn) {
+        request.ledsContext = {
+          actor: { kind: 'user', id: signedIn.user.id, name: signedIn.user.username },
+          organisation: { id: signedIn.organisation.id, code: signedIn.organisation.code, kind: signedIn.organisation.kind },
+          roles: signedIn.user.roles as Role[],
+          ...base,
+        };
+        return;
+      }
+    }
+    throw new LedsError('ACCESS_UNAUTHENTICATED', 'present a valid API key or bearer token');
+  };
+}
+
+/** The context set by authenticateApiCaller; routes behind it always have one. */
+export function contextOf(request: FastifyRequest): RequestContext {
+  if (!request.ledsContext) throw new LedsError('ACCESS_UNAUTHENTICATED', 'present a valid API key or bearer token');
+  return request.ledsContext;
+}

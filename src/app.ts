@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import ajvFormats from 'ajv-formats';
+import type { Plugin } from 'ajv';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sendProblem } from './api/problem.ts';
+import { authenticateApiCaller } from './api/request-context.ts';
+import type { Services } from './composition.ts';
+import { ingestRoutes } from './modules/integration/ingest.routes.ts';
+import { recordsRoutes } from './modules/records/records.routes.ts';
+import { registerWeb } from './web/web.ts';
+
+const correlationIdPattern = /^[A-Za-z0-9._-]{8,100}$/;
+
+/** Builds the LEDS HTTP application. It never listens: the CLI does, and tests call inject. */
+export async function buildApp(services: Services, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'] },
+    bodyLimit: config.bodyLimitBytes,
+    // A force system may send its own correlation id; otherwise LEDS makes one. Either way it goes in every log line.
+    genReqId: (request) => {
+      const given = request.headers['x-correlation-id'];
+      return typeof given === 'string' && correlationIdPattern.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    ajv: {
+      // SECURITY: unknown fields and wrong types are errors, never silently dropped or coerced.
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false },
+      // ajv-formats is CommonJS; its default export is the plugin.
+      plugins: [ajvFormats as unknown as Plugin<unknown>],
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-correlation-id', request.id);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'LEDS: Law Enforcement Data Service',
+        version: '1',
+        description:
+          'Person records for police forces and law-enforcement agencies. Every read of a person needs a declared purpose ' +
+          '(`X-LEDS-Purpose`). Errors are `application/problem+json` with a stable `code` (docs/errors.md).',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
+      security: [{ apiKey: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (request.url.startsWith('/api/') || request.url.startsWith('/health')) return sendProblem(reply, request, error);
+    return app.renderErrorPage(request, reply, error);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.url.startsWith('/health')) {
+      return sendProblem(reply, request, Object.assign(new Error('not found'), { statusCode: 404 }));
+    }
+    return app.renderErrorPage(request, reply, Object.assign(new Error('not found'), { statusCode: 404 }));
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/health/live', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
+  app.get('/health/ready', { schema: { tags: ['health'], summary: 'The database answers' } }, async (request, reply) => {
+    try {
+      await services.database.db.execute(sql`select 1`);
+      return { status: 'ready', database: services.database.kind };
+    } catch (error) {
+      request.log.error({ err: error }, 'readiness check failed');
+      return reply.status(503).type('application/problem+json').send({
+        type: 'urn:leds:problem:STORAGE_UNAVAILABLE',
+        title: 'The database is not available',
+        status: 503,
+        code: 'STORAGE_UNAVAILABLE',
+        detail: 'the database did not answer',
+        instance: `urn:leds:correlation:${request.id}`,
+      });
+    }
+  });
+
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authenticateApiCaller(services));
+      await api.register(recordsRoutes, { services });
+      await api.register(ingestRoutes, { services });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await registerWeb(app, services);
+  return app;
+}

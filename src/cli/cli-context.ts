@@ -1,0 +1,23 @@
+import { userInfo } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Services } from '../composition.ts';
+import { LedsError } from '../platform/errors.ts';
+import type { RequestContext, Role } from '../platform/request-context.ts';
+
+/** The request context of a command run by an operator on behalf of an organisation's system. */
+export async function cliContext(services: Services, organisationCode: string, roles: Role[]): Promise<RequestContext> {
+  const organisation = await services.access.findOrganisation(organisationCode);
+  if (!organisation) {
+    throw new LedsError('REQUEST_INVALID', `no organisation \`${organisationCode}\`; list them with \`leds organisation list\``, [
+      { field: '--organisation', message: 'unknown code' },
+    ]);
+  }
+  return {
+    actor: { kind: 'system', id: 'cli', name: `cli:${userInfo().username}` },
+    organisation: { id: organisation.id, code: organisation.code, kind: organisation.kind },
+    roles,
+    purpose: undefined,
+    caseReference: undefined,
+    correlationId: randomUUID(),
+  };
+}

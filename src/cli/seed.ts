@@ -1,0 +1,26 @@
+import type { Services } from '../composition.ts';
+import { createDemoPersonas } from '../modules/access/demo-personas.ts';
+import { seedSyntheticPopulation } from '../modules/records/synthetic-population.ts';
+import { progressBar } from './progress.ts';
+
+/** `leds seed --people N`: a deterministic synthetic population, with the demo organisations it belongs to. */
+export async function seedPeople(
+  services: Services,
+  options: { people: number; seed?: number; firstSerial?: number; progress?: boolean },
+): Promise<{ people: number; custodyImages: number; rows: number; seconds: number }> {
+  await createDemoPersonas(services.access);
+  const organisations = new Map((await services.access.listOrganisations()).map((o) => [o.code, o.id]));
+  const started = performance.now();
+  const bar = options.progress === false ? undefined : progressBar('Seeding people', options.people);
+  try {
+    const result = await seedSyntheticPopulation(services.database.db, services.custodyImages, organisations, {
+      people: options.people,
+      seed: options.seed,
+      firstSerial: options.firstSerial,
+      onProgress: (done) => bar?.update(done),
+    });
+    return { ...result, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    bar?.stop();
+  }
+}

@@ -1,0 +1,29 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildApp } from '../app.ts';
+import type { Services } from '../composition.ts';
+import { populationExists } from '../modules/records/synthetic-population.ts';
+import { seedPeople } from './seed.ts';
+
+/** Starts the HTTP server. In demo mode an empty database is first filled with synthetic people. */
+export async function serve(services: Services, print: (line: string) => void): Promise<() => Promise<void>> {
+  const { config } = services;
+  if (config.demo && !(await populationExists(services.database.db))) {
+    print(`Demo mode: seeding ${config.demoPeople} synthetic people (once; they stay in ${config.dataDir})`);
+    const seeded = await seedPeople(services, { people: config.demoPeople });
+    print(`Seeded ${seeded.people} people, ${seeded.custodyImages} custody images in ${seeded.seconds.toFixed(1)} s`);
+    // A running server holds the embedded database, so the demo's ingest key is made now and written down.
+    const { key } = await services.access.createApiKey({ organisationCode: 'MPS', name: 'MPS demo custody system', roles: ['SYSTEM_INGEST', 'SYSTEM_READ'] });
+    const keyFile = path.join(config.dataDir, 'demo-api-key.txt');
+    await writeFile(keyFile, `${key}\n`, { mode: 0o600 });
+    print(`Demo API key for the Metropolitan Police Service written to ${keyFile}`);
+  }
+  const app = await buildApp(services);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  print(`LEDS is serving http://${config.host === '127.0.0.1' ? 'localhost' : config.host}:${port} (${services.database.kind})`);
+  return async () => {
+    await app.close();
+  };
+}

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+
+/** A purpose a user may declare before reading a person's data (brief 3.3). */
+const PurposeSchema = Type.Object(
+  {
+    code: Type.String({ pattern: '^[A-Z][A-Z_]*$' }),
+    name: Type.String({ minLength: 1 }),
+    regime: Type.Union([Type.Literal('DPA2018_PART3'), Type.Literal('UK_GDPR')]),
+    description: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type Purpose = Static<typeof PurposeSchema>;
+
+const PurposesFileSchema = Type.Object(
+  { purposes: Type.Array(PurposeSchema, { minItems: 1 }) },
+  { additionalProperties: false },
+);
+
+/** Everything LEDS reads from its environment, validated once at start. */
+export interface Config {
+  /** Demo mode: seeds synthetic people and offers demo personas on the sign-in page. */
+  demo: boolean;
+  host: string;
+  port: number;
+  /** PGlite data folder, used when no DATABASE_URL is set. */
+  dataDir: string;
+  /** PostgreSQL connection string; when set, the embedded database is not used. */
+  databaseUrl: string | undefined;
+  /** Folder that holds custody image bytes, addressed by SHA-256. */
+  blobDir: string;
+  /** Signs the web session cookie. */
+  sessionSecret: string;
+  sessionHours: number;
+  /** Largest request body the API accepts, in bytes. */
+  bodyLimitBytes: number;
+  /** Largest NDJSON ingest batch, in bytes and in lines. */
+  ingestBodyLimitBytes: number;
+  ingestMaxLines: number;
+  /** Largest custody image, in bytes. */
+  custodyImageMaxBytes: number;
+  /** Most people a search returns. */
+  searchResultLimit: number;
+  demoPeople: number;
+  purposes: Purpose[];
+  oidc: { issuer: string; audience: string; jwksUrl: string } | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be a whole number of at least ${min}, got \`${raw}\``);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got \`${raw}\``);
+}
+
+export function readPurposes(file: string): Purpose[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot read the purposes file \`${file}\`: ${(error as Error).message}`);
+  }
+  const check = Compile(PurposesFileSchema);
+  if (!check.Check(parsed)) {
+    const first = [...check.Errors(parsed)][0];
+    throw new ConfigError(`the purposes file \`${file}\` is invalid at \`${first?.instancePath}\`: ${first?.message}`);
+  }
+  return (parsed as Static<typeof PurposesFileSchema>).purposes;
+}
+
+const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * Reads and validates configuration. Fails fast with a message naming the variable,
+ * because a half-configured records service is worse than one that does not start.
+ */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const demo = overrides.demo ?? flag(env, 'LEDS_DEMO', false);
+  const dataDir = path.resolve(overrides.dataDir ?? env.LEDS_DATA_DIR ?? 'data');
+  // SECURITY: outside demo mode there is no default session secret, so cookies cannot be forged with a known key.
+  const sessionSecret = overrides.sessionSecret ?? env.LEDS_SESSION_SECRET ?? (demo ? 'demo-only-session-secret-not-for-real-use' : '');
+  if (sessionSecret.length < 32 && !demo) {
+    throw new ConfigError('LEDS_SESSION_SECRET must be set to at least 32 characters outside demo mode');
+  }
+  const oidcIssuer = env.LEDS_OIDC_ISSUER;
+  const oidcJwksUrl = env.LEDS_OIDC_JWKS_URL;
+  const oidcAudience = env.LEDS_OIDC_AUDIENCE;
+  if ((oidcIssuer || oidcJwksUrl || oidcAudience) && !(oidcIssuer && oidcJwksUrl && oidcAudience)) {
+    throw new ConfigError('LEDS_OIDC_ISSUER, LEDS_OIDC_AUDIENCE and LEDS_OIDC_JWKS_URL must be set together');
+  }
+  return {
+    demo,
+    host: env.LEDS_HOST ?? '127.0.0.1',
+    port: integer(env, 'LEDS_PORT', 8080, 0),
+    dataDir,
+    databaseUrl: env.DATABASE_URL || undefined,
+    blobDir: path.resolve(env.LEDS_BLOB_DIR ?? path.join(dataDir, 'blobs')),
+    sessionSecret,
+    sessionHours: integer(env, 'LEDS_SESSION_HOURS', 8),
+    bodyLimitBytes: integer(env, 'LEDS_BODY_LIMIT_BYTES', 1024 * 1024),
+    ingestBodyLimitBytes: integer(env, 'LEDS_INGEST_BODY_LIMIT_BYTES', 64 * 1024 * 1024),
+    ingestMaxLines: integer(env, 'LEDS_INGEST_MAX_LINES', 100_000),
+    custodyImageMaxBytes: integer(env, 'LEDS_CUSTODY_IMAGE_MAX_BYTES', 5 * 1024 * 1024),
+    searchResultLimit: integer(env, 'LEDS_SEARCH_RESULT_LIMIT', 50),
+    demoPeople: integer(env, 'LEDS_DEMO_PEOPLE', 10_000, 0),
+    purposes: readPurposes(env.LEDS_PURPOSES_FILE ?? path.join(projectRoot, 'config', 'purposes.json')),
+    oidc: oidcIssuer && oidcJwksUrl && oidcAudience ? { issuer: oidcIssuer, audience: oidcAudience, jwksUrl: oidcJwksUrl } : undefined,
+    logLevel: env.LEDS_LOG_LEVEL ?? 'info',
+    ...overrides,
+  };
+}

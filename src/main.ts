@@ -1,0 +1,166 @@
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadConfig } from './config/config.ts';
+import { createServices, openConfiguredDatabase } from './composition.ts';
+import { importFile } from './cli/import.ts';
+import { seedPeople } from './cli/seed.ts';
+import { serve } from './cli/serve.ts';
+import { organisationKinds, roles } from './modules/access/index.ts';
+import { isLedsError } from './platform/errors.ts';
+import { migrateDatabase } from './storage/open-database.ts';
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Runs a command with services wired from the environment, and closes them after. */
+async function withServices<T>(demo: boolean | undefined, run: (services: Awaited<ReturnType<typeof createServices>>) => Promise<T>): Promise<T> {
+  const services = await createServices(loadConfig(process.env, demo ? { demo: true } : {}));
+  try {
+    return await run(services);
+  } finally {
+    await services.close();
+  }
+}
+
+const program = new Command()
+  .name('leds')
+  .description('LEDS: Law Enforcement Data Service. Uses PGlite in LEDS_DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set.')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the web pages and the API')
+  .option('--demo', 'demo mode: synthetic people and demo personas')
+  .action(async (options: { demo?: boolean }) => {
+    const services = await createServices(loadConfig(process.env, options.demo ? { demo: true } : {}));
+    const stop = await serve(services, print);
+    const shutdown = async () => {
+      await stop();
+      await services.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+
+program
+  .command('migrate')
+  .description('apply the database migrations that have not run yet')
+  .action(async () => {
+    const database = await openConfiguredDatabase(loadConfig());
+    try {
+      await migrateDatabase(database);
+      print(`migrations applied (${database.kind})`);
+    } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command('seed')
+  .description('add a deterministic synthetic population (no real personal data)')
+  .requiredOption('--people <n>', 'how many people', wholeNumber)
+  .option('--seed <n>', 'generator seed: the same seed gives the same people', wholeNumber, 2026)
+  .option('--first-serial <n>', 'number of the first person, to add to an existing population', wholeNumber, 1)
+  .action(async (options: { people: number; seed: number; firstSerial: number }) => {
+    await withServices(false, async (services) => {
+      const result = await seedPeople(services, options);
+      print(
+        `seeded ${result.people} people (${result.rows} rows, ${result.custodyImages} custody images) in ${result.seconds.toFixed(1)} s: ` +
+          `${Math.round(result.people / result.seconds)} people/s`,
+      );
+    });
+  });
+
+program
+  .command('import')
+  .description('ingest an NDJSON file of records, one per line, as a batch')
+  .argument('<file>', 'the NDJSON file')
+  .requiredOption('--organisation <code>', 'the organisation that owns the records (the controller)')
+  .requiredOption('--source-system <name>', 'the system the records come from, for example MPS-CUSTODY')
+  .action(async (file: string, options: { organisation: string; sourceSystem: string }) => {
+    await withServices(false, async (services) => {
+      const batch = await importFile(services, file, options, print);
+      if (batch.rejectedCount > 0) process.exitCode = 2;
+    });
+  });
+
+const organisation = program.command('organisation').description('organisations: police forces, agencies, oversight bodies');
+organisation
+  .command('add')
+  .requiredOption('--code <code>', 'short code, for example MPS')
+  .requiredOption('--name <name>', 'full name')
+  .addOption(new Option('--kind <kind>', 'kind of organisation').choices(organisationKinds).makeOptionMandatory())
+  .action(async (options: { code: string; name: string; kind: (typeof organisationKinds)[number] }) => {
+    await withServices(false, async (services) => {
+      const row = await services.access.createOrganisation(options);
+      print(`organisation ${row.code} (${row.kind}) saved`);
+    });
+  });
+organisation.command('list').action(async () => {
+  await withServices(false, async (services) => {
+    for (const o of await services.access.listOrganisations()) print(`${o.code}\t${o.kind}\t${o.name}`);
+  });
+});
+
+program
+  .command('user')
+  .description('people who sign in to the web pages')
+  .command('add')
+  .requiredOption('--organisation <code>', 'their organisation')
+  .requiredOption('--username <name>', 'the name they sign in with')
+  .requiredOption('--name <display name>', 'the name shown on pages')
+  .addOption(new Option('--role <role...>', 'one or more roles').choices(roles).makeOptionMandatory())
+  .option('--oidc-subject <sub>', 'their subject at the identity provider, to sign in with bearer tokens')
+  .option('--password-stdin', 'read a password from standard input')
+  .action(async (options: { organisation: string; username: string; name: string; role: string[]; oidcSubject?: string; passwordStdin?: boolean }) => {
+    const password = options.passwordStdin ? await readStdin() : undefined;
+    if (password !== undefined && password.length < 12) throw new InvalidArgumentError('the password must be at least 12 characters');
+    await withServices(false, async (services) => {
+      const user = await services.access.createUser({
+        organisationCode: options.organisation,
+        username: options.username,
+        displayName: options.name,
+        password,
+        oidcSubject: options.oidcSubject,
+        roles: options.role,
+      });
+      print(`user ${user.username} saved`);
+    });
+  });
+
+program
+  .command('api-key')
+  .description('keys for force and agency systems')
+  .command('create')
+  .requiredOption('--organisation <code>', 'the organisation the key acts for')
+  .requiredOption('--name <name>', 'what system holds the key')
+  .addOption(new Option('--role <role...>', 'roles of the key').choices(roles).makeOptionMandatory())
+  .action(async (options: { organisation: string; name: string; role: string[] }) => {
+    await withServices(false, async (services) => {
+      const { id, key } = await services.access.createApiKey({ organisationCode: options.organisation, name: options.name, roles: options.role });
+      print(`api key ${id} created; the key is shown once:`);
+      print(key);
+    });
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError || isLedsError(error) || error instanceof InvalidArgumentError) {
+    process.stderr.write(`leds: ${error.message}\n`);
+  } else {
+    process.stderr.write(`leds: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});
+

@@ -1,0 +1,203 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import type { Clock } from '../../platform/clock.ts';
+import { randomToken, sha256Hex } from '../../platform/crypto.ts';
+import { LedsError } from '../../platform/errors.ts';
+import type { RequestContext, Role } from '../../platform/request-context.ts';
+import type { Database } from '../../storage/database.ts';
+import { apiKeys, organisations, users, webSessions } from './access.tables.ts';
+import { type OrganisationKind, roles as knownRoles } from './access.types.ts';
+
+export type Organisation = typeof organisations.$inferSelect;
+export type User = typeof users.$inferSelect;
+
+export interface SignedInUser {
+  user: User;
+  organisation: Organisation;
+  purpose: string | null;
+  caseReference: string | null;
+}
+
+// Verifying against a real hash when the username is unknown keeps the response time the same either way.
+let unknownUserHash: Promise<string> | undefined;
+
+function checkRoles(roles: readonly string[]): Role[] {
+  for (const role of roles) {
+    if (!(knownRoles as readonly string[]).includes(role)) {
+      throw new LedsError('REQUEST_INVALID', `\`${role}\` is not a role`, [{ field: 'roles', message: `must be among ${knownRoles.join(', ')}` }]);
+    }
+  }
+  return roles as Role[];
+}
+
+/** Organisations, users, API keys, sign-in and sessions: who may call LEDS. */
+export class AccessService {
+  private readonly jwks: JWTVerifyGetKey | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly settings: {
+      sessionHours: number;
+      oidc: { issuer: string; audience: string; jwksUrl: string } | undefined;
+      /** For tests: a key set to verify bearer tokens with instead of fetching the JWKS URL. */
+      jwks?: JWTVerifyGetKey;
+    },
+  ) {
+    this.jwks = settings.jwks ?? (settings.oidc ? createRemoteJWKSet(new URL(settings.oidc.jwksUrl)) : undefined);
+  }
+
+  async createOrganisation(input: { code: string; name: string; kind: OrganisationKind }): Promise<Organisation> {
+    const [row] = await this.db
+      .insert(organisations)
+      .values({ id: randomUUID(), ...input })
+      .onConflictDoUpdate({ target: organisations.code, set: { name: input.name, kind: input.kind } })
+      .returning();
+    return row as Organisation;
+  }
+
+  async findOrganisation(code: string): Promise<Organisation | undefined> {
+    const [row] = await this.db.select().from(organisations).where(eq(organisations.code, code));
+    return row;
+  }
+
+  async listOrganisations(): Promise<Organisation[]> {
+    return this.db.select().from(organisations).orderBy(organisations.name);
+  }
+
+  async createUser(input: {
+    organisationCode: string;
+    username: string;
+    displayName: string;
+    password?: string;
+    oidcSubject?: string;
+    roles: string[];
+  }): Promise<User> {
+    const organisation = await this.findOrganisation(input.organisationCode);
+    if (!organisation) {
+      throw new LedsError('REQUEST_INVALID', `no organisation \`${input.organisationCode}\``, [{ field: 'organisation', message: 'unknown code' }]);
+    }
+    const values = {
+      organisationId: organisation.id,
+      displayName: input.displayName,
+      passwordHash: input.password ? await argon2Hash(input.password) : null,
+      oidcSubject: input.oidcSubject ?? null,
+      roles: checkRoles(input.roles),
+    };
+    const [row] = await this.db
+      .insert(users)
+      .values({ id: randomUUID(), username: input.username, ...values })
+      .onConflictDoUpdate({ target: users.username, set: values })
+      .returning();
+    return row as User;
+  }
+
+  /** Makes an API key for a force or agency system. The secret is returned once and only its hash is kept. */
+  async createApiKey(input: { organisationCode: string; name: string; roles: string[] }): Promise<{ id: string; key: string }> {
+    const organisation = await this.findOrganisation(input.organisationCode);
+    if (!organisation) {
+      throw new LedsError('REQUEST_INVALID', `no organisation \`${input.organisationCode}\``, [{ field: 'organisation', message: 'unknown code' }]);
+    }
+    const prefix = randomToken(6).replace(/[-_]/g, 'x');
+    const key = `leds_${prefix}_${randomToken(24)}`;
+    const id = randomUUID();
+    await this.db.insert(apiKeys).values({
+      id,
+      organisationId: organisation.id,
+      name: input.name,
+      keyPrefix: prefix,
+      keyHash: sha256Hex(key),
+      roles: checkRoles(input.roles),
+    });
+    return { id, key };
+  }
+
+  async revokeApiKey(id: string): Promise<void> {
+    await this.db.update(apiKeys).set({ revokedAt: this.clock.now() }).where(eq(apiKeys.id, id));
+  }
+
+  /** The caller behind an API key, or undefined for an unknown or revoked key. */
+  async authenticateApiKey(key: string): Promise<Omit<RequestContext, 'purpose' | 'caseReference' | 'correlationId'> | undefined> {
+    const prefix = /^leds_([A-Za-z0-9]+)_[A-Za-z0-9_-]+$/.exec(key)?.[1];
+    if (!prefix) return undefined;
+    const [row] = await this.db
+      .select({ key: apiKeys, organisation: organisations })
+      .from(apiKeys)
+      .innerJoin(organisations, eq(organisations.id, apiKeys.organisationId))
+      .where(and(eq(apiKeys.keyPrefix, prefix), isNull(apiKeys.revokedAt)));
+    if (!row) return undefined;
+    // SECURITY: constant-time comparison of the hashes.
+    if (!timingSafeEqual(Buffer.from(row.key.keyHash), Buffer.from(sha256Hex(key)))) return undefined;
+    return {
+      actor: { kind: 'system', id: row.key.id, name: row.key.name },
+      organisation: { id: row.organisation.id, code: row.organisation.code, kind: row.organisation.kind },
+      roles: row.key.roles as Role[],
+    };
+  }
+
+  /** Verifies an identity provider's token against its JWKS and finds the user it names by subject. */
+  async authenticateBearer(token: string): Promise<SignedInUser | undefined> {
+    if (!this.jwks || !this.settings.oidc) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.jwks, {
+        issuer: this.settings.oidc.issuer,
+        audience: this.settings.oidc.audience,
+      });
+      if (!payload.sub) return undefined;
+      const [row] = await this.db
+        .select({ user: users, organisation: organisations })
+        .from(users)
+        .innerJoin(organisations, eq(organisations.id, users.organisationId))
+        .where(and(eq(users.oidcSubject, payload.sub), eq(users.active, true)));
+      return row ? { ...row, purpose: null, caseReference: null } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async signIn(username: string, password: string): Promise<User> {
+    const [user] = await this.db.select().from(users).where(eq(users.username, username));
+    unknownUserHash ??= argon2Hash(randomToken());
+    const valid = await argon2Verify(user?.passwordHash ?? (await unknownUserHash), password).catch(() => false);
+    if (!user || !user.passwordHash || !valid || !user.active) {
+      throw new LedsError('ACCESS_INVALID_CREDENTIALS', 'the username or password is wrong');
+    }
+    return user;
+  }
+
+  async findUser(username: string): Promise<User | undefined> {
+    const [user] = await this.db.select().from(users).where(eq(users.username, username));
+    return user;
+  }
+
+  /** Starts a web session; returns the token for the cookie. */
+  async startSession(userId: string): Promise<string> {
+    const token = randomToken();
+    const expiresAt = new Date(this.clock.now().getTime() + this.settings.sessionHours * 3600_000);
+    await this.db.insert(webSessions).values({ tokenHash: sha256Hex(token), userId, expiresAt, createdAt: this.clock.now() });
+    await this.db.delete(webSessions).where(lt(webSessions.expiresAt, this.clock.now()));
+    return token;
+  }
+
+  async endSession(token: string): Promise<void> {
+    await this.db.delete(webSessions).where(eq(webSessions.tokenHash, sha256Hex(token)));
+  }
+
+  async resumeSession(token: string): Promise<SignedInUser | undefined> {
+    const [row] = await this.db
+      .select({ session: webSessions, user: users, organisation: organisations })
+      .from(webSessions)
+      .innerJoin(users, eq(users.id, webSessions.userId))
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(and(eq(webSessions.tokenHash, sha256Hex(token)), gt(webSessions.expiresAt, this.clock.now()), eq(users.active, true)));
+    if (!row) return undefined;
+    return { user: row.user, organisation: row.organisation, purpose: row.session.purpose, caseReference: row.session.caseReference };
+  }
+
+  /** Records the purpose (and case reference) the user declared for this session's work. */
+  async declarePurpose(token: string, purpose: string, caseReference: string | null): Promise<void> {
+    await this.db.update(webSessions).set({ purpose, caseReference }).where(eq(webSessions.tokenHash, sha256Hex(token)));
+  }
+}

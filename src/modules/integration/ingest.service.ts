@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { Compile } from 'typebox/compile';
+import type { Clock } from '../../platform/clock.ts';
+import { type FieldProblem, LedsError } from '../../platform/errors.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import type { Database } from '../../storage/database.ts';
+import type { AccessDecisions } from '../access/access.decisions.ts';
+import { organisations } from '../access/access.tables.ts';
+import { type InboundRecord, type IntakeSource, RecordIntake, RecordRejected, recordKinds, recordSchemas } from '../records/index.ts';
+import { ingestBatches, ingestBatchLines } from './ingest.tables.ts';
+
+export type LineOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'REJECTED';
+
+export interface LineReport {
+  lineNumber: number;
+  outcome: LineOutcome;
+  recordKind: string | null;
+  sourceRecordId: string | null;
+  recordId: string | null;
+  personId: string | null;
+  problems: FieldProblem[];
+}
+
+export interface BatchReport {
+  batchId: string;
+  organisation: string;
+  sourceSystem: string;
+  submittedBy: string;
+  receivedAt: string;
+  completedAt: string | null;
+  lineCount: number;
+  createdCount: number;
+  updatedCount: number;
+  unchangedCount: number;
+  rejectedCount: number;
+}
+
+const validators = Object.fromEntries(Object.entries(recordSchemas).map(([kind, schema]) => [kind, Compile(schema)])) as Record<
+  string,
+  ReturnType<typeof Compile>
+>;
+
+/** Turns schema errors into one problem per field, with the field named by JSON pointer. */
+function schemaProblems(record: Record<string, unknown>, kind: string): FieldProblem[] {
+  const validator = validators[kind];
+  if (!validator) return [{ field: '/kind', message: `must be one of ${recordKinds.join(', ')}` }];
+  const problems = new Map<string, string>();
+  const unions = new Set<string>();
+  for (const error of validator.Errors(record)) {
+    if (error.keyword === 'anyOf') unions.add(error.instancePath);
+  }
+  for (const error of validator.Errors(record)) {
+    const insideUnion = [...unions].some((path) => error.instancePath.startsWith(path) && error.schemaPath.includes('/anyOf/'));
+    if (error.keyword === 'anyOf') {
+      problems.set(error.instancePath || '/', 'does not match any accepted form (see docs/ingest.md)');
+    } else if (insideUnion) {
+    } else if (error.keyword === 'required') {
+      for (const name of (error.params as { requiredProperties: string[] }).requiredProperties) {
+        problems.set(`${error.instancePath}/${name}`, 'is required');
+      }
+    } else if (error.keyword === 'additionalProperties') {
+      for (const name of (error.params as { additionalProperties: string[] }).additionalProperties) {
+        problems.set(`${error.instancePath}/${name}`, 'is not a known field');
+      }
+    } else if (error.keyword !== 'boolean') {
+      problems.set(error.instancePath || '/', error.message);
+    }
+  }
+  return [...problems].map(([field, message]) => ({ field, message }));
+}
+
+/** Parses and validates one NDJSON line; returns the record or the problems with it. */
+export function parseInboundLine(line: string): { record: InboundRecord } | { problems: FieldProblem[]; kind?: string; sourceRecordId?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return { problems: [{ field: '/', message: `is not valid JSON: ${(error as Error).message}` }] };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { problems: [{ field: '/', message: 'must be a JSON object' }] };
+  }
+  const record = value as Record<string, unknown>;
+  const kind = typeof record.kind === 'string' ? record.kind : undefined;
+  const sourceRecordId = typeof record.sourceRecordId === 'string' ? record.sourceRecordId : undefined;
+  if (!kind || !(recordKinds as readonly string[]).includes(kind)) {
+    return { problems: [{ field: '/kind', message: `must be one of ${recordKinds.join(', ')}` }], sourceRecordId };
+  }
+  const problems = schemaProblems(record, kind);
+  return problems.length > 0 ? { problems, kind, sourceRecordId } : { record: record as InboundRecord };
+}
+
+const sourceSystemPattern = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;
+
+/**
+ * Inbound feeds: force and agency systems push records in batches (NDJSON) or one at a time.
+ * A bad line is rejected with its line number, field and reason; the good lines are stored.
+ */
+export class IngestService {
+  constructor(
+    private readonly db: Database,
+    private readonly intake: RecordIntake,
+    private readonly access: AccessDecisions,
+    private readonly clock: Clock,
+    private readonly settings: { ingestMaxLines: number; linesPerTransaction?: number },
+  ) {}
+
+  /**
+   * Ingests NDJSON lines as one batch. Lines are applied in order (a person before their arrest), each in its
+   * own savepoint, in transactions of a few hundred lines so a large batch neither holds one huge transaction
+   * nor pays a commit per line.
+   */
+  async ingestBatch(
+    ctx: RequestContext,
+    sourceSystem: string,
+    lines: AsyncIterable<string> | Iterable<string>,
+    onProgress?: (linesDone: number) => void,
+  ): Promise<BatchReport> {
+    this.access.require(ctx, 'ingest-batch.create');
+    if (!sourceSystemPattern.test(sourceSystem)) {
+      throw new LedsError('REQUEST_INVALID', `\`${sourceSystem}\` is not a source system name`, [
+        { field: 'sourceSystem', message: 'must be 2 to 40 upper-case letters, digits, - or _' },
+      ]);
+    }
+    const batchId = randomUUID();
+    await this.db.insert(ingestBatches).values({
+      id: batchId,
+      organisationId: ctx.organisation.id,
+      sourceSystem,
+      submittedBy: `${ctx.actor.kind}:${ctx.actor.name}`,
+      receivedAt: this.clock.now(),
+    });
+    const source: IntakeSource = { organisationId: ctx.organisation.id, sourceSystem, ingestBatchId: batchId };
+    const chunkSize = this.settings.linesPerTransaction ?? 250;
+    let chunk: { lineNumber: number; text: string }[] = [];
+    let lineNumber = 0;
+    let nonBlank = 0;
+    for await (const text of lines) {
+      lineNumber += 1;
+      if (text.trim() === '') continue;
+      nonBlank += 1;
+      if (nonBlank > this.settings.ingestMaxLines) {
+        await this.finishBatch(batchId);
+        throw new LedsError(
+          'INGEST_BATCH_TOO_MANY_LINES',
+          `the batch has more than ${this.settings.ingestMaxLines} lines (LEDS_INGEST_MAX_LINES); lines up to ${lineNumber - 1} were stored in batch ${batchId}`,
+        );
+      }
+      chunk.push({ lineNumber, text });
+      if (chunk.length >= chunkSize) {
+        await this.applyChunk(batchId, source, chunk);
+        onProgress?.(lineNumber);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) await this.applyChunk(batchId, source, chunk);
+    onProgress?.(lineNumber);
+    if (nonBlank === 0) {
+      await this.db.delete(ingestBatches).where(eq(ingestBatches.id, batchId));
+      throw new LedsError('INGEST_BATCH_EMPTY', 'the batch has no records');
+    }
+    return this.finishBatch(batchId);
+  }
+
+  /** One record, pushed on its own: a batch of one line, so it is reported and traced the same way. */
+  async ingestRecord(ctx: RequestContext, sourceSystem: string, record: unknown): Promise<{ batch: BatchReport; line: LineReport }> {
+    const batch = await this.ingestBatch(ctx, sourceSystem, [JSON.stringify(record)]);
+    const [line] = await this.batchLines(ctx, batch.batchId, { offset: 0, limit: 1 });
+    return { batch, line: line as LineReport };
+  }
+
+  private async applyChunk(batchId: string, source: IntakeSource, chunk: { lineNumber: number; text: string }[]) {
+    const reports: LineReport[] = [];
+    const images: string[] = [];
+    await this.db.transaction(async (tx) => {
+      for (const { lineNumber, text } of chunk) {
+        const parsed = parseInboundLine(text);
+        if (!('record' in parsed)) {
+          reports.push({
+            lineNumber,
+            outcome: 'REJECTED',
+            recordKind: parsed.kind ?? null,
+            sourceRecordId: parsed.sourceRecordId ?? null,
+            recordId: null,
+            personId: null,
+            problems: parsed.problems,
+          });
+          continue;
+        }
+        const { record } = parsed;
+        try {
+          const result = await tx.transaction((savepoint) => this.intake.apply(savepoint as Database, record, source));
+          images.push(...result.touchedImages);
+          reports.push({ lineNumber, ...result, sourceRecordId: record.sourceRecordId, problems: [] });
+        } catch (error) {
+          if (!(error instanceof RecordRejected)) throw error;
+          reports.push({
+            lineNumber,
+            outcome: 'REJECTED',
+            recordKind: record.kind,
+            sourceRecordId: record.sourceRecordId,
+            recordId: null,
+            personId: null,
+            problems: error.problems,
+          });
+        }
+      }
+      await tx.insert(ingestBatchLines).values(
+        reports.map((r) => ({
+          batchId,
+          lineNumber: r.lineNumber,
+          outcome: r.outcome,
+          recordKind: r.recordKind,
+          sourceRecordId: r.sourceRecordId,
+          recordId: r.recordId,
+          personId: r.personId,
+          problems: r.problems.length > 0 ? r.problems : null,
+        })),
+      );
+    });
+    // Images written by rejected lines, or replaced by corrected ones, are no longer referenced: remove them.
+    await this.intake.removeUnreferencedImages(this.db, images);
+  }
+
+  private async finishBatch(batchId: string): Promise<BatchReport> {
+    const [counts] = await this.db
+      .select({
+        lineCount: sql<number>`count(*)::int`,
+        createdCount: sql<number>`count(*) filter (where outcome = 'CREATED')::int`,
+        updatedCount: sql<number>`count(*) filter (where outcome = 'UPDATED')::int`,
+        unchangedCount: sql<number>`count(*) filter (where outcome = 'UNCHANGED')::int`,
+        rejectedCount: sql<number>`count(*) filter (where outcome = 'REJECTED')::int`,
+      })
+      .from(ingestBatchLines)
+      .where(eq(ingestBatchLines.batchId, batchId));
+    await this.db
+      .update(ingestBatches)
+      .set({ ...counts, completedAt: this.clock.now() })
+      .where(eq(ingestBatches.id, batchId));
+    return this.loadBatch(batchId) as Promise<BatchReport>;
+  }
+
+  private async loadBatch(batchId: string, organisationId?: string): Promise<BatchReport | undefined> {
+    const [row] = await this.db
+      .select({ batch: ingestBatches, organisation: organisations.code })
+      .from(ingestBatches)
+      .innerJoin(organisations, eq(organisations.id, ingestBatches.organisationId))
+      .where(organisationId ? and(eq(ingestBatches.id, batchId), eq(ingestBatches.organisationId, organisationId)) : eq(ingestBatches.id, batchId));
+    if (!row) return undefined;
+    const { batch } = row;
+    return {
+      batchId: batch.id,
+      organisation: row.organisation,
+      sourceSystem: batch.sourceSystem,
+      submittedBy: batch.submittedBy,
+      receivedAt: batch.receivedAt.toISOString(),
+      completedAt: batch.completedAt?.toISOString() ?? null,
+      lineCount: batch.lineCount,
+      createdCount: batch.createdCount,
+      updatedCount: batch.updatedCount,
+      unchangedCount: batch.unchangedCount,
+      rejectedCount: batch.rejectedCount,
+    };
+  }
+
+  /** A batch of the caller's own organisation. Another organisation's batch looks the same as none. */
+  async getBatch(ctx: RequestContext, batchId: string): Promise<BatchReport> {
+    this.access.require(ctx, 'ingest-batch.view');
+    const batch = /^[0-9a-f-]{36}$/.test(batchId) ? await this.loadBatch(batchId, ctx.organisation.id) : undefined;
+    if (!batch) throw new LedsError('INGEST_BATCH_NOT_FOUND', 'no such ingest batch');
+    return batch;
+  }
+
+  async listBatches(ctx: RequestContext, limit = 50): Promise<BatchReport[]> {
+    this.access.require(ctx, 'ingest-batch.view');
+    const rows = await this.db
+      .select({ id: ingestBatches.id })
+      .from(ingestBatches)
+      .where(eq(ingestBatches.organisationId, ctx.organisation.id))
+      .orderBy(desc(ingestBatches.receivedAt))
+      .limit(limit);
+    const batches = await Promise.all(rows.map((r) => this.loadBatch(r.id)));
+    return batches.filter((b): b is BatchReport => b !== undefined);
+  }
+
+  async batchLines(
+    ctx: RequestContext,
+    batchId: string,
+    page: { outcome?: LineOutcome; offset: number; limit: number },
+  ): Promise<LineReport[]> {
+    await this.getBatch(ctx, batchId);
+    const rows = await this.db
+      .select()
+      .from(ingestBatchLines)
+      .where(
+        page.outcome
+          ? and(eq(ingestBatchLines.batchId, batchId), eq(ingestBatchLines.outcome, page.outcome))
+          : eq(ingestBatchLines.batchId, batchId),
+      )
+      .orderBy(asc(ingestBatchLines.lineNumber))
+      .offset(page.offset)
+      .limit(page.limit);
+    return rows.map((r) => ({
+      lineNumber: r.lineNumber,
+      outcome: r.outcome as LineOutcome,
+      recordKind: r.recordKind,
+      sourceRecordId: r.sourceRecordId,
+      recordId: r.recordId,
+      personId: r.personId,
+      problems: r.problems ?? [],
+    }));
+  }
+}

@@ -1,0 +1,8 @@
+/** The records module: people, names, identifiers, events, custody, disposals, images, biometric references. */
+export { CustodyImageStore } from './custody-image-store.ts';
+export * from './identifiers.ts';
+export { type IntakeOutcome, type IntakeSource, RecordIntake, RecordRejected } from './record-intake.ts';
+export { RecordsRepository } from './records.repository.ts';
+export * from './records.schemas.ts';
+export { RecordsService } from './records.service.ts';
+export * from './records.types.ts';

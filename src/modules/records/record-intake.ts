@@ -1,0 +1,603 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import stringify from 'safe-stable-stringify';
+import type { Clock } from '../../platform/clock.ts';
+import { sha256Hex } from '../../platform/crypto.ts';
+import type { FieldProblem } from '../../platform/errors.ts';
+import type { Database } from '../../storage/database.ts';
+import type { CustodyImageStore } from './custody-image-store.ts';
+import { sniffImageType } from './custody-image-store.ts';
+import { type IdentifierType, nameKey, parseAsn, parseIdentifier, parsePncId } from './identifiers.ts';
+import type {
+  ArrestRecordIn,
+  BiometricReferenceRecordIn,
+  ChargeRecordIn,
+  CourtCaseRecordIn,
+  CustodyImageRecordIn,
+  CustodyRecordIn,
+  DisposalRecordIn,
+  InboundRecord,
+  MarkerRecordIn,
+  MissingPersonReportRecordIn,
+  PersonRecordIn,
+  UnidentifiedRemainsRecordIn,
+} from './records.schemas.ts';
+import * as t from './records.tables.ts';
+
+/** Where an inbound record came from: the controller, its system and the batch. */
+export interface IntakeSource {
+  organisationId: string;
+  sourceSystem: string;
+  ingestBatchId: string | null;
+}
+
+export interface IntakeOutcome {
+  outcome: 'CREATED' | 'UPDATED' | 'UNCHANGED';
+  recordKind: string;
+  recordId: string;
+  personId: string | null;
+  /** Custody image hashes this record wrote or replaced; unreferenced ones are removed after the transaction. */
+  touchedImages: string[];
+}
+
+/** A record that cannot be stored; each problem names the field. Nothing of the record is written. */
+export class RecordRejected extends Error {
+  override name = 'RecordRejected';
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+  }
+}
+
+const reject = (field: string, message: string): never => {
+  throw new RecordRejected([{ field, message }]);
+};
+
+type Provenance = {
+  owningOrganisationId: string;
+  sourceSystem: string;
+  sourceRecordId: string;
+  ingestBatchId: string | null;
+  materialClass: string;
+  legalRegime: string;
+  updatedAt: Date;
+};
+
+type Written = { recordId: string; personId: string | null; touchedImages?: string[] };
+type SourceKey = typeof t.sourceRecords.$inferSelect;
+
+/** Inserts the row, or updates it in place when it exists (a corrected record from the same source). */
+async function upsertRow(db: Database, table: PgTable, idColumn: PgColumn, values: Record<string, unknown>): Promise<void> {
+  const { id: _id, personId: _personId, ...changes } = values;
+  // biome-ignore lint/suspicious/noExplicitAny: one generic upsert over many tables; each call passes that table's columns.
+  await db.insert(table).values(values as any).onConflictDoUpdate({ target: idColumn, set: changes as any });
+}
+
+function ageOn(dateOfBirth: string, at: Date): number {
+  const birth = new Date(`${dateOfBirth}T00:00:00Z`);
+  let age = at.getUTCFullYear() - birth.getUTCFullYear();
+  const beforeBirthday =
+    at.getUTCMonth() < birth.getUTCMonth() || (at.getUTCMonth() === birth.getUTCMonth() && at.getUTCDate() < birth.getUTCDate());
+  if (beforeBirthday) age -= 1;
+  return age;
+}
+
+/**
+ * Applies inbound records from force and agency systems to the records tables.
+ * INVARIANT: idempotent by (source system, source record id): a record seen before with the same content is
+ * UNCHANGED and writes nothing; with new content it updates the same LEDS row.
+ */
+export class RecordIntake {
+  constructor(
+    private readonly images: CustodyImageStore,
+    private readonly clock: Clock,
+    private readonly limits: { custodyImageMaxBytes: number },
+  ) {}
+
+  async apply(db: Database, record: InboundRecord, source: IntakeSource): Promise<IntakeOutcome> {
+    const contentSha256 = sha256Hex(stringify(record) ?? '');
+    const existing = await this.sourceKey(db, source.sourceSystem, record.sourceRecordId);
+    if (existing) {
+      if (existing.recordKind !== record.kind) {
+        reject('/sourceRecordId', `\`${record.sourceRecordId}\` is already a ${existing.recordKind} record of \`${source.sourceSystem}\``);
+      }
+      if (existing.owningOrganisationId !== source.organisationId) {
+        reject('/sourceRecordId', `\`${record.sourceRecordId}\` of \`${source.sourceSystem}\` belongs to another organisation`);
+      }
+      if (existing.contentSha256 === contentSha256) {
+        return { outcome: 'UNCHANGED', recordKind: record.kind, recordId: existing.recordId, personId: existing.personId, touchedImages: [] };
+      }
+    }
+    const provenance: Provenance = {
+      owningOrganisationId: source.organisationId,
+      sourceSystem: source.sourceSystem,
+      sourceRecordId: record.sourceRecordId,
+      ingestBatchId: source.ingestBatchId,
+      materialClass: record.materialClass ?? 'EVIDENTIAL',
+      legalRegime: record.legalRegime ?? 'DPA2018_PART3',
+      updatedAt: this.clock.now(),
+    };
+    const written = await this.write(db, record, provenance, existing);
+    await this.saveSourceKey(db, record.kind, record.sourceRecordId, written, source, contentSha256);
+    return {
+      outcome: existing ? 'UPDATED' : 'CREATED',
+      recordKind: record.kind,
+      recordId: written.recordId,
+      personId: written.personId,
+      touchedImages: written.touchedImages ?? [],
+    };
+  }
+
+  /** Removes stored images that no custody image row refers to any more (after a failed or replacing write). */
+  async removeUnreferencedImages(db: Database, hashes: string[]): Promise<void> {
+    if (hashes.length === 0) return;
+    const referenced = await db
+      .selectDistinct({ hash: t.custodyImages.contentSha256 })
+      .from(t.custodyImages)
+      .where(inArray(t.custodyImages.contentSha256, hashes));
+    const keep = new Set(referenced.map((r) => r.hash));
+    for (const hash of new Set(hashes)) if (!keep.has(hash)) await this.images.remove(hash);
+  }
+
+  private write(db: Database, record: InboundRecord, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
+    switch (record.kind) {
+      case 'person':
+        return this.writePerson(db, record, p, existing);
+      case 'arrest':
+        return this.writeArrest(db, record, p, existing);
+      case 'charge':
+        return this.writeCharge(db, record, p, existing);
+      case 'court-case':
+        return this.writeCourtCase(db, record, p, existing);
+      case 'disposal':
+        return this.writeDisposal(db, record, p, existing);
+      case 'custody-record':
+        return this.writeCustodyRecord(db, record, p, existing);
+      case 'custody-image':
+        return this.writeCustodyImage(db, record, p, existing);
+      case 'biometric-reference':
+        return this.writeBiometricReference(db, record, p, existing);
+      case 'marker':
+        return this.writeMarker(db, record, p, existing);
+      case 'missing-person-report':
+        return this.writeMissingPersonReport(db, record, p, existing);
+      case 'unidentified-remains':
+        return this.writeUnidentifiedRemains(db, record, p, existing);
+    }
+  }
+
+  private async sourceKey(db: Database, sourceSystem: string, sourceRecordId: string): Promise<SourceKey | undefined> {
+    const rows = await db
+      .select()
+      .from(t.sourceRecords)
+      .where(and(eq(t.sourceRecords.sourceSystem, sourceSystem), eq(t.sourceRecords.sourceRecordId, sourceRecordId)))
+      .limit(1);
+    return rows[0];
+  }
+
+  private async saveSourceKey(db: Database, kind: string, sourceRecordId: string, written: Written, source: IntakeSource, hash: string) {
+    await db
+      .insert(t.sourceRecords)
+      .values({
+        sourceSystem: source.sourceSystem,
+        sourceRecordId,
+        recordKind: kind,
+        recordId: written.recordId,
+        personId: written.personId,
+        owningOrganisationId: source.organisationId,
+        contentSha256: hash,
+        updatedAt: this.clock.now(),
+      })
+      .onConflictDoUpdate({
+        target: [t.sourceRecords.sourceSystem, t.sourceRecords.sourceRecordId],
+        set: { contentSha256: hash, recordId: written.recordId, personId: written.personId, updatedAt: this.clock.now() },
+      });
+  }
+
+  /** A referenced record of this source system, of the kind expected. */
+  private async referenced(db: Database, p: Provenance, sourceRecordId: string, kind: string, field: string): Promise<SourceKey> {
+    const key = await this.sourceKey(db, p.sourceSystem, sourceRecordId);
+    if (!key || key.recordKind !== kind) {
+      return reject(field, `no ${kind} with source record id \`${sourceRecordId}\` from \`${p.sourceSystem}\``);
+    }
+    return key;
+  }
+
+  private async resolvePerson(db: Database, ref: PersonRecordIn extends never ? never : ArrestRecordIn['person'], p: Provenance, field = '/person') {
+    if ('sourceRecordId' in ref) {
+      const key = await this.referenced(db, p, ref.sourceRecordId, 'person', `${field}/sourceRecordId`);
+      return key.personId as string;
+    }
+    const pnc = parsePncId(ref.pncId);
+    if (!pnc.ok) return reject(`${field}/pncId`, pnc.reason);
+    const rows = await db
+      .select({ personId: t.personIdentifiers.personId })
+      .from(t.personIdentifiers)
+      .where(and(eq(t.personIdentifiers.identifierType, 'PNC_ID'), eq(t.personIdentifiers.value, pnc.value)))
+      .limit(1);
+    return rows[0]?.personId ?? reject(`${field}/pncId`, `no person has PNC ID \`${pnc.value}\``);
+  }
+
+  private async resolveArrest(db: Database, ref: ChargeRecordIn['arrest'], p: Provenance, field = '/arrest') {
+    if ('sourceRecordId' in ref) {
+      const key = await this.referenced(db, p, ref.sourceRecordId, 'arrest', `${field}/sourceRecordId`);
+      return { arrestId: key.recordId, personId: key.personId as string };
+    }
+    const asn = parseAsn(ref.asn);
+    if (!asn.ok) return reject(`${field}/asn`, asn.reason);
+    const rows = await db.select({ arrestId: t.arrests.id, personId: t.arrests.personId }).from(t.arrests).where(eq(t.arrests.asn, asn.value)).limit(2);
+    if (rows.length > 1) return reject(`${field}/asn`, `arrest/summons number \`${asn.value}\` names more than one arrest; refer to it by source record id`);
+    return rows[0] ?? reject(`${field}/asn`, `no arrest has arrest/summons number \`${asn.value}\``);
+  }
+
+  private keepPerson(existing: SourceKey | undefined, personId: string, field: string) {
+    if (existing && existing.personId !== personId) reject(field, 'a record cannot move to another person; withdraw it and send it again');
+  }
+
+  private async writePerson(db: Database, r: PersonRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
+    const problems: FieldProblem[] = [];
+    const identifiers: { type: IdentifierType; value: string; index: number }[] = [];
+    (r.identifiers ?? []).forEach((identifier, index) => {
+      const parsed = parseIdentifier(identifier.type, identifier.value);
+      if (parsed.ok) identifiers.push({ type: identifier.type, value: parsed.value, index });
+      else problems.push({ field: `/identifiers/${index}/value`, message: `\`${identifier.value}\` ${parsed.reason}` });
+    });
+    const today = this.clock.now().toISOString().slice(0, 10);
+    r.datesOfBirth.forEach((d, index) => {
+      if (d.date > today) problems.push({ field: `/datesOfBirth/${index}/date`, message: `\`${d.date}\` is in the future` });
+    });
+    if (r.names.filter((n) => n.nameType === 'PRIMARY').length !== 1) {
+      problems.push({ field: '/names', message: 'must hold exactly one PRIMARY name' });
+    }
+    if (problems.length > 0) throw new RecordRejected(problems);
+
+    const owners = new Map<number, string>();
+    for (const identifier of identifiers) {
+      const rows = await db
+        .select({ personId: t.personIdentifiers.personId })
+        .from(t.personIdentifiers)
+        .where(and(eq(t.personIdentifiers.identifierType, identifier.type), eq(t.personIdentifiers.value, identifier.value)))
+        .limit(1);
+      if (rows[0]) owners.set(identifier.index, rows[0].personId);
+    }
+    // A PNC ID or CRO number already held names the nominal this record is about (docs/person-entity.md).
+    let personId = existing?.personId ?? undefined;
+    if (!personId) {
+      const strong = identifiers.find((i) => (i.type === 'PNC_ID' || i.type === 'CRO_NUMBER') && owners.has(i.index));
+      if (strong) personId = owners.get(strong.index);
+    }
+    for (const identifier of identifiers) {
+      const owner = owners.get(identifier.index);
+      if (owner && owner !== personId) {
+        problems.push({ field: `/identifiers/${identifier.index}/value`, message: `\`${identifier.value}\` already identifies another person` });
+      }
+    }
+    if (problems.length > 0) throw new RecordRejected(problems);
+    personId ??= randomUUID();
+
+    const description = r.description ?? {};
+    const personRow = {
+      sex: r.sex,
+      nationality: r.nationality ?? null,
+      placeOfBirth: r.placeOfBirth ?? null,
+      heightCm: description.heightCm ?? null,
+      build: description.build ?? null,
+      eyeColour: description.eyeColour ?? null,
+      hairColour: description.hairColour ?? null,
+      distinguishingMarks: description.distinguishingMarks ?? null,
+    };
+    const [current] = await db
+      .select({ sourceSystem: t.people.sourceSystem, sourceRecordId: t.people.sourceRecordId })
+      .from(t.people)
+      .where(eq(t.people.personId, personId));
+    if (!current) {
+      await db.insert(t.people).values({ personId, ...personRow, ...p });
+    } else if (current.sourceSystem === p.sourceSystem && current.sourceRecordId === p.sourceRecordId) {
+      await db.update(t.people).set({ ...personRow, ...p }).where(eq(t.people.personId, personId));
+    }
+    // Names, dates of birth, addresses and identifiers from this source are replaced as a whole.
+    for (const table of [t.personNames, t.personDatesOfBirth, t.personAddresses, t.personIdentifiers]) {
+      await db
+        .delete(table)
+        .where(and(eq(table.personId, personId), eq(table.sourceSystem, p.sourceSystem), eq(table.sourceRecordId, p.sourceRecordId)));
+    }
+    await db.insert(t.personNames).values(
+      r.names.map((n) => ({
+        id: randomUUID(),
+        personId,
+        nameType: n.nameType,
+        forenames: n.forenames,
+        surname: n.surname,
+        surnameKey: nameKey(n.surname),
+        forenameKey: nameKey(n.forenames),
+        ...p,
+      })),
+    );
+    if (r.datesOfBirth.length > 0) {
+      await db
+        .insert(t.personDatesOfBirth)
+        .values(r.datesOfBirth.map((d) => ({ id: randomUUID(), personId, dateOfBirth: d.date, estimated: d.estimated ?? false, ...p })));
+    }
+    if (r.addresses?.length) {
+      await db.insert(t.personAddresses).values(
+        r.addresses.map((a) => ({
+          id: randomUUID(),
+          personId,
+          addressType: a.addressType,
+          lines: a.lines,
+          town: a.town ?? null,
+          postcode: a.postcode?.toUpperCase() ?? null,
+          validFrom: a.validFrom ?? null,
+          validTo: a.validTo ?? null,
+          ...p,
+        })),
+      );
+    }
+    const fresh = identifiers.filter((i) => !owners.has(i.index));
+    if (fresh.length > 0) {
+      await db
+        .insert(t.personIdentifiers)
+        .values(fresh.map((i) => ({ id: randomUUID(), personId, identifierType: i.type, value: i.value, ...p })))
+        .onConflictDoNothing();
+    }
+    return { recordId: personId, personId };
+  }
+
+  private async writeArrest(db: Database, r: ArrestRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
+    const personId = await this.resolvePerson(db, r.person, p);
+    this.keepPerson(existing, personId, '/person');
+    const asn = parseAsn(r.asn);
+    if (!asn.ok) return reject('/asn', `\`${r.asn}\` ${asn.reason}`);
+    const id = existing?.recordId ?? randomUUID();
+    await upsertRow(db, t.arrests, t.arrests.id, {
+      id,
+      personId,
+      asn: asn.value,
+      eventType: r.eventType,
+      occurredAt: new Date(r.occurredAt),
+      location: r.location ?? null,
+      officerInCase: r.officerInCase ?? null,
+      fingerprintStatus: r.fingerprintStatus,
+      offenceSummary: r.offenceSummary,
+      ...p,
+    });
+    return { recordId: id, personId };
+  }
+
+  private async writeCharge(db: Database, r: ChargeRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
+    const { arrestId, personId } = await this.resolveArrest(db, r.arrest, p);
+    this.keepPerson(existing, personId, '/arrest');
+    const id = existing?.recordId ?? randomUUID();
+    await upsertRow(db, t.charges, t.charges.id, { id, personId, arrestId, chargedOn: r.chargedOn, ...p });
+    for (const [index, offence] of r.offences.entries()) {
+      const field = `/offences/${index}/sourceRecordId`;
+      const key = await this.sourceKey(db, p.sourceSystem, offence.sourceRecordId);
+      if (key && (key.recordKind !== 'offence' || key.personId !== personId)) {
+        reject(field, `\`${offence.sourceRecordId}\` is already another record of \`${p.sourceSystem}\``);
+      }
+      const offenceId = key?.recordId ?? randomUUID();
+      await upsertRow(db, t.offences, t.offences.id, {
+        id: offenceId,
+        personId,
+        arrestId,
+        chargeId: id,
+        offenceCode: offence.offenceCode,
+        title: offence.title,
+        committedOn: offence.committedOn ?? null,
+        recordable: offence.recordable,
+        qualifying: offence.qualifying,
+        ...p,
+        sourceRecordId: offence.sourceRecordId,
+      });
+      await this.saveSourceKey(
+        db,
+        'offence',
+        offence.sourceRecordId,
+        { recordId: offenceId, personId },
+        { organisationId: p.owningOrganisationId, sourceSystem: p.sourceSystem, ingestBatchId: p.ingestBatchId },
+        sha256Hex(stringify(offence) ?? ''),
+      );
+    }
+    return { recordId: id, personId };
+  }
+
+  private async writeCourtCase(db: Database, r: CourtCaseRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
+    const { arrestId, personId } = await this.resolveArrest(db, r.arrest, p);
+    this.keepPerson(existing, personId, '/arrest');
+    const id = existing?.recordId ?? randomUUID();
+    await upsertRow(db, t.courtCases, t.courtCases.id, {
+      id,
+      personId,
+      arrestId,
+      courtName: r.courtName,
+      firstHearingOn: r.firstHearingOn,
+      plea: r.plea ?? null,
+      ...p,
+    });
+    return { recordId: id, personId };
+  }
+
+  private async writeDisposal(db: Database, r: DisposalRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
+    const { arrestId, personId } = await this.resolveArrest(db, r.arrest, p);
+    this.keepPerson(existing, personId, '/arrest');
+    let offenceId: string | null = null;
+    if (r.offenceSourceRecordId) {
+      const key = await this.referenced(db, p, r.offenceSourceRecordId, 'offence', '/offenceSourceRecordId');
+      const [offence] = await db.select({ arrestId: t.offences.arrestId }).from(t.offences).where(eq(t.offences.id, key.recordId));
+      if (offence?.arrestId !== arrestId) reject('/offenceSourceRecordId', 'the offence belongs to another arrest');
+      offenceId = key.recordId;
+    }
+    let courtCaseId: string | null = null;
+    if (r.courtCaseSourceRecordId) {
+      const key = await this.referenced(db, p, r.courtCaseSourceRecordId, 'court-case', '/courtCaseSourceRecordId');
+      if (key.personId !== personId) reject('/courtCaseSourceRecordId', 'the court case belongs to another person');
+      courtCaseId = key.recordId;
+    }
+    const id = existing?.recordId ?? randomUUID();
+    await upsertRow(db, t.disposals, t.disposals.id, {
+      id,
+      personId,
+      arrestId,
+      offenceId,
+      courtCaseId,
+      outcome: r.outcome,
+      disposedOn: r.disposedOn,
+      recordable: r.recordable,
+      sentence: r.sentence ?? null,
+      custodialMonths: r.custodialMonths ?? null,
+      ...p,
+    });
+    return { recordId: id, personId };
+  }
+
+  private async writeCustodyRecord(db: Database, r: CustodyRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
+    const { arrestId, personId } = await this.resolveArrest(db, r.arrest, p);
+    this.keepPerson(existing, personId, '/arrest');
+    const id = existing?.recordId ?? randomUUID();
+    await upsertRow(db, t.custodyRecords, t.custodyRecords.id, {
+      id,
+      personId,
+      arrestId,
+      custodyReference: r.custodyReference,
+      station: r.station,
+      openedAt: new Date(r.openedAt),
+      releasedAt: r.releasedAt ? new Date(r.releasedAt) : null,
+      ...p,
+    });
+    return { recordId: id, personId };
+  }
+
+  private async writeCustodyImage(db: Database, r: CustodyImageRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
+    const key = await this.referenced(db, p, r.custodyRecordSourceRecordId, 'custody-record', '/custodyRecordSourceRecordId');
+    const [custody] = await db
+      .select({ arrestId: t.custodyRecords.arrestId, personId: t.custodyRecords.personId })
+      .from(t.custodyRecords)
+      .where(eq(t.custodyRecords.id, key.recordId));
+    if (!custody) return reject('/custodyRecordSourceRecordId', 'the custody record no longer exists');
+    this.keepPerson(existing, custody.personId, '/custodyRecordSourceRecordId');
+    const bytes = Buffer.from(r.contentBase64, 'base64');
+    if (bytes.length > this.limits.custodyImageMaxBytes) {
+      reject('/contentBase64', `the image is ${bytes.length} bytes; the limit is ${this.limits.custodyImageMaxBytes} (LEDS_CUSTODY_IMAGE_MAX_BYTES)`);
+    }
+    const sniffed = sniffImageType(bytes);
+    if (sniffed !== r.mediaType) reject('/mediaType', `the bytes are ${sniffed ?? 'not a PNG or JPEG image'}, not \`${r.mediaType}\``);
+    const [dob] = await db
+      .select({ date: sql<string>`to_char(min(${t.personDatesOfBirth.dateOfBirth}), 'YYYY-MM-DD')` })
+      .from(t.personDatesOfBirth)
+      .where(eq(t.personDatesOfBirth.personId, custody.personId));
+    const id = existing?.recordId ?? randomUUID();
+    const [previous] = await db.select({ hash: t.custodyImages.contentSha256 }).from(t.custodyImages).where(eq(t.custodyImages.id, id));
+    const hash = await this.images.put(bytes);
+    await upsertRow(db, t.custodyImages, t.custodyImages.id, {
+      id,
+      personId: custody.personId,
+      arrestId: custody.arrestId,
+      custodyRecordId: key.recordId,
+      takenAt: new Date(r.takenAt),
+      subjectAgeAtCapture: dob?.date ? ageOn(dob.date, new Date(r.takenAt)) : null,
+      mediaType: r.mediaType,
+      byteSize: bytes.length,
+      contentSha256: hash,
+      ...p,
+    });
+    return { recordId: id, personId: custody.personId, touchedImages: previous ? [hash, previous.hash] : [hash] };
+  }
+
+  private async writeBiometricReference(
+    db: Database,
+    r: BiometricReferenceRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
+    const personId = await this.resolvePerson(db, r.person, p);
+    this.keepPerson(existing, personId, '/person');
+    let arrestId: string | null = null;
+    if (r.arrest) {
+      const arrest = await this.resolveArrest(db, r.arrest, p);
+      if (arrest.personId !== personId) reject('/arrest', 'the arrest belongs to another person');
+      arrestId = arrest.arrestId;
+    }
+    if (r.identityConfirmed && r.biometricType !== 'FINGERPRINTS') {
+      reject('/identityConfirmed', 'only a fingerprint match confirms identity');
+    }
+    const id = existing?.recordId ?? randomUUID();
+    await upsertRow(db, t.biometricReferences, t.biometricReferences.id, {
+      id,
+      personId,
+      arrestId,
+      biometricType: r.biometricType,
+      holdingSystem: r.holdingSystem,
+      reference: r.reference,
+      status: r.status,
+      takenAt: new Date(r.takenAt),
+      identityConfirmed: r.identityConfirmed ?? false,
+      confirmedAt: r.confirmedAt ? new Date(r.confirmedAt) : null,
+      ...p,
+    });
+    return { recordId: id, personId };
+  }
+
+  private async writeMarker(db: Database, r: MarkerRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
+    const personId = await this.resolvePerson(db, r.person, p);
+    this.keepPerson(existing, personId, '/person');
+    const id = existing?.recordId ?? randomUUID();
+    await upsertRow(db, t.markers, t.markers.id, {
+      id,
+      personId,
+      markerType: r.markerType,
+      code: r.code,
+      description: r.description,
+      reviewDue: r.reviewDue,
+      ...p,
+    });
+    return { recordId: id, personId };
+  }
+
+  private async writeMissingPersonReport(
+    db: Database,
+    r: MissingPersonReportRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
+    const personId = await this.resolvePerson(db, r.person, p);
+    this.keepPerson(existing, personId, '/person');
+    if (r.status === 'FOUND' && !r.foundAt) reject('/foundAt', 'is required when the status is FOUND');
+    const id = existing?.recordId ?? randomUUID();
+    await upsertRow(db, t.missingPersonReports, t.missingPersonReports.id, {
+      id,
+      personId,
+      reportedAt: new Date(r.reportedAt),
+      lastSeenAt: r.lastSeenAt ? new Date(r.lastSeenAt) : null,
+      lastSeenLocation: r.lastSeenLocation ?? null,
+      riskLevel: r.riskLevel,
+      circumstances: r.circumstances,
+      status: r.status,
+      foundAt: r.foundAt ? new Date(r.foundAt) : null,
+      ...p,
+    });
+    return { recordId: id, personId };
+  }
+
+  private async writeUnidentifiedRemains(
+    db: Database,
+    r: UnidentifiedRemainsRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
+    if (r.estimatedAgeMin !== undefined && r.estimatedAgeMax !== undefined && r.estimatedAgeMin > r.estimatedAgeMax) {
+      reject('/estimatedAgeMax', 'must not be less than estimatedAgeMin');
+    }
+    const id = existing?.recordId ?? randomUUID();
+    await upsertRow(db, t.unidentifiedRemains, t.unidentifiedRemains.id, {
+      id,
+      foundOn: r.foundOn,
+      foundLocation: r.foundLocation,
+      sex: r.sex,
+      estimatedAgeMin: r.estimatedAgeMin ?? null,
+      estimatedAgeMax: r.estimatedAgeMax ?? null,
+      description: r.description,
+      ...p,
+    });
+    return { recordId: id, personId: null };
+  }
+}

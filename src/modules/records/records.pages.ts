@@ -1,0 +1,133 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../../composition.ts';
+import { isLedsError } from '../../platform/errors.ts';
+import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
+import { formatAsn } from './identifiers.ts';
+import type { PersonRecordView, PersonSearchQuery, PersonSummary } from './records.schemas.ts';
+
+type Query = Record<string, string | undefined>;
+
+const fieldMessages: Record<string, string> = {
+  pncId: 'Enter a PNC ID like 2004/0123456B, with its check letter',
+  croNumber: 'Enter a CRO number like 123456/98E, with its check letter',
+  surname: 'Enter a surname',
+  forename: 'Enter a forename or a date of birth',
+};
+
+/** A date from the three boxes of a GOV.UK date input, or an error message. */
+function dateFromParts(day?: string, month?: string, year?: string): { date?: string; error?: string } {
+  if (!day && !month && !year) return {};
+  const d = Number(day);
+  const m = Number(month);
+  const y = Number(year);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (!Number.isInteger(d) || !Number.isInteger(m) || !/^\d{4}$/.test(year ?? '') || date.getUTCDate() !== d || date.getUTCMonth() !== m - 1) {
+    return { error: 'Date of birth must be a real date, like 27 3 1985' };
+  }
+  return { date: date.toISOString().slice(0, 10) };
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The events of a person as MoJ timeline items, newest first. */
+function timelineOf(person: PersonRecordView) {
+  return person.events.map((event) => {
+    const lines = [
+      `<p class="govuk-body-s">${escapeHtml(event.offenceSummary)}${event.location ? `, ${escapeHtml(event.location)}` : ''}</p>`,
+      ...event.offences.map((o) => `<p class="govuk-body-s">Offence: ${escapeHtml(o.title)} (${escapeHtml(o.offenceCode)})${o.recordable ? ', recordable' : ''}</p>`),
+      ...event.courtCases.map((c) => `<p class="govuk-body-s">Court: ${escapeHtml(c.courtName)}, first hearing ${c.firstHearingOn}</p>`),
+      ...event.disposals.map(
+        (d) =>
+          `<p class="govuk-body-s" data-testid="disposal"><strong>Outcome: ${escapeHtml(d.outcome.replace(/_/g, ' ').toLowerCase())}</strong> on ${d.disposedOn}${d.sentence ? `, ${escapeHtml(d.sentence)}` : ''}</p>`,
+      ),
+      ...event.custodyRecords.map((c) => `<p class="govuk-body-s">Custody ${escapeHtml(c.custodyReference)} at ${escapeHtml(c.station)}</p>`),
+    ];
+    if (event.disposals.length === 0) lines.push('<p class="govuk-body-s">Outcome: awaiting result</p>');
+    return {
+      label: { text: `${event.eventType === 'ARREST' ? 'Arrest' : 'Summons'} ${formatAsn(event.asn)}` },
+      html: lines.join(''),
+      datetime: { timestamp: event.occurredAt, type: 'date' },
+      byline: { text: `${event.provenance.owningOrganisation}, fingerprints ${event.fingerprintStatus.toLowerCase().replace(/_/g, ' ')}` },
+    };
+  });
+}
+
+function identityRows(person: PersonRecordView) {
+  const primary = person.names[0];
+  const notKnown = 'Not known';
+  const dobs = person.datesOfBirth.map((d) => `${d.date}${d.estimated ? ' (estimated)' : ''}`).join(', ');
+  const looks = [person.description.build, person.description.eyeColour && `${person.description.eyeColour} eyes`, person.description.hairColour && `${person.description.hairColour} hair`]
+    .filter(Boolean)
+    .join(', ');
+  return [
+    { key: { text: 'Name' }, value: { text: primary ? `${primary.forenames} ${primary.surname}` : notKnown } },
+    { key: { text: 'Date of birth' }, value: { text: dobs || notKnown } },
+    { key: { text: 'Sex' }, value: { text: person.sex.charAt(0) + person.sex.slice(1).toLowerCase().replace(/_/g, ' ') } },
+    { key: { text: 'Nationality' }, value: { text: person.nationality ?? notKnown } },
+    { key: { text: 'Place of birth' }, value: { text: person.placeOfBirth ?? notKnown } },
+    { key: { text: 'Height' }, value: { text: person.description.heightCm ? `${person.description.heightCm} cm` : notKnown } },
+    { key: { text: 'Description' }, value: { text: looks || notKnown } },
+    { key: { text: 'Distinguishing marks' }, value: { text: person.description.distinguishingMarks ?? 'None recorded' } },
+    ...person.identifiers.map((i) => ({ key: { text: i.type.replace(/_/g, ' ').replace('PNC ID', 'PNC ID') }, value: { text: i.value } })),
+    { key: { text: 'Owning organisation' }, value: { text: `${person.provenance.owningOrganisation} (${person.provenance.sourceSystem})` } },
+  ];
+}
+
+/** Find a person, and the person page. Pages call the same services as the API. */
+export const recordsPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const { records } = services;
+  const guard = { preHandler: requireSignedIn(services, { purpose: true }) };
+
+  app.get('/people/search', guard, async (request, reply) => {
+    const q = request.query as Query;
+    const query = {
+      pncId: q.pncId?.trim(),
+      croNumber: q.croNumber?.trim(),
+      surname: q.surname?.trim(),
+      forename: q.forename?.trim(),
+      dobDay: q['dob-day']?.trim(),
+      dobMonth: q['dob-month']?.trim(),
+      dobYear: q['dob-year']?.trim(),
+    };
+    const searched = Object.values(query).some((v) => v);
+    const fieldErrors: Record<string, string> = {};
+    let results: PersonSummary[] | undefined;
+    if (searched) {
+      const dob = dateFromParts(query.dobDay, query.dobMonth, query.dobYear);
+      if (dob.error) fieldErrors.dateOfBirth = dob.error;
+      else {
+        const criteria: PersonSearchQuery = query.pncId
+          ? { pncId: query.pncId }
+          : query.croNumber
+            ? { croNumber: query.croNumber }
+            : { surname: query.surname, forename: query.forename, dateOfBirth: dob.date };
+        try {
+          results = await records.searchPeople(pageContext(request), criteria);
+        } catch (error) {
+          if (!isLedsError(error) || error.fieldProblems.length === 0) throw error;
+          for (const problem of error.fieldProblems) fieldErrors[problem.field] = fieldMessages[problem.field] ?? problem.message;
+        }
+      }
+    }
+    const errors = Object.entries(fieldErrors).map(([field, text]) => ({ text, href: field === 'dateOfBirth' ? '#dob-day' : `#${field}` }));
+    return reply.status(errors.length > 0 ? 400 : 200).view('pages/search.njk', { ...pageLocals(services, request), query, results, fieldErrors, errors });
+  });
+
+  app.get('/people/:personId', guard, async (request, reply) => {
+    const { personId } = request.params as { personId: string };
+    const person = await records.viewPerson(pageContext(request), personId);
+    return reply.view('pages/person.njk', {
+      ...pageLocals(services, request),
+      person,
+      identityRows: identityRows(person),
+      timeline: timelineOf(person),
+      fingerprintConfirmed: person.biometricReferences.some((b) => b.identityConfirmed),
+    });
+  });
+
+  app.get('/people/:personId/custody-images/:imageId', guard, async (request, reply) => {
+    const { personId, imageId } = request.params as { personId: string; imageId: string };
+    const image = await records.custodyImageContent(pageContext(request), personId, imageId);
+    return reply.type(image.mediaType).header('cache-control', 'private, no-store').send(image.bytes);
+  });
+};

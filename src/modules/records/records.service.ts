@@ -1,0 +1,70 @@
+import { LedsError } from '../../platform/errors.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import type { AccessDecisions } from '../access/access.decisions.ts';
+import type { CustodyImageStore } from './custody-image-store.ts';
+import { parseCroNumber, parsePncId } from './identifiers.ts';
+import type { RecordsRepository } from './records.repository.ts';
+import type { PersonRecordView, PersonSearchQuery, PersonSummary } from './records.schemas.ts';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Use cases on person records. INVARIANT: the one way to person data; each method asks the access decision
+ * first, so the protected view and the audit write (issues 3 and 4) slot into this same path.
+ */
+export class RecordsService {
+  constructor(
+    private readonly repository: RecordsRepository,
+    private readonly access: AccessDecisions,
+    private readonly images: CustodyImageStore,
+    private readonly settings: { searchResultLimit: number },
+  ) {}
+
+  /** Finds people by PNC ID, by CRO number, or by surname with a forename and/or date of birth. */
+  async searchPeople(ctx: RequestContext, query: PersonSearchQuery): Promise<PersonSummary[]> {
+    this.access.require(ctx, 'person.search');
+    if (query.pncId) {
+      const pnc = parsePncId(query.pncId);
+      if (!pnc.ok) throw new LedsError('RECORDS_INVALID_IDENTIFIER', `\`${query.pncId}\` is not a PNC ID`, [{ field: 'pncId', message: pnc.reason }]);
+      return this.byIdentifier('PNC_ID', pnc.value);
+    }
+    if (query.croNumber) {
+      const cro = parseCroNumber(query.croNumber);
+      if (!cro.ok) {
+        throw new LedsError('RECORDS_INVALID_IDENTIFIER', `\`${query.croNumber}\` is not a CRO number`, [{ field: 'croNumber', message: cro.reason }]);
+      }
+      return this.byIdentifier('CRO_NUMBER', cro.value);
+    }
+    const surname = query.surname?.trim();
+    const forename = query.forename?.trim() || undefined;
+    if (!surname || !(forename || query.dateOfBirth)) {
+      throw new LedsError('RECORDS_SEARCH_CRITERIA_REQUIRED', 'give a PNC ID, a CRO number, or a surname with a forename or date of birth', [
+        { field: surname ? 'forename' : 'surname', message: 'is required for a name search' },
+      ]);
+    }
+    const matches = await this.repository.findPeopleByName(surname, forename, query.dateOfBirth, this.settings.searchResultLimit);
+    return this.repository.summarisePeople(matches);
+  }
+
+  private async byIdentifier(type: string, value: string): Promise<PersonSummary[]> {
+    const personId = await this.repository.findPersonIdByIdentifier(type, value);
+    return personId ? this.repository.summarisePeople([{ personId, matchedAlias: null }]) : [];
+  }
+
+  /** A person's whole record. A person who does not exist and one the caller may not see look the same. */
+  async viewPerson(ctx: RequestContext, personId: string): Promise<PersonRecordView> {
+    this.access.require(ctx, 'person.view');
+    const record = uuidPattern.test(personId) ? await this.repository.loadPersonRecord(personId) : undefined;
+    if (!record) throw new LedsError('RECORDS_NOT_FOUND', 'no such person');
+    return record;
+  }
+
+  /** The bytes of one custody image of a person. */
+  async custodyImageContent(ctx: RequestContext, personId: string, imageId: string): Promise<{ bytes: Buffer; mediaType: string }> {
+    this.access.require(ctx, 'custody-image.view');
+    const image = uuidPattern.test(personId) && uuidPattern.test(imageId) ? await this.repository.findCustodyImage(personId, imageId) : undefined;
+    const bytes = image ? await this.images.get(image.contentSha256) : undefined;
+    if (!image || !bytes) throw new LedsError('RECORDS_NOT_FOUND', 'no such custody image');
+    return { bytes, mediaType: image.mediaType };
+  }
+}

@@ -1,0 +1,318 @@
+import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { organisations } from '../access/access.tables.ts';
+
+// INVARIANT: every person-scoped table carries person_id, so that under Citus each is distributed by it and a
+// person's whole record sits on one node. Every row carries its provenance (brief 2.1, 2.4).
+
+/** Who supplied a row and under which law it is held. */
+const provenance = () => ({
+  /** The controller: the force or agency that owns the row (brief 2.1). */
+  owningOrganisationId: uuid('owning_organisation_id')
+    .notNull()
+    .references(() => organisations.id),
+  sourceSystem: text('source_system').notNull(),
+  sourceRecordId: text('source_record_id').notNull(),
+  ingestBatchId: uuid('ingest_batch_id'),
+  /** EVIDENTIAL | INTELLIGENCE (brief 2.4) */
+  materialClass: text('material_class').notNull(),
+  /** DPA2018_PART3 | UK_GDPR (brief 2.1) */
+  legalRegime: text('legal_regime').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A nominal: one real person as LEDS knows them (docs/person-entity.md). */
+export const people = pgTable('people', {
+  personId: uuid('person_id').primaryKey(),
+  /** MALE | FEMALE | NOT_KNOWN | NOT_SPECIFIED */
+  sex: text('sex').notNull(),
+  nationality: text('nationality'),
+  placeOfBirth: text('place_of_birth'),
+  heightCm: integer('height_cm'),
+  build: text('build'),
+  eyeColour: text('eye_colour'),
+  hairColour: text('hair_colour'),
+  distinguishingMarks: text('distinguishing_marks'),
+  ...provenance(),
+});
+
+export const personNames = pgTable(
+  'person_names',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    /** PRIMARY | ALIAS | MAIDEN | NICKNAME */
+    nameType: text('name_type').notNull(),
+    forenames: text('forenames').notNull(),
+    surname: text('surname').notNull(),
+    /** Search keys: upper case, letters only (see nameKey). */
+    surnameKey: text('surname_key').notNull(),
+    forenameKey: text('forename_key').notNull(),
+    ...provenance(),
+  },
+  (t) => [index('person_names_person_idx').on(t.personId), index('person_names_key_idx').on(t.surnameKey, t.forenameKey)],
+);
+
+export const personDatesOfBirth = pgTable(
+  'person_dates_of_birth',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    dateOfBirth: date('date_of_birth', { mode: 'string' }).notNull(),
+    /** True where the date was estimated (for example from apparent age). */
+    estimated: boolean('estimated').notNull().default(false),
+    ...provenance(),
+  },
+  (t) => [index('person_dob_person_idx').on(t.personId), index('person_dob_date_idx').on(t.dateOfBirth)],
+);
+
+export const personAddresses = pgTable(
+  'person_addresses',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    /** HOME | LAST_KNOWN | NO_FIXED_ABODE | OTHER */
+    addressType: text('address_type').notNull(),
+    lines: text('lines').array().notNull(),
+    town: text('town'),
+    postcode: text('postcode'),
+    validFrom: date('valid_from', { mode: 'string' }),
+    validTo: date('valid_to', { mode: 'string' }),
+    ...provenance(),
+  },
+  (t) => [index('person_addresses_person_idx').on(t.personId)],
+);
+
+/**
+ * Identifiers in canonical form (brief 2.3). This is also the identifier search key; under Citus it is
+ * distributed by value, as a lookup from an identifier to its person_id.
+ */
+export const personIdentifiers = pgTable(
+  'person_identifiers',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    /** PNC_ID | CRO_NUMBER | NI_NUMBER | PASSPORT | DRIVER_NUMBER | PRISON_NUMBER */
+    identifierType: text('identifier_type').notNull(),
+    value: text('value').notNull(),
+    ...provenance(),
+  },
+  (t) => [
+    uniqueIndex('person_identifiers_value_idx').on(t.identifierType, t.value),
+    index('person_identifiers_person_idx').on(t.personId),
+  ],
+);
+
+/** Warning signals and information markers; each is a risk statement and so carries a review date (brief 2.7). */
+export const markers = pgTable(
+  'markers',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    /** WARNING_SIGNAL | INFORMATION_MARKER */
+    markerType: text('marker_type').notNull(),
+    code: text('code').notNull(),
+    description: text('description').notNull(),
+    reviewDue: date('review_due', { mode: 'string' }).notNull(),
+    ...provenance(),
+  },
+  (t) => [index('markers_person_idx').on(t.personId)],
+);
+
+/** An arrest or summons report, the head of an event chain (brief 2.4). */
+export const arrests = pgTable(
+  'arrests',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    /** Arrest/summons number, canonical (no slashes). */
+    asn: text('asn').notNull(),
+    /** ARREST | SUMMONS */
+    eventType: text('event_type').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    location: text('location'),
+    officerInCase: text('officer_in_case'),
+    /** NOT_TAKEN | TAKEN | SUBMITTED | CONFIRMED */
+    fingerprintStatus: text('fingerprint_status').notNull(),
+    offenceSummary: text('offence_summary').notNull(),
+    ...provenance(),
+  },
+  (t) => [index('arrests_person_idx').on(t.personId), index('arrests_asn_idx').on(t.asn)],
+);
+
+export const charges = pgTable(
+  'charges',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    arrestId: uuid('arrest_id').notNull(),
+    chargedOn: date('charged_on', { mode: 'string' }).notNull(),
+    ...provenance(),
+  },
+  (t) => [index('charges_person_idx').on(t.personId)],
+);
+
+export const offences = pgTable(
+  'offences',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    arrestId: uuid('arrest_id').notNull(),
+    chargeId: uuid('charge_id'),
+    /** Home Office offence code or CJS code. */
+    offenceCode: text('offence_code').notNull(),
+    title: text('title').notNull(),
+    committedOn: date('committed_on', { mode: 'string' }),
+    /** Recordable on the PNC (PACE s27(4)). */
+    recordable: boolean('recordable').notNull(),
+    /** Qualifying offence under PACE s65A. */
+    qualifying: boolean('qualifying').notNull(),
+    ...provenance(),
+  },
+  (t) => [index('offences_person_idx').on(t.personId)],
+);
+
+export const courtCases = pgTable(
+  'court_cases',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    arrestId: uuid('arrest_id').notNull(),
+    courtName: text('court_name').notNull(),
+    firstHearingOn: date('first_hearing_on', { mode: 'string' }).notNull(),
+    /** GUILTY | NOT_GUILTY | NO_PLEA */
+    plea: text('plea'),
+    ...provenance(),
+  },
+  (t) => [index('court_cases_person_idx').on(t.personId)],
+);
+
+/** The outcome of an offence: court result or out-of-court disposal (brief 2.4). */
+export const disposals = pgTable(
+  'disposals',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    arrestId: uuid('arrest_id').notNull(),
+    offenceId: uuid('offence_id'),
+    courtCaseId: uuid('court_case_id'),
+    /** See disposalOutcomes in records.types.ts */
+    outcome: text('outcome').notNull(),
+    disposedOn: date('disposed_on', { mode: 'string' }).notNull(),
+    recordable: boolean('recordable').notNull(),
+    sentence: text('sentence'),
+    custodialMonths: integer('custodial_months'),
+    ...provenance(),
+  },
+  (t) => [index('disposals_person_idx').on(t.personId)],
+);
+
+export const custodyRecords = pgTable(
+  'custody_records',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    arrestId: uuid('arrest_id').notNull(),
+    custodyReference: text('custody_reference').notNull(),
+    station: text('station').notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    releasedAt: timestamp('released_at', { withTimezone: true }),
+    ...provenance(),
+  },
+  (t) => [index('custody_records_person_idx').on(t.personId)],
+);
+
+/** Metadata of a custody image; the bytes live in the blob store under their SHA-256 (brief 2.5). */
+export const custodyImages = pgTable(
+  'custody_images',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    arrestId: uuid('arrest_id').notNull(),
+    custodyRecordId: uuid('custody_record_id').notNull(),
+    takenAt: timestamp('taken_at', { withTimezone: true }).notNull(),
+    subjectAgeAtCapture: integer('subject_age_at_capture'),
+    mediaType: text('media_type').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    contentSha256: text('content_sha256').notNull(),
+    ...provenance(),
+  },
+  (t) => [index('custody_images_person_idx').on(t.personId), index('custody_images_hash_idx').on(t.contentSha256)],
+);
+
+/** References to fingerprints on IDENT1 and DNA on the NDNAD; LEDS never holds raw biometrics (brief 2.6). */
+export const biometricReferences = pgTable(
+  'biometric_references',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    arrestId: uuid('arrest_id'),
+    /** FINGERPRINTS | DNA_PROFILE | DNA_SAMPLE */
+    biometricType: text('biometric_type').notNull(),
+    /** IDENT1 | NDNAD */
+    holdingSystem: text('holding_system').notNull(),
+    reference: text('reference').notNull(),
+    /** TAKEN | LOADED | MATCHED | DESTROYED */
+    status: text('status').notNull(),
+    takenAt: timestamp('taken_at', { withTimezone: true }).notNull(),
+    /** Identity confirmed by a fingerprint match: shown as a badge on the person page (brief 2.6). */
+    identityConfirmed: boolean('identity_confirmed').notNull().default(false),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    ...provenance(),
+  },
+  (t) => [index('biometric_references_person_idx').on(t.personId)],
+);
+
+export const missingPersonReports = pgTable(
+  'missing_person_reports',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    reportedAt: timestamp('reported_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    lastSeenLocation: text('last_seen_location'),
+    /** LOW | MEDIUM | HIGH */
+    riskLevel: text('risk_level').notNull(),
+    circumstances: text('circumstances').notNull(),
+    /** MISSING | FOUND | CLOSED */
+    status: text('status').notNull(),
+    foundAt: timestamp('found_at', { withTimezone: true }),
+    ...provenance(),
+  },
+  (t) => [index('missing_person_reports_person_idx').on(t.personId)],
+);
+
+/**
+ * Unidentified human remains. Not person-scoped until identified: distributed by its own id under Citus,
+ * with identified_person_id set once a match is confirmed.
+ */
+export const unidentifiedRemains = pgTable('unidentified_remains', {
+  id: uuid('id').primaryKey(),
+  foundOn: date('found_on', { mode: 'string' }).notNull(),
+  foundLocation: text('found_location').notNull(),
+  sex: text('sex').notNull(),
+  estimatedAgeMin: integer('estimated_age_min'),
+  estimatedAgeMax: integer('estimated_age_max'),
+  description: text('description').notNull(),
+  identifiedPersonId: uuid('identified_person_id'),
+  ...provenance(),
+});
+
+/**
+ * The idempotency key of ingest: one row per (source system, source record id), naming the LEDS row it became
+ * and a hash of what was last received, so a repeated record is recognised as unchanged.
+ */
+export const sourceRecords = pgTable(
+  'source_records',
+  {
+    sourceSystem: text('source_system').notNull(),
+    sourceRecordId: text('source_record_id').notNull(),
+    recordKind: text('record_kind').notNull(),
+    recordId: uuid('record_id').notNull(),
+    personId: uuid('person_id'),
+    owningOrganisationId: uuid('owning_organisation_id').notNull(),
+    contentSha256: text('content_sha256').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceSystem, t.sourceRecordId] })],
+);

@@ -1,0 +1,52 @@
+/**
+ * The one catalogue of error codes LEDS returns. Codes are stable: clients and force systems branch on them.
+ * docs/errors.md lists the same codes; test/error-catalogue.test.ts keeps the two in step.
+ */
+export const errorCatalogue = {
+  REQUEST_INVALID: { status: 400, title: 'The request is not valid' },
+  REQUEST_MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  REQUEST_BODY_TOO_LARGE: { status: 413, title: 'The request body is larger than the configured limit' },
+  REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body has a media type this endpoint does not accept' },
+  REQUEST_NOT_FOUND: { status: 404, title: 'No such endpoint' },
+  ACCESS_UNAUTHENTICATED: { status: 401, title: 'Sign in or present an API key or bearer token' },
+  ACCESS_DENIED: { status: 403, title: 'Your role does not allow this action' },
+  ACCESS_PURPOSE_REQUIRED: { status: 400, title: 'Declare a purpose before reading a person' },
+  ACCESS_PURPOSE_UNKNOWN: { status: 400, title: 'The declared purpose is not one LEDS knows' },
+  ACCESS_INVALID_CREDENTIALS: { status: 401, title: 'The username or password is wrong' },
+  RECORDS_NOT_FOUND: { status: 404, title: 'No such record' },
+  RECORDS_INVALID_IDENTIFIER: { status: 400, title: 'An identifier fails its format or check character' },
+  RECORDS_SEARCH_CRITERIA_REQUIRED: { status: 400, title: 'A search needs an identifier, or a surname with a forename or date of birth' },
+  INGEST_BATCH_EMPTY: { status: 400, title: 'The batch has no records' },
+  INGEST_BATCH_TOO_MANY_LINES: { status: 413, title: 'The batch has more lines than the configured limit' },
+  INGEST_RECORD_REJECTED: { status: 422, title: 'The record was rejected' },
+  INGEST_BATCH_NOT_FOUND: { status: 404, title: 'No such ingest batch' },
+  STORAGE_UNAVAILABLE: { status: 503, title: 'The database is not available' },
+  STORAGE_DATA_FOLDER_LOCKED: { status: 503, title: 'Another process holds the embedded database folder' },
+  INTERNAL_ERROR: { status: 500, title: 'Something went wrong inside LEDS' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** One problem with one field of the input, named by its JSON pointer (for example `/body/pncId`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** An error whose code is in the catalogue; routes turn it into application/problem+json. */
+export class LedsError extends Error {
+  override name = 'LedsError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fieldProblems: FieldProblem[] = [],
+  ) {
+    super(message);
+    this.status = errorCatalogue[code].status;
+  }
+}
+
+export function isLedsError(error: unknown): error is LedsError {
+  return error instanceof LedsError;
+}

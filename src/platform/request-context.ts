@@ -1,0 +1,23 @@
+/** The roles a person or system can hold; what each allows is decided in the access module. */
+export const roles = [
+  'OFFICER',
+  'INVESTIGATOR',
+  'AUDITOR',
+  'RETENTION_OFFICER',
+  'OVERSIGHT_MEMBER',
+  'ADMINISTRATOR',
+  'SYSTEM_INGEST',
+  'SYSTEM_READ',
+] as const;
+export type Role = (typeof roles)[number];
+
+/** Who is acting, for whom, and why: every service call receives one (brief section 4, DPA 2018 s62). */
+export interface RequestContext {
+  actor: { kind: 'user' | 'system'; id: string; name: string };
+  organisation: { id: string; code: string; kind: string };
+  roles: readonly Role[];
+  /** The purpose the user declared for this work; required for any read of a person. */
+  purpose: string | undefined;
+  caseReference: string | undefined;
+  correlationId: string;
+}

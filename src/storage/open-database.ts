@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import lockfile from 'proper-lockfile';
+import { LedsError } from '../platform/errors.ts';
+import type { Database, DatabaseHandle } from './database.ts';
+import * as schema from './schema.ts';
+
+const migrationsFolder = path.resolve(import.meta.dirname, '..', '..', 'drizzle');
+
+export type DatabaseTarget = { kind: 'pglite'; dataDir: string | undefined } | { kind: 'postgres'; url: string; poolSize?: number };
+
+/**
+ * Opens the embedded database in a data folder (or in memory when dataDir is undefined).
+ * INVARIANT: one process per data folder. PGlite does not lock its folder and a second process's writes are
+ * silently lost, so LEDS takes a lock file beside the data and refuses to open a folder another process holds.
+ */
+async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle & { client: PGlite }> {
+  let release: (() => Promise<void>) | undefined;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      release = await lockfile.lock(dataDir, { lockfilePath: path.join(dataDir, 'leds.lock'), stale: 30_000, update: 10_000 });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ELOCKED') {
+        throw new LedsError(
+          'STORAGE_DATA_FOLDER_LOCKED',
+          `the data folder \`${dataDir}\` is in use by another LEDS process; stop it or choose another LEDS_DATA_DIR`,
+        );
+      }
+      throw error;
+    }
+  }
+  const client = await PGlite.create({ dataDir: dataDir ? path.join(dataDir, 'pgdata') : undefined, extensions: { pg_trgm } });
+  // Timestamps leave the database as UTC text whatever the host's zone, so both drivers return the same JSON.
+  await client.exec("SET TIME ZONE 'UTC'");
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    client,
+    kind: 'pglite',
+    close: async () => {
+      await client.close();
+      await release?.();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle & { pool: pg.Pool }> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c TimeZone=UTC' });
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end();
+    throw new LedsError('STORAGE_UNAVAILABLE', `cannot connect to PostgreSQL: ${(error as Error).message}`);
+  }
+  const db = drizzlePostgres(pool, { schema }) as unknown as Database;
+  return { db, pool, kind: 'postgres', close: () => pool.end() };
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  return target.kind === 'pglite' ? openPglite(target.dataDir) : openPostgres(target.url, target.poolSize);
+}
+
+/** Applies the forward-only migrations in drizzle/ that have not run yet. */
+export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+  if (handle.kind === 'pglite') {
+    // biome-ignore lint/suspicious/noExplicitAny: the migrators are typed per driver; the handle is one of the two.
+    await migratePglite(handle.db as any, { migrationsFolder });
+  } else {
+    // biome-ignore lint/suspicious/noExplicitAny: as above.
+    await migratePostgres(handle.db as any, { migrationsFolder });
+  }
+}

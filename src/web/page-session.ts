@@ -1,0 +1,64 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../composition.ts';
+import type { SignedInUser } from '../modules/access/index.ts';
+import type { RequestContext, Role } from '../platform/request-context.ts';
+
+export const sessionCookie = 'leds_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    pageUser?: SignedInUser & { token: string };
+  }
+}
+
+/** The signed-in user behind the session cookie, if any. */
+export async function resumePageSession(services: Services, request: FastifyRequest): Promise<(SignedInUser & { token: string }) | undefined> {
+  const raw = request.cookies[sessionCookie];
+  if (!raw) return undefined;
+  const unsigned = request.unsignCookie(raw);
+  if (!unsigned.valid || !unsigned.value) return undefined;
+  const user = await services.access.resumeSession(unsigned.value);
+  return user ? { ...user, token: unsigned.value } : undefined;
+}
+
+/** A path on this site to go back to after sign-in or purpose declaration; anything else goes home. */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/people/search';
+}
+
+/**
+ * Guards a page: the user must be signed in and, for pages that show a person, must have declared a purpose.
+ * The services check again; this only sends the user to the right form first.
+ */
+export function requireSignedIn(services: Services, options: { purpose: boolean }) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const user = await resumePageSession(services, request);
+    if (!user) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`);
+    request.pageUser = user;
+    if (options.purpose && !user.purpose) return reply.redirect(`/purpose?next=${encodeURIComponent(request.url)}`);
+  };
+}
+
+export function pageContext(request: FastifyRequest): RequestContext {
+  const user = request.pageUser;
+  if (!user) throw new Error('pageContext needs requireSignedIn before it');
+  return {
+    actor: { kind: 'user', id: user.user.id, name: user.user.username },
+    organisation: { id: user.organisation.id, code: user.organisation.code, kind: user.organisation.kind },
+    roles: user.user.roles as Role[],
+    purpose: user.purpose ?? undefined,
+    caseReference: user.caseReference ?? undefined,
+    correlationId: request.id,
+  };
+}
+
+/** What every signed-in page shows in its identity bar. */
+export function pageLocals(services: Services, request: FastifyRequest) {
+  const user = request.pageUser;
+  const purpose = services.config.purposes.find((p) => p.code === user?.purpose);
+  return {
+    signedIn: user ? { displayName: user.user.displayName, organisation: user.organisation.name, roles: user.user.roles } : undefined,
+    declaredPurpose: purpose ? { name: purpose.name, caseReference: user?.caseReference } : undefined,
+    currentUrl: request.url,
+  };
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import nunjucks from 'nunjucks';
+import { toProblem } from '../api/problem.ts';
+import type { Services } from '../composition.ts';
+import { accessPages } from '../modules/access/access.pages.ts';
+import { ingestPages } from '../modules/integration/ingest.pages.ts';
+import { recordsPages } from '../modules/records/records.pages.ts';
+import { formatAsn } from '../modules/records/identifiers.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    renderErrorPage(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply;
+  }
+}
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const govukDist = path.join(root, 'node_modules', 'govuk-frontend', 'dist');
+const mojRoot = path.join(root, 'node_modules', '@ministryofjustice', 'frontend');
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+
+/** Server-rendered pages with GOV.UK Frontend and MoJ Frontend; every page works without JavaScript. */
+export async function registerWeb(app: FastifyInstance, services: Services): Promise<void> {
+  await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  await app.register(fastifyCookie, { secret: services.config.sessionSecret });
+  await app.register(fastifyStatic, { root: path.join(govukDist, 'govuk', 'assets'), prefix: '/assets/', index: false });
+  await app.register(fastifyStatic, {
+    root: path.join(govukDist, 'govuk'),
+    prefix: '/static/govuk/',
+    decorateReply: false,
+    index: false,
+    allowedPath: (pathName) => /^\/govuk-frontend\.min\.(css|js)$/.test(pathName),
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(mojRoot, 'moj'),
+    prefix: '/static/moj/',
+    decorateReply: false,
+    index: false,
+    allowedPath: (pathName) => /^\/moj-frontend\.min\.(css|js)$/.test(pathName),
+  });
+  await app.register(fastifyView, {
+    engine: { nunjucks },
+    templates: [path.join(import.meta.dirname, 'views'), govukDist, mojRoot],
+    options: {
+      onConfigure: (env: nunjucks.Environment) => {
+        env.addGlobal('serviceName', 'Law Enforcement Data Service');
+        env.addGlobal('demo', services.config.demo);
+        env.addFilter('date', (value: string | null) => (value ? dateFormat.format(new Date(value)) : ''));
+        env.addFilter('dateTime', (value: string | null) => (value ? dateTimeFormat.format(new Date(value)) : ''));
+        env.addFilter('asn', (value: string) => formatAsn(value));
+        env.addFilter('humanise', (value: string | null) => (value ? value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, ' ') : ''));
+      },
+    },
+  });
+
+  app.decorate('renderErrorPage', (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    const problem = toProblem(error, request.id);
+    if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'page failed');
+    return reply.status(problem.status).view('pages/error.njk', { problem });
+  });
+
+  await app.register(accessPages, { services });
+  await app.register(recordsPages, { services });
+  await app.register(ingestPages, { services });
+}
