@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { sendProblem } from './api/problem.ts';
 import { authenticateApiCaller } from './api/request-context.ts';
 import type { Services } from './composition.ts';
+import { requireWebSecrets } from './config/config.ts';
 import { ingestRoutes } from './modules/integration/ingest.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { registerWeb } from './web/web.ts';
@@ -18,6 +19,7 @@ const correlationIdPattern = /^[A-Za-z0-9._-]{8,100}$/;
 /** Builds the LEDS HTTP application. It never listens: the CLI does, and tests call inject. */
 export async function buildApp(services: Services, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const { config } = services;
+  requireWebSecrets(config);
   const app = Fastify({
     logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'] },
     bodyLimit: config.bodyLimitBytes,

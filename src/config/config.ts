@@ -32,7 +32,7 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Folder that holds custody image bytes, addressed by SHA-256. */
   blobDir: string;
-  /** Signs the web session cookie. */
+  /** Signs the web session cookie; only the web server needs it (checked by requireWebSecrets). */
   sessionSecret: string;
   sessionHours: number;
   /** Largest request body the API accepts, in bytes. */
@@ -100,9 +100,6 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const dataDir = path.resolve(overrides.dataDir ?? env.LEDS_DATA_DIR ?? 'data');
   // SECURITY: outside demo mode there is no default session secret, so cookies cannot be forged with a known key.
   const sessionSecret = overrides.sessionSecret ?? env.LEDS_SESSION_SECRET ?? (demo ? 'demo-only-session-secret-not-for-real-use' : '');
-  if (sessionSecret.length < 32 && !demo) {
-    throw new ConfigError('LEDS_SESSION_SECRET must be set to at least 32 characters outside demo mode');
-  }
   const oidcIssuer = env.LEDS_OIDC_ISSUER;
   const oidcJwksUrl = env.LEDS_OIDC_JWKS_URL;
   const oidcAudience = env.LEDS_OIDC_AUDIENCE;
@@ -129,4 +126,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: env.LEDS_LOG_LEVEL ?? 'info',
     ...overrides,
   };
+}
+
+/** Fails unless the secrets the web server needs are set; commands that do not serve pages do not need them. */
+export function requireWebSecrets(config: Config): void {
+  if (config.sessionSecret.length < 32) {
+    throw new ConfigError('LEDS_SESSION_SECRET must be set to at least 32 characters outside demo mode');
+  }
 }

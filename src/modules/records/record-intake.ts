@@ -251,6 +251,15 @@ export class RecordIntake {
     }
     if (problems.length > 0) throw new RecordRejected(problems);
 
+    // Names, dates of birth, addresses and identifiers from this source are replaced as a whole; the savepoint
+    // around each record restores them if the record is then rejected.
+    if (existing?.personId) {
+      for (const table of [t.personNames, t.personDatesOfBirth, t.personAddresses, t.personIdentifiers]) {
+        await db
+          .delete(table)
+          .where(and(eq(table.personId, existing.personId), eq(table.sourceSystem, p.sourceSystem), eq(table.sourceRecordId, p.sourceRecordId)));
+      }
+    }
     const owners = new Map<number, string>();
     for (const identifier of identifiers) {
       const rows = await db
@@ -294,12 +303,6 @@ export class RecordIntake {
       await db.insert(t.people).values({ personId, ...personRow, ...p });
     } else if (current.sourceSystem === p.sourceSystem && current.sourceRecordId === p.sourceRecordId) {
       await db.update(t.people).set({ ...personRow, ...p }).where(eq(t.people.personId, personId));
-    }
-    // Names, dates of birth, addresses and identifiers from this source are replaced as a whole.
-    for (const table of [t.personNames, t.personDatesOfBirth, t.personAddresses, t.personIdentifiers]) {
-      await db
-        .delete(table)
-        .where(and(eq(table.personId, personId), eq(table.sourceSystem, p.sourceSystem), eq(table.sourceRecordId, p.sourceRecordId)));
     }
     await db.insert(t.personNames).values(
       r.names.map((n) => ({

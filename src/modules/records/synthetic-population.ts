@@ -2,6 +2,7 @@ import { fakerEN_GB, type Faker } from '@faker-js/faker';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { PNG } from 'pngjs';
 import { sha256Hex } from '../../platform/crypto.ts';
+import { bulkInsert } from '../../storage/bulk-insert.ts';
 import type { Database } from '../../storage/database.ts';
 import type { CustodyImageStore } from './custody-image-store.ts';
 import { makeAsn, makeCroNumber, makePncId, nameKey } from './identifiers.ts';
@@ -156,13 +157,7 @@ export async function seedSyntheticPopulation(
     await db.transaction(async (tx) => {
       for (const [table, list] of rows) {
         rowCount += list.length;
-        // PostgreSQL takes at most 65,535 parameters a statement.
-        const columns = Object.keys(list[0] ?? {}).length || 1;
-        const size = Math.max(1, Math.floor(60_000 / columns));
-        for (let offset = 0; offset < list.length; offset += size) {
-          // biome-ignore lint/suspicious/noExplicitAny: rows are built per table above with that table's columns.
-          await tx.insert(table).values(list.slice(offset, offset + size) as any);
-        }
+        await bulkInsert(tx, table, list);
       }
     });
     options.onProgress?.(start + count);

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { DatabaseHandle } from '../../src/storage/database.ts';
+import { migrateDatabase, openDatabase } from '../../src/storage/open-database.ts';
+
+/**
+ * The database a test file runs against: PostgreSQL when LEDS_TEST_DATABASE_URL is set (a fresh database made
+ * for this file and dropped after), otherwise an in-memory PGlite. Migrated once and shared by the file's tests,
+ * because a PGlite instance takes seconds to start.
+ */
+export const testDatabaseKind: 'postgres' | 'pglite' = process.env.LEDS_TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+export async function openTestDatabase(): Promise<DatabaseHandle> {
+  const adminUrl = process.env.LEDS_TEST_DATABASE_URL;
+  if (!adminUrl) {
+    const handle = await openDatabase({ kind: 'pglite', dataDir: undefined });
+    await migrateDatabase(handle);
+    return handle;
+  }
+  const name = `leds_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 });
+  await migrateDatabase(handle);
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** The connection string of a fresh PostgreSQL database for a child process, or undefined on PGlite runs. */
+export async function createScratchPostgres(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const adminUrl = process.env.LEDS_TEST_DATABASE_URL;
+  if (!adminUrl) return undefined;
+  const name = `leds_scratch_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}

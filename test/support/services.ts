@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { JWTVerifyGetKey } from 'jose';
+import { type Config, loadConfig } from '../../src/config/config.ts';
+import { createServices, type Services } from '../../src/composition.ts';
+import { fixedClock } from '../../src/platform/clock.ts';
+import type { RequestContext, Role } from '../../src/platform/request-context.ts';
+import { openTestDatabase } from './database.ts';
+
+export interface TestServices extends Services {
+  clock: ReturnType<typeof fixedClock>;
+  folder: string;
+  /** Makes an organisation and returns a request context acting for it with these roles. */
+  actingFor(organisationCode: string, roles: Role[], purpose?: string): Promise<RequestContext>;
+}
+
+/** Services over a shared test database, a temporary blob folder and a fixed clock. */
+export async function startTestServices(overrides: Partial<Config> = {}, options: { jwks?: JWTVerifyGetKey } = {}): Promise<TestServices> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'leds-test-'));
+  const config = loadConfig(
+    {},
+    {
+      dataDir: folder,
+      blobDir: path.join(folder, 'blobs'),
+      sessionSecret: 'test-session-secret-of-at-least-32-characters',
+      logLevel: 'silent',
+      ...overrides,
+    },
+  );
+  const database = await openTestDatabase();
+  const clock = fixedClock('2026-11-01T12:00:00Z');
+  const services = await createServices(config, { database, clock, jwks: options.jwks });
+  const actingFor = async (organisationCode: string, roles: Role[], purpose?: string): Promise<RequestContext> => {
+    const organisation = await services.access.createOrganisation({
+      code: organisationCode,
+      name: `${organisationCode} (test)`,
+      kind: organisationCode.startsWith('AGENCY') ? 'NON_POLICE_AGENCY' : 'POLICE_FORCE',
+    });
+    return {
+      actor: { kind: 'system', id: `test-${organisationCode}`, name: `test ${organisationCode}` },
+      organisation: { id: organisation.id, code: organisation.code, kind: organisation.kind },
+      roles,
+      purpose,
+      caseReference: undefined,
+      correlationId: `test-${Date.now()}`,
+    };
+  };
+  return {
+    ...services,
+    clock,
+    folder,
+    actingFor,
+    close: async () => {
+      await services.close();
+      await database.close();
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
