@@ -53,9 +53,9 @@ export function toProblem(error: unknown, correlationId: string): Problem {
     } else if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       code = 'REQUEST_UNSUPPORTED_MEDIA_TYPE';
       detail = fastifyError.message;
-    } else if (fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error instanceof SyntaxError && fastifyError.statusCode === 400)) {
+    } else if (['FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVALID_JSON_BODY'].includes(fastifyError.code) || (error instanceof SyntaxError && fastifyError.statusCode === 400)) {
       code = 'REQUEST_MALFORMED_JSON';
-      detail = `the body is not valid JSON: ${fastifyError.message}`;
+      detail = "the body is not valid JSON";
       errors = [{ field: '/body', message: 'is not valid JSON' }];
     } else if (fastifyError.statusCode === 404) {
       code = 'REQUEST_NOT_FOUND';

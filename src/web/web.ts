@@ -4,6 +4,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import mojFilters from '@ministryofjustice/frontend/moj/filters/all.js';
 import nunjucks from 'nunjucks';
 import { toProblem } from '../api/problem.ts';
 import type { Services } from '../composition.ts';
@@ -11,6 +12,7 @@ import { accessPages } from '../modules/access/access.pages.ts';
 import { ingestPages } from '../modules/integration/ingest.pages.ts';
 import { recordsPages } from '../modules/records/records.pages.ts';
 import { formatAsn } from '../modules/records/identifiers.ts';
+import { formatDate, formatDateTime } from './format.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,8 +24,6 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const govukDist = path.join(root, 'node_modules', 'govuk-frontend', 'dist');
 const mojRoot = path.join(root, 'node_modules', '@ministryofjustice', 'frontend');
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 
 /** Server-rendered pages with GOV.UK Frontend and MoJ Frontend; every page works without JavaScript. */
 export async function registerWeb(app: FastifyInstance, services: Services): Promise<void> {
@@ -49,10 +49,11 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
     templates: [path.join(import.meta.dirname, 'views'), govukDist, mojRoot],
     options: {
       onConfigure: (env: nunjucks.Environment) => {
+        for (const [name, filter] of Object.entries(mojFilters())) if (name.startsWith('moj')) env.addFilter(name, filter);
         env.addGlobal('serviceName', 'Law Enforcement Data Service');
         env.addGlobal('demo', services.config.demo);
-        env.addFilter('date', (value: string | null) => (value ? dateFormat.format(new Date(value)) : ''));
-        env.addFilter('dateTime', (value: string | null) => (value ? dateTimeFormat.format(new Date(value)) : ''));
+        env.addFilter('date', formatDate);
+        env.addFilter('dateTime', formatDateTime);
         env.addFilter('asn', (value: string) => formatAsn(value));
         env.addFilter('humanise', (value: string | null) => (value ? value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, ' ') : ''));
       },

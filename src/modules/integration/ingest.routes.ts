@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { problemResponses } from '../../api/problem.schemas.ts';
+import { ProblemSchema, problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
 import type { Services } from '../../composition.ts';
 import { LedsError } from '../../platform/errors.ts';
@@ -77,7 +77,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         summary: 'Push one record (the same shapes as an NDJSON line)',
         querystring: SourceSystemQuery,
         body: Type.Object({ kind: Type.String() }),
-        response: { 200: Type.Object({ batch: BatchReport, line: LineReport }), 201: Type.Object({ batch: BatchReport, line: LineReport }), 422: LineReport, ...problemResponses },
+        response: { 200: Type.Object({ batch: BatchReport, line: LineReport }), 201: Type.Object({ batch: BatchReport, line: LineReport }), 422: ProblemSchema, ...problemResponses },
       },
     },
     async (request, reply) => {

@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { type FieldProblem, LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
-import type { AccessDecisions } from '../access/access.decisions.ts';
+import type { AccessDecisions } from '../access/index.ts';
 import { organisations } from '../access/access.tables.ts';
 import { type InboundRecord, type IntakeSource, RecordIntake, RecordRejected, recordKinds, recordSchemas } from '../records/index.ts';
 import { ingestBatches, ingestBatchLines } from './ingest.tables.ts';
@@ -117,6 +117,10 @@ export class IngestService {
     lines: AsyncIterable<string> | Iterable<string>,
     onProgress?: (linesDone: number) => void,
   ): Promise<BatchReport> {
+    // INVARIANT: take the iterator before the first await. A readline stream emits lines as soon as it can, and
+    // lines emitted before anyone iterates are lost (measured: a PostgreSQL run hung waiting for them).
+    const pending: AsyncIterator<string> | Iterator<string> =
+      Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : (lines as Iterable<string>)[Symbol.iterator]();
     this.access.require(ctx, 'ingest-batch.create');
     if (!sourceSystemPattern.test(sourceSystem)) {
       throw new LedsError('REQUEST_INVALID', `\`${sourceSystem}\` is not a source system name`, [
@@ -136,7 +140,8 @@ export class IngestService {
     let chunk: { lineNumber: number; text: string }[] = [];
     let lineNumber = 0;
     let nonBlank = 0;
-    for await (const text of lines) {
+    for (let next = await pending.next(); !next.done; next = await pending.next()) {
+      const text = next.value;
       lineNumber += 1;
       if (text.trim() === '') continue;
       nonBlank += 1;

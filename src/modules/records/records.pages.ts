@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
+import { formatDate } from '../../web/format.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
 import { formatAsn } from './identifiers.ts';
 import type { PersonRecordView, PersonSearchQuery, PersonSummary } from './records.schemas.ts';
@@ -35,10 +36,10 @@ function timelineOf(person: PersonRecordView) {
     const lines = [
       `<p class="govuk-body-s">${escapeHtml(event.offenceSummary)}${event.location ? `, ${escapeHtml(event.location)}` : ''}</p>`,
       ...event.offences.map((o) => `<p class="govuk-body-s">Offence: ${escapeHtml(o.title)} (${escapeHtml(o.offenceCode)})${o.recordable ? ', recordable' : ''}</p>`),
-      ...event.courtCases.map((c) => `<p class="govuk-body-s">Court: ${escapeHtml(c.courtName)}, first hearing ${c.firstHearingOn}</p>`),
+      ...event.courtCases.map((c) => `<p class="govuk-body-s">Court: ${escapeHtml(c.courtName)}, first hearing ${formatDate(c.firstHearingOn)}</p>`),
       ...event.disposals.map(
         (d) =>
-          `<p class="govuk-body-s" data-testid="disposal"><strong>Outcome: ${escapeHtml(d.outcome.replace(/_/g, ' ').toLowerCase())}</strong> on ${d.disposedOn}${d.sentence ? `, ${escapeHtml(d.sentence)}` : ''}</p>`,
+          `<p class="govuk-body-s" data-testid="disposal"><strong>Outcome: ${escapeHtml(d.outcome.replace(/_/g, ' ').toLowerCase())}</strong> on ${formatDate(d.disposedOn)}${d.sentence ? `, ${escapeHtml(d.sentence)}` : ''}</p>`,
       ),
       ...event.custodyRecords.map((c) => `<p class="govuk-body-s">Custody ${escapeHtml(c.custodyReference)} at ${escapeHtml(c.station)}</p>`),
     ];
@@ -55,7 +56,7 @@ function timelineOf(person: PersonRecordView) {
 function identityRows(person: PersonRecordView) {
   const primary = person.names[0];
   const notKnown = 'Not known';
-  const dobs = person.datesOfBirth.map((d) => `${d.date}${d.estimated ? ' (estimated)' : ''}`).join(', ');
+  const dobs = person.datesOfBirth.map((d) => `${formatDate(d.date)}${d.estimated ? ' (estimated)' : ''}`).join(', ');
   const looks = [person.description.build, person.description.eyeColour && `${person.description.eyeColour} eyes`, person.description.hairColour && `${person.description.hairColour} hair`]
     .filter(Boolean)
     .join(', ');
@@ -68,7 +69,7 @@ function identityRows(person: PersonRecordView) {
     { key: { text: 'Height' }, value: { text: person.description.heightCm ? `${person.description.heightCm} cm` : notKnown } },
     { key: { text: 'Description' }, value: { text: looks || notKnown } },
     { key: { text: 'Distinguishing marks' }, value: { text: person.description.distinguishingMarks ?? 'None recorded' } },
-    ...person.identifiers.map((i) => ({ key: { text: i.type.replace(/_/g, ' ').replace('PNC ID', 'PNC ID') }, value: { text: i.value } })),
+    ...person.identifiers.map((i) => ({ key: { text: i.type.replace(/_/g, ' ') }, value: { text: i.value } })),
     { key: { text: 'Owning organisation' }, value: { text: `${person.provenance.owningOrganisation} (${person.provenance.sourceSystem})` } },
   ];
 }

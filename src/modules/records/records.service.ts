@@ -1,6 +1,6 @@
 import { LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import type { AccessDecisions } from '../access/access.decisions.ts';
+import type { AccessDecisions } from '../access/index.ts';
 import type { CustodyImageStore } from './custody-image-store.ts';
 import { parseCroNumber, parsePncId } from './identifiers.ts';
 import type { RecordsRepository } from './records.repository.ts';

@@ -122,6 +122,30 @@ export interface PopulationOptions {
 type Rows = Map<PgTable, Record<string, unknown>[]>;
 
 /**
+ * Draws people numbered firstSerial onwards: their rows per table and their custody image bytes. Pure: the same
+ * arguments give the same rows, which is what makes the population deterministic.
+ */
+export function drawPopulation(options: {
+  seed: number;
+  asOf: Date;
+  firstSerial: number;
+  people: number;
+  organisationIds: Map<string, string>;
+}): { rows: Rows; images: Buffer[] } {
+  const faker = fakerEN_GB;
+  faker.seed(options.seed * 1_000_003 + options.firstSerial);
+  const rows: Rows = new Map();
+  const add = (table: PgTable, row: Record<string, unknown>) => {
+    const list = rows.get(table) ?? [];
+    list.push(row);
+    rows.set(table, list);
+  };
+  const images: Buffer[] = [];
+  for (let i = 0; i < options.people; i++) drawPerson(faker, options.firstSerial + i, options.asOf, options.organisationIds, add, images);
+  return { rows, images };
+}
+
+/**
  * Writes a deterministic synthetic population straight into the records tables, in bulk. It writes the same
  * rows (with their provenance and source keys) that ingest would, so the demo data behaves like pushed data.
  */
@@ -139,23 +163,11 @@ export async function seedSyntheticPopulation(
   let rowCount = 0;
   for (let start = 0; start < options.people; start += chunk) {
     const count = Math.min(chunk, options.people - start);
-    // One generator per chunk, seeded by chunk, so a population can be made in parts and still be the same.
-    const faker = fakerEN_GB;
-    faker.seed(seed * 1_000_003 + firstSerial + start);
-    const rows: Rows = new Map();
-    const add = (table: PgTable, row: Record<string, unknown>) => {
-      const list = rows.get(table) ?? [];
-      list.push(row);
-      rows.set(table, list);
-    };
-    const pendingImages: Buffer[] = [];
-    for (let i = 0; i < count; i++) {
-      const serial = firstSerial + start + i;
-      imageCount += drawPerson(faker, serial, asOf, organisationIds, add, pendingImages);
-    }
-    await Promise.all(pendingImages.map((bytes) => images.put(bytes)));
+    const drawn = drawPopulation({ seed, asOf, firstSerial: firstSerial + start, people: count, organisationIds });
+    imageCount += drawn.images.length;
+    await Promise.all(drawn.images.map((bytes) => images.put(bytes)));
     await db.transaction(async (tx) => {
-      for (const [table, list] of rows) {
+      for (const [table, list] of drawn.rows) {
         rowCount += list.length;
         await bulkInsert(tx, table, list);
       }

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { organisations } from '../src/modules/access/access.tables.ts';
+import { bulkInsert } from '../src/storage/bulk-insert.ts';
+import type { DatabaseHandle } from '../src/storage/database.ts';
+import { migrateDatabase, openDatabase } from '../src/storage/open-database.ts';
+import { openTestDatabase, testDatabaseKind } from './support/database.ts';
+
+const leds = path.resolve(import.meta.dirname, '..', 'bin', 'leds.js');
+let database: DatabaseHandle;
+
+before(async () => {
+  database = await openTestDatabase();
+});
+after(() => database.close());
+
+describe(`storage on ${testDatabaseKind}`, () => {
+  it('applies migrations forward only: a second run changes nothing', async () => {
+    await migrateDatabase(database);
+    const result = (await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)) as unknown as { rows: { n: number }[] };
+    assert.equal(result.rows[0]?.n, 2);
+  });
+
+  it('has the trigram extension the first migration creates', async () => {
+    const result = (await database.db.execute(sql`select similarity('SMITH', 'SMYTH') > 0 as ok`)) as unknown as { rows: { ok: boolean }[] };
+    assert.equal(result.rows[0]?.ok, true);
+  });
+
+  it('returns timestamps in UTC whatever the host zone', async () => {
+    const result = (await database.db.execute(sql`select to_json(timestamptz '2024-03-01 10:00:00+01') as t`)) as unknown as { rows: { t: string }[] };
+    assert.equal(result.rows[0]?.t, '2024-03-01T09:00:00+00:00');
+  });
+
+  it('bulk-inserts rows given by field name, arrays and nulls included', async () => {
+    const rows = [1, 2, 3].map((i) => ({ id: `00000000-0000-4000-8000-00000000010${i}`, code: `BULK${i}`, name: `Bulk ${i} 'quoted'`, kind: 'POLICE_FORCE' }));
+    await bulkInsert(database.db, organisations, rows);
+    const stored = await database.db.select().from(organisations).where(sql`code like 'BULK%'`).orderBy(organisations.code);
+    assert.deepEqual(stored.map((o) => o.name), ["Bulk 1 'quoted'", "Bulk 2 'quoted'", "Bulk 3 'quoted'"]);
+  });
+
+  it('every person-scoped table carries person_id', async () => {
+    const result = (await database.db.execute(sql`
+      select table_name from information_schema.tables t
+      where table_schema = 'public' and table_name not in ('organisations', 'users', 'api_keys', 'web_sessions', 'ingest_batches', 'unidentified_remains')
+        and not exists (select 1 from information_schema.columns c where c.table_schema = 'public' and c.table_name = t.table_name and c.column_name = 'person_id')`)) as unknown as {
+      rows: { table_name: string }[];
+    };
+    assert.deepEqual(result.rows, []);
+  });
+});
+
+describe('embedded database folder', () => {
+  let folder: string;
+  before(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'leds-lock-'));
+  });
+  after(() => rm(folder, { recursive: true, force: true }));
+
+  it('refuses to open a data folder another process holds, and opens it once released', async () => {
+    const holder = await openDatabase({ kind: 'pglite', dataDir: folder });
+    const env = { ...process.env, LEDS_DATA_DIR: folder, DATABASE_URL: '' };
+    const refused = spawnSync(process.execPath, [leds, 'migrate'], { env, encoding: 'utf8' });
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /is in use by another LEDS process/);
+    await holder.close();
+    const allowed = spawnSync(process.execPath, [leds, 'migrate'], { env, encoding: 'utf8' });
+    assert.equal(allowed.status, 0, allowed.stderr);
+    assert.match(allowed.stdout, /migrations applied \(pglite\)/);
+  });
+});
