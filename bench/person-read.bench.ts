@@ -28,15 +28,25 @@ const connections = Number(values.connections);
 const dataDir = path.resolve(import.meta.dirname, '.data', `people-${wanted}`);
 mkdirSync(dataDir, { recursive: true });
 const services = await createServices(
-  loadConfig(process.env, { dataDir, blobDir: path.join(dataDir, 'blobs'), sessionSecret: 'bench-session-secret-of-32-characters!', logLevel: 'silent' }),
+  loadConfig(process.env, {
+    dataDir,
+    blobDir: path.join(dataDir, 'blobs'),
+    sessionSecret: 'bench-session-secret-of-32-characters!',
+    logLevel: 'silent',
+  }),
 );
 const { db } = services.database;
-const count = async () => Number(((await db.execute(sql`select count(*)::int as n from people`)) as unknown as { rows: { n: number }[] }).rows[0]?.n);
+const count = async () =>
+  Number(
+    ((await db.execute(sql`select count(*)::int as n from people`)) as unknown as { rows: { n: number }[] }).rows[0]?.n,
+  );
 let held = await count();
 if (held < wanted) {
   console.log(`seeding ${wanted - held} people on ${services.database.kind}...`);
   const seeded = await seedPeople(services, { people: wanted - held, firstSerial: held + 1 });
-  console.log(`seeded ${seeded.people} people, ${seeded.rows} rows, ${seeded.custodyImages} custody images in ${seeded.seconds.toFixed(1)} s (${Math.round(seeded.people / seeded.seconds)} people/s)`);
+  console.log(
+    `seeded ${seeded.people} people, ${seeded.rows} rows, ${seeded.custodyImages} custody images in ${seeded.seconds.toFixed(1)} s (${Math.round(seeded.people / seeded.seconds)} people/s)`,
+  );
   held = await count();
 }
 const ids = (await db.select({ id: people.personId }).from(people).orderBy(sql`random()`).limit(2000)).map((r) => r.id);
@@ -85,10 +95,22 @@ await app.close();
 if (api.non2xx > 0) throw new Error(`${api.non2xx} API reads did not answer 2xx`);
 
 const apiPerSecond = api.requests.average;
-console.log(`\nperson read at ${held} people on ${services.database.kind}, ${connections} concurrent, ${seconds} s each`);
+console.log(
+  `\nperson read at ${held} people on ${services.database.kind}, ${connections} concurrent, ${seconds} s each`,
+);
 console.table({
-  'direct SQL (baseline)': { 'reads/s': Math.round(direct.perSecond), 'p50 ms': direct.p50.toFixed(2), 'p99 ms': direct.p99.toFixed(2) },
-  'API over HTTP': { 'reads/s': Math.round(apiPerSecond), 'p50 ms': api.latency.p50.toFixed(2), 'p99 ms': api.latency.p99.toFixed(2) },
+  'direct SQL (baseline)': {
+    'reads/s': Math.round(direct.perSecond),
+    'p50 ms': direct.p50.toFixed(2),
+    'p99 ms': direct.p99.toFixed(2),
+  },
+  'API over HTTP': {
+    'reads/s': Math.round(apiPerSecond),
+    'p50 ms': api.latency.p50.toFixed(2),
+    'p99 ms': api.latency.p99.toFixed(2),
+  },
 });
-console.log(`ratio API / direct: ${(apiPerSecond / direct.perSecond).toFixed(3)} (API costs ${((1 - apiPerSecond / direct.perSecond) * 100).toFixed(1)}% of throughput)`);
+console.log(
+  `ratio API / direct: ${(apiPerSecond / direct.perSecond).toFixed(3)} (API costs ${((1 - apiPerSecond / direct.perSecond) * 100).toFixed(1)}% of throughput)`,
+);
 await services.close();

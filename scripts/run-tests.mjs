@@ -7,12 +7,18 @@ const named = process.argv.slice(2);
 const roots = named.length > 0 ? named : ['src', 'test'];
 const files = roots
   .flatMap((root) =>
-    statSync(root).isFile() ? [root] : readdirSync(root, { recursive: true, withFileTypes: false }).map((f) => path.join(root, String(f))),
+    statSync(root).isFile()
+      ? [root]
+      : readdirSync(root, { recursive: true, withFileTypes: false }).map((f) => path.join(root, String(f))),
   )
   .filter((f) => f.endsWith('.test.ts') && (named.length > 0 || !f.split(path.sep).includes('browser')))
   .sort();
 const concurrency = process.env.LEDS_TEST_CONCURRENCY ?? '2';
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

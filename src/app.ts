@@ -1,10 +1,10 @@
-import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import ajvFormats from 'ajv-formats';
 import type { Plugin } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sendProblem } from './api/problem.ts';
 import { authenticateApiCaller } from './api/request-context.ts';
@@ -21,7 +21,13 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   const { config } = services;
   requireWebSecrets(config);
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'] },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+          },
     bodyLimit: config.bodyLimitBytes,
     // A force system may send its own correlation id; otherwise LEDS makes one. Either way it goes in every log line.
     genReqId: (request) => {
@@ -75,23 +81,32 @@ export async function buildApp(services: Services, options: { logger?: boolean }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get('/health/live', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
-  app.get('/health/ready', { schema: { tags: ['health'], summary: 'The database answers' } }, async (request, reply) => {
-    try {
-      await services.database.db.execute(sql`select 1`);
-      return { status: 'ready', database: services.database.kind };
-    } catch (error) {
-      request.log.error({ err: error }, 'readiness check failed');
-      return reply.status(503).type('application/problem+json').send({
-        type: 'urn:leds:problem:STORAGE_UNAVAILABLE',
-        title: 'The database is not available',
-        status: 503,
-        code: 'STORAGE_UNAVAILABLE',
-        detail: 'the database did not answer',
-        instance: `urn:leds:correlation:${request.id}`,
-      });
-    }
-  });
+  app.get('/health/live', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({
+    status: 'ok',
+  }));
+  app.get(
+    '/health/ready',
+    { schema: { tags: ['health'], summary: 'The database answers' } },
+    async (request, reply) => {
+      try {
+        await services.database.db.execute(sql`select 1`);
+        return { status: 'ready', database: services.database.kind };
+      } catch (error) {
+        request.log.error({ err: error }, 'readiness check failed');
+        return reply
+          .status(503)
+          .type('application/problem+json')
+          .send({
+            type: 'urn:leds:problem:STORAGE_UNAVAILABLE',
+            title: 'The database is not available',
+            status: 503,
+            code: 'STORAGE_UNAVAILABLE',
+            detail: 'the database did not answer',
+            instance: `urn:leds:correlation:${request.id}`,
+          });
+      }
+    },
+  );
 
   await app.register(
     async (api) => {

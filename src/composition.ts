@@ -31,7 +31,9 @@ export interface ServiceOptions {
 
 /** Opens storage for the configuration: PostgreSQL when DATABASE_URL is set, otherwise PGlite in the data folder. */
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
-  return openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
+  return openDatabase(
+    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
+  );
 }
 
 /** The composition root: storage, then repositories, then services. Migrates the database it opens. */
@@ -48,7 +50,11 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const { db } = database;
   const custodyImages = new CustodyImageStore(config.blobDir);
   const decisions = new AccessDecisions(config.purposes);
-  const access = new AccessService(db, clock, { sessionHours: config.sessionHours, oidc: config.oidc, jwks: options.jwks });
+  const access = new AccessService(db, clock, {
+    sessionHours: config.sessionHours,
+    oidc: config.oidc,
+    jwks: options.jwks,
+  });
   const records = new RecordsService(new RecordsRepository(db), decisions, custodyImages, config);
   const intake = new RecordIntake(custodyImages, clock, config);
   const ingest = new IngestService(db, intake, decisions, clock, config);

@@ -1,10 +1,9 @@
-
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig } from './config/config.ts';
-import { createServices, openConfiguredDatabase } from './composition.ts';
 import { importFile } from './cli/import.ts';
 import { seedPeople } from './cli/seed.ts';
 import { serve } from './cli/serve.ts';
+import { createServices, openConfiguredDatabase } from './composition.ts';
+import { ConfigError, loadConfig } from './config/config.ts';
 import { organisationKinds, roles } from './modules/access/index.ts';
 import { isLedsError } from './platform/errors.ts';
 import { migrateDatabase } from './storage/open-database.ts';
@@ -20,11 +19,16 @@ function wholeNumber(value: string): number {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Runs a command with services wired from the environment, and closes them after. */
-async function withServices<T>(demo: boolean | undefined, run: (services: Awaited<ReturnType<typeof createServices>>) => Promise<T>): Promise<T> {
+async function withServices<T>(
+  demo: boolean | undefined,
+  run: (services: Awaited<ReturnType<typeof createServices>>) => Promise<T>,
+): Promise<T> {
   const services = await createServices(loadConfig(process.env, demo ? { demo: true } : {}));
   try {
     return await run(services);
@@ -35,7 +39,9 @@ async function withServices<T>(demo: boolean | undefined, run: (services: Awaite
 
 const program = new Command()
   .name('leds')
-  .description('LEDS: Law Enforcement Data Service. Uses PGlite in LEDS_DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set.')
+  .description(
+    'LEDS: Law Enforcement Data Service. Uses PGlite in LEDS_DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set.',
+  )
   .showHelpAfterError();
 
 program
@@ -96,7 +102,9 @@ program
     });
   });
 
-const organisation = program.command('organisation').description('organisations: police forces, agencies, oversight bodies');
+const organisation = program
+  .command('organisation')
+  .description('organisations: police forces, agencies, oversight bodies');
 organisation
   .command('add')
   .requiredOption('--code <code>', 'short code, for example MPS')
@@ -124,21 +132,31 @@ program
   .addOption(new Option('--role <role...>', 'one or more roles').choices(roles).makeOptionMandatory())
   .option('--oidc-subject <sub>', 'their subject at the identity provider, to sign in with bearer tokens')
   .option('--password-stdin', 'read a password from standard input')
-  .action(async (options: { organisation: string; username: string; name: string; role: string[]; oidcSubject?: string; passwordStdin?: boolean }) => {
-    const password = options.passwordStdin ? await readStdin() : undefined;
-    if (password !== undefined && password.length < 12) throw new InvalidArgumentError('the password must be at least 12 characters');
-    await withServices(false, async (services) => {
-      const user = await services.access.createUser({
-        organisationCode: options.organisation,
-        username: options.username,
-        displayName: options.name,
-        password,
-        oidcSubject: options.oidcSubject,
-        roles: options.role,
+  .action(
+    async (options: {
+      organisation: string;
+      username: string;
+      name: string;
+      role: string[];
+      oidcSubject?: string;
+      passwordStdin?: boolean;
+    }) => {
+      const password = options.passwordStdin ? await readStdin() : undefined;
+      if (password !== undefined && password.length < 12)
+        throw new InvalidArgumentError('the password must be at least 12 characters');
+      await withServices(false, async (services) => {
+        const user = await services.access.createUser({
+          organisationCode: options.organisation,
+          username: options.username,
+          displayName: options.name,
+          password,
+          oidcSubject: options.oidcSubject,
+          roles: options.role,
+        });
+        print(`user ${user.username} saved`);
       });
-      print(`user ${user.username} saved`);
-    });
-  });
+    },
+  );
 
 program
   .command('api-key')
@@ -149,7 +167,11 @@ program
   .addOption(new Option('--role <role...>', 'roles of the key').choices(roles).makeOptionMandatory())
   .action(async (options: { organisation: string; name: string; role: string[] }) => {
     await withServices(false, async (services) => {
-      const { id, key } = await services.access.createApiKey({ organisationCode: options.organisation, name: options.name, roles: options.role });
+      const { id, key } = await services.access.createApiKey({
+        organisationCode: options.organisation,
+        name: options.name,
+        roles: options.role,
+      });
       print(`api key ${id} created; the key is shown once:`);
       print(key);
     });
@@ -163,4 +185,3 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   }
   process.exit(1);
 });
-

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp } from '../src/app.ts';
-import { personChain, ndjson } from './support/records.ts';
+import { ndjson, personChain } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
 
 let services: TestServices;
@@ -25,15 +25,33 @@ before(async () => {
   const keys = await generateKeyPair('ES256');
   privateKey = keys.privateKey as CryptoKey;
   const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'test-key', alg: 'ES256' };
-  jwksServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+  jwksServer = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+  );
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   const port = (jwksServer.address() as AddressInfo).port;
-  services = await startTestServices({ oidc: { issuer: 'https://idp.test', audience: 'leds', jwksUrl: `http://127.0.0.1:${port}/jwks` } });
+  services = await startTestServices({
+    oidc: { issuer: 'https://idp.test', audience: 'leds', jwksUrl: `http://127.0.0.1:${port}/jwks` },
+  });
   app = await buildApp(services, { logger: false });
   await services.access.createOrganisation({ code: 'APIFORCE', name: 'API Force', kind: 'POLICE_FORCE' });
-  ingestKey = (await services.access.createApiKey({ organisationCode: 'APIFORCE', name: 'custody system', roles: ['SYSTEM_INGEST'] })).key;
-  readKey = (await services.access.createApiKey({ organisationCode: 'APIFORCE', name: 'local search', roles: ['SYSTEM_READ'] })).key;
-  await services.access.createUser({ organisationCode: 'APIFORCE', username: 'oidc.officer', displayName: 'OIDC Officer', oidcSubject: 'sub-123', roles: ['OFFICER'] });
+  ingestKey = (
+    await services.access.createApiKey({
+      organisationCode: 'APIFORCE',
+      name: 'custody system',
+      roles: ['SYSTEM_INGEST'],
+    })
+  ).key;
+  readKey = (
+    await services.access.createApiKey({ organisationCode: 'APIFORCE', name: 'local search', roles: ['SYSTEM_READ'] })
+  ).key;
+  await services.access.createUser({
+    organisationCode: 'APIFORCE',
+    username: 'oidc.officer',
+    displayName: 'OIDC Officer',
+    oidcSubject: 'sub-123',
+    roles: ['OFFICER'],
+  });
   const response = await app.inject({
     method: 'POST',
     url: '/api/v1/ingest-batches?sourceSystem=API-CUSTODY',
@@ -60,14 +78,22 @@ describe('authentication and purpose', () => {
 
   it('answers 401 for an unknown or revoked key', async () => {
     assert.equal((await read(`/api/v1/people/${personId}`, { 'x-api-key': 'leds_nope_nope' })).statusCode, 401);
-    const { id, key } = await services.access.createApiKey({ organisationCode: 'APIFORCE', name: 'old', roles: ['SYSTEM_READ'] });
+    const { id, key } = await services.access.createApiKey({
+      organisationCode: 'APIFORCE',
+      name: 'old',
+      roles: ['SYSTEM_READ'],
+    });
     assert.equal((await read(`/api/v1/people/${personId}`, { 'x-api-key': key })).statusCode, 200);
     await services.access.revokeApiKey(id);
     assert.equal((await read(`/api/v1/people/${personId}`, { 'x-api-key': key })).statusCode, 401);
   });
 
   it('refuses a person read without a declared purpose, and with an unknown one', async () => {
-    const none = await app.inject({ method: 'GET', url: `/api/v1/people/${personId}`, headers: { 'x-api-key': readKey } });
+    const none = await app.inject({
+      method: 'GET',
+      url: `/api/v1/people/${personId}`,
+      headers: { 'x-api-key': readKey },
+    });
     assert.equal(none.statusCode, 400);
     assert.equal(none.json().code, 'ACCESS_PURPOSE_REQUIRED');
     const unknown = await read(`/api/v1/people/${personId}`, { 'x-leds-purpose': 'CURIOSITY' });
@@ -81,12 +107,32 @@ describe('authentication and purpose', () => {
   });
 
   it('accepts an identity provider token verified against its JWKS, and refuses a forged one', async () => {
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'test-key' }).setSubject('sub-123').setIssuer('https://idp.test').setAudience('leds').setExpirationTime('5m').sign(privateKey);
-    const ok = await app.inject({ method: 'GET', url: `/api/v1/people/${personId}`, headers: { authorization: `Bearer ${token}`, 'x-leds-purpose': 'INVESTIGATION' } });
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'test-key' })
+      .setSubject('sub-123')
+      .setIssuer('https://idp.test')
+      .setAudience('leds')
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    const ok = await app.inject({
+      method: 'GET',
+      url: `/api/v1/people/${personId}`,
+      headers: { authorization: `Bearer ${token}`, 'x-leds-purpose': 'INVESTIGATION' },
+    });
     assert.equal(ok.statusCode, 200);
     const other = await generateKeyPair('ES256');
-    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'test-key' }).setSubject('sub-123').setIssuer('https://idp.test').setAudience('leds').setExpirationTime('5m').sign(other.privateKey);
-    const refused = await app.inject({ method: 'GET', url: `/api/v1/people/${personId}`, headers: { authorization: `Bearer ${forged}`, 'x-leds-purpose': 'INVESTIGATION' } });
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'test-key' })
+      .setSubject('sub-123')
+      .setIssuer('https://idp.test')
+      .setAudience('leds')
+      .setExpirationTime('5m')
+      .sign(other.privateKey);
+    const refused = await app.inject({
+      method: 'GET',
+      url: `/api/v1/people/${personId}`,
+      headers: { authorization: `Bearer ${forged}`, 'x-leds-purpose': 'INVESTIGATION' },
+    });
     assert.equal(refused.statusCode, 401);
   });
 
@@ -107,13 +153,19 @@ describe('people', () => {
     const content = await read(`/api/v1/people/${personId}/custody-images/${images[0].imageId}/content`);
     assert.equal(content.statusCode, 200);
     assert.equal(content.headers['content-type'], 'image/png');
-    assert.equal((await read(`/api/v1/people/${personId}/biometric-references`)).json().biometricReferences[0].identityConfirmed, true);
+    assert.equal(
+      (await read(`/api/v1/people/${personId}/biometric-references`)).json().biometricReferences[0].identityConfirmed,
+      true,
+    );
   });
 
   it('finds people by PNC ID short form, CRO number, name, alias and date of birth', async () => {
     const short = chain.pncId.replace('2019/', '19/');
     assert.equal((await read(`/api/v1/people?pncId=${encodeURIComponent(short)}`)).json().people[0].personId, personId);
-    assert.equal((await read(`/api/v1/people?croNumber=${encodeURIComponent(chain.croNumber)}`)).json().people[0].personId, personId);
+    assert.equal(
+      (await read(`/api/v1/people?croNumber=${encodeURIComponent(chain.croNumber)}`)).json().people[0].personId,
+      personId,
+    );
     assert.equal((await read('/api/v1/people?surname=examplar100&forename=test')).json().people[0].personId, personId);
     const alias = (await read('/api/v1/people?surname=PLACEHOLDER&forename=Tess&dateOfBirth=1990-04-02')).json().people;
     assert.equal(alias.find((p: { personId: string }) => p.personId === personId)?.matchedAlias, 'Tess Placeholder');
@@ -150,7 +202,12 @@ describe('bad input', () => {
   it('rejects malformed JSON, unknown fields, wrong types and oversized bodies, and changes nothing stored', async () => {
     const before = (await read(`/api/v1/people/${personId}`)).body;
     const post = (payload: string, contentType = 'application/json') =>
-      app.inject({ method: 'POST', url: '/api/v1/records?sourceSystem=API-CUSTODY', headers: { 'x-api-key': ingestKey, 'content-type': contentType }, payload });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/records?sourceSystem=API-CUSTODY',
+        headers: { 'x-api-key': ingestKey, 'content-type': contentType },
+        payload,
+      });
     const person = chain.records[0] as Record<string, unknown>;
 
     const malformed = await post('{"kind": "person", ');
@@ -161,15 +218,21 @@ describe('bad input', () => {
     assert.equal(unknownField.statusCode, 422);
     assert.deepEqual(unknownField.json().errors, [{ field: '/body/favouriteColour', message: 'is not a known field' }]);
 
-    const wrongType = await post(JSON.stringify({ ...person, nationality: 'Changed', description: { heightCm: 'tall' } }));
+    const wrongType = await post(
+      JSON.stringify({ ...person, nationality: 'Changed', description: { heightCm: 'tall' } }),
+    );
     assert.equal(wrongType.statusCode, 422);
     assert.equal(wrongType.json().errors[0].field, '/body/description/heightCm');
 
-    const badIdentifier = await post(JSON.stringify({ ...person, nationality: 'Changed', identifiers: [{ type: 'PNC_ID', value: '2004/0123456C' }] }));
+    const badIdentifier = await post(
+      JSON.stringify({ ...person, nationality: 'Changed', identifiers: [{ type: 'PNC_ID', value: '2004/0123456C' }] }),
+    );
     assert.equal(badIdentifier.statusCode, 422);
     assert.equal(badIdentifier.json().errors[0].field, '/body/identifiers/0/value');
 
-    const oversized = await post(JSON.stringify({ ...person, nationality: 'x'.repeat(services.config.bodyLimitBytes) }));
+    const oversized = await post(
+      JSON.stringify({ ...person, nationality: 'x'.repeat(services.config.bodyLimitBytes) }),
+    );
     assert.equal(oversized.statusCode, 413);
     assert.equal(oversized.json().code, 'REQUEST_BODY_TOO_LARGE');
 
@@ -181,7 +244,12 @@ describe('bad input', () => {
     });
     assert.equal(wrongMedia.statusCode, 415);
 
-    const noSource = await app.inject({ method: 'POST', url: '/api/v1/records', headers: { 'x-api-key': ingestKey, 'content-type': 'application/json' }, payload: JSON.stringify(person) });
+    const noSource = await app.inject({
+      method: 'POST',
+      url: '/api/v1/records',
+      headers: { 'x-api-key': ingestKey, 'content-type': 'application/json' },
+      payload: JSON.stringify(person),
+    });
     assert.equal(noSource.statusCode, 400);
     assert.equal(noSource.json().errors[0].field, '/querystring/sourceSystem');
 
@@ -190,8 +258,21 @@ describe('bad input', () => {
 
   it('stores one record at a time and says whether it was created, updated or unchanged', async () => {
     const post = (record: unknown) =>
-      app.inject({ method: 'POST', url: '/api/v1/records?sourceSystem=API-CUSTODY', headers: { 'x-api-key': ingestKey }, payload: record as object });
-    const marker = { kind: 'marker', sourceRecordId: 'T100-M9', person: { pncId: chain.pncId }, markerType: 'INFORMATION_MARKER', code: 'DR', description: 'Drugs', reviewDue: '2027-06-01' };
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/records?sourceSystem=API-CUSTODY',
+        headers: { 'x-api-key': ingestKey },
+        payload: record as object,
+      });
+    const marker = {
+      kind: 'marker',
+      sourceRecordId: 'T100-M9',
+      person: { pncId: chain.pncId },
+      markerType: 'INFORMATION_MARKER',
+      code: 'DR',
+      description: 'Drugs',
+      reviewDue: '2027-06-01',
+    };
     assert.equal((await post(marker)).statusCode, 201);
     assert.equal((await post(marker)).json().line.outcome, 'UNCHANGED');
     const updated = await post({ ...marker, reviewDue: '2027-07-01' });
@@ -215,11 +296,26 @@ describe('ingest batch reports', () => {
     assert.equal(batch.createdCount, 2);
     assert.equal(rejectedLines[0].lineNumber, 3);
     assert.ok(rejectedLines[0].problems.some((p: { field: string }) => p.field === '/sourceRecordId'));
-    const report = await app.inject({ method: 'GET', url: `/api/v1/ingest-batches/${batch.batchId}`, headers: { 'x-api-key': ingestKey } });
+    const report = await app.inject({
+      method: 'GET',
+      url: `/api/v1/ingest-batches/${batch.batchId}`,
+      headers: { 'x-api-key': ingestKey },
+    });
     assert.equal(report.json().rejectedCount, 1);
-    const lines = await app.inject({ method: 'GET', url: `/api/v1/ingest-batches/${batch.batchId}/lines?outcome=CREATED&limit=1&offset=1`, headers: { 'x-api-key': ingestKey } });
-    assert.deepEqual(lines.json().lines.map((l: { lineNumber: number }) => l.lineNumber), [2]);
-    const list = await app.inject({ method: 'GET', url: '/api/v1/ingest-batches', headers: { 'x-api-key': ingestKey } });
+    const lines = await app.inject({
+      method: 'GET',
+      url: `/api/v1/ingest-batches/${batch.batchId}/lines?outcome=CREATED&limit=1&offset=1`,
+      headers: { 'x-api-key': ingestKey },
+    });
+    assert.deepEqual(
+      lines.json().lines.map((l: { lineNumber: number }) => l.lineNumber),
+      [2],
+    );
+    const list = await app.inject({
+      method: 'GET',
+      url: '/api/v1/ingest-batches',
+      headers: { 'x-api-key': ingestKey },
+    });
     assert.ok(list.json().batches.some((b: { batchId: string }) => b.batchId === batch.batchId));
   });
 });
@@ -228,7 +324,8 @@ describe('service documents', () => {
   it('serves an OpenAPI document listing the resources, and a docs page', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     assert.equal(doc.openapi, '3.1.0');
-    for (const route of ['/api/v1/people', '/api/v1/people/{personId}', '/api/v1/ingest-batches', '/api/v1/records']) assert.ok(doc.paths[route], route);
+    for (const route of ['/api/v1/people', '/api/v1/people/{personId}', '/api/v1/ingest-batches', '/api/v1/records'])
+      assert.ok(doc.paths[route], route);
     assert.equal((await app.inject({ method: 'GET', url: '/api/docs/' })).statusCode, 200);
   });
 

@@ -7,12 +7,16 @@ const src = path.resolve(import.meta.dirname, '..', 'src');
 const files = readdirSync(src, { recursive: true })
   .map(String)
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'));
-const importsOf = (file: string) => [...readFileSync(path.join(src, file), 'utf8').matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1] as string);
+const importsOf = (file: string) =>
+  [...readFileSync(path.join(src, file), 'utf8').matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1] as string);
 
 describe('architecture', () => {
   it('keeps Fastify out of services, repositories and the storage layer', () => {
-    for (const file of files.filter((f) => /\.(service|repository)\.ts$|^storage\/|record-intake|synthetic-population/.test(f))) {
-      for (const imported of importsOf(file)) assert.ok(!imported.startsWith('fastify') && !imported.startsWith('@fastify'), `${file} imports ${imported}`);
+    for (const file of files.filter((f) =>
+      /\.(service|repository)\.ts$|^storage\/|record-intake|synthetic-population/.test(f),
+    )) {
+      for (const imported of importsOf(file))
+        assert.ok(!imported.startsWith('fastify') && !imported.startsWith('@fastify'), `${file} imports ${imported}`);
     }
   });
 
@@ -30,7 +34,8 @@ describe('architecture', () => {
 
   it('lets only the platform and config be imported by the platform', () => {
     for (const file of files.filter((f) => f.startsWith(`platform${path.sep}`))) {
-      for (const imported of importsOf(file)) assert.ok(!imported.startsWith('../modules') && !imported.startsWith('../api'), `${file} imports ${imported}`);
+      for (const imported of importsOf(file))
+        assert.ok(!imported.startsWith('../modules') && !imported.startsWith('../api'), `${file} imports ${imported}`);
     }
   });
 });

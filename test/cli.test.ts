@@ -33,20 +33,45 @@ describe(`the leds command on ${testDatabaseKind}`, () => {
   it('imports an NDJSON file, reports rejected lines with field and exits 2, and stores the good lines once', async () => {
     const file = path.join(folder, 'batch.ndjson');
     const chain = personChain(300);
-    await writeFile(file, [...ndjson(chain.records), '{"kind":"marker","sourceRecordId":"M-bad","person":{"pncId":"2004/0123456C"},"markerType":"WARNING_SIGNAL","code":"VI","description":"Violent","reviewDue":"2027-01-01"}'].join('\n'));
+    await writeFile(
+      file,
+      [
+        ...ndjson(chain.records),
+        '{"kind":"marker","sourceRecordId":"M-bad","person":{"pncId":"2004/0123456C"},"markerType":"WARNING_SIGNAL","code":"VI","description":"Violent","reviewDue":"2027-01-01"}',
+      ].join('\n'),
+    );
     const first = run('import', file, '--organisation', 'MPS', '--source-system', 'MPS-CUSTODY');
     assert.equal(first.status, 2, first.stderr);
-    assert.match(first.stdout, new RegExp(`${chain.records.length + 1} lines, ${chain.records.length} created, 0 updated, 0 unchanged, 1 rejected`));
+    assert.match(
+      first.stdout,
+      new RegExp(
+        `${chain.records.length + 1} lines, ${chain.records.length} created, 0 updated, 0 unchanged, 1 rejected`,
+      ),
+    );
     assert.match(first.stdout, /line 11: \/person\/pncId check character `C` is wrong/);
     const again = run('import', file, '--organisation', 'MPS', '--source-system', 'MPS-CUSTODY');
     assert.match(again.stdout, new RegExp(`0 created, 0 updated, ${chain.records.length} unchanged, 1 rejected`));
   });
 
   it('fails with a clear message and a non-zero exit for bad arguments', () => {
-    const unknownOrganisation = run('import', path.join(folder, 'batch.ndjson'), '--organisation', 'NOPE', '--source-system', 'X-Y');
+    const unknownOrganisation = run(
+      'import',
+      path.join(folder, 'batch.ndjson'),
+      '--organisation',
+      'NOPE',
+      '--source-system',
+      'X-Y',
+    );
     assert.equal(unknownOrganisation.status, 1);
     assert.match(unknownOrganisation.stderr, /no organisation `NOPE`/);
-    const missingFile = run('import', path.join(folder, 'missing.ndjson'), '--organisation', 'MPS', '--source-system', 'X-Y');
+    const missingFile = run(
+      'import',
+      path.join(folder, 'missing.ndjson'),
+      '--organisation',
+      'MPS',
+      '--source-system',
+      'X-Y',
+    );
     assert.equal(missingFile.status, 1);
     assert.match(missingFile.stderr, /ENOENT|no such file/);
     const badNumber = run('seed', '--people', 'many');
@@ -55,12 +80,32 @@ describe(`the leds command on ${testDatabaseKind}`, () => {
   });
 
   it('creates organisations, users and API keys', () => {
-    assert.equal(run('organisation', 'add', '--code', 'NEWF', '--name', 'New Force', '--kind', 'POLICE_FORCE').status, 0);
-    const user = spawnSync(process.execPath, [leds, 'user', 'add', '--organisation', 'NEWF', '--username', 'new.user', '--name', 'New User', '--role', 'OFFICER', '--password-stdin'], {
-      env,
-      encoding: 'utf8',
-      input: 'a-long-enough-password\n',
-    });
+    assert.equal(
+      run('organisation', 'add', '--code', 'NEWF', '--name', 'New Force', '--kind', 'POLICE_FORCE').status,
+      0,
+    );
+    const user = spawnSync(
+      process.execPath,
+      [
+        leds,
+        'user',
+        'add',
+        '--organisation',
+        'NEWF',
+        '--username',
+        'new.user',
+        '--name',
+        'New User',
+        '--role',
+        'OFFICER',
+        '--password-stdin',
+      ],
+      {
+        env,
+        encoding: 'utf8',
+        input: 'a-long-enough-password\n',
+      },
+    );
     assert.equal(user.status, 0, user.stderr);
     const key = run('api-key', 'create', '--organisation', 'NEWF', '--name', 'rms', '--role', 'SYSTEM_INGEST');
     assert.match(key.stdout, /^leds_[A-Za-z0-9]+_[A-Za-z0-9_-]+$/m);

@@ -14,10 +14,12 @@ describe('error catalogue', () => {
   });
 
   it('documents no code that the catalogue does not have', () => {
-    for (const code of documented.keys()) assert.ok(code !== undefined && code in errorCatalogue, `${code} is in the catalogue`);
+    for (const code of documented.keys())
+      assert.ok(code !== undefined && code in errorCatalogue, `${code} is in the catalogue`);
   });
 
   it('names every code <MODULE>_<CONDITION>', () => {
-    for (const code of Object.keys(errorCatalogue)) assert.match(code, /^(REQUEST|ACCESS|RECORDS|INGEST|STORAGE|INTERNAL)_[A-Z_]+$/);
+    for (const code of Object.keys(errorCatalogue))
+      assert.match(code, /^(REQUEST|ACCESS|RECORDS|INGEST|STORAGE|INTERNAL)_[A-Z_]+$/);
   });
 });

@@ -22,25 +22,43 @@ after(() => database.close());
 describe(`storage on ${testDatabaseKind}`, () => {
   it('applies migrations forward only: a second run changes nothing', async () => {
     await migrateDatabase(database);
-    const result = (await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)) as unknown as { rows: { n: number }[] };
+    const result = (await database.db.execute(
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    )) as unknown as { rows: { n: number }[] };
     assert.equal(result.rows[0]?.n, 2);
   });
 
   it('has the trigram extension the first migration creates', async () => {
-    const result = (await database.db.execute(sql`select similarity('SMITH', 'SMYTH') > 0 as ok`)) as unknown as { rows: { ok: boolean }[] };
+    const result = (await database.db.execute(sql`select similarity('SMITH', 'SMYTH') > 0 as ok`)) as unknown as {
+      rows: { ok: boolean }[];
+    };
     assert.equal(result.rows[0]?.ok, true);
   });
 
   it('returns timestamps in UTC whatever the host zone', async () => {
-    const result = (await database.db.execute(sql`select to_json(timestamptz '2024-03-01 10:00:00+01') as t`)) as unknown as { rows: { t: string }[] };
+    const result = (await database.db.execute(
+      sql`select to_json(timestamptz '2024-03-01 10:00:00+01') as t`,
+    )) as unknown as { rows: { t: string }[] };
     assert.equal(result.rows[0]?.t, '2024-03-01T09:00:00+00:00');
   });
 
   it('bulk-inserts rows given by field name, arrays and nulls included', async () => {
-    const rows = [1, 2, 3].map((i) => ({ id: `00000000-0000-4000-8000-00000000010${i}`, code: `BULK${i}`, name: `Bulk ${i} 'quoted'`, kind: 'POLICE_FORCE' }));
+    const rows = [1, 2, 3].map((i) => ({
+      id: `00000000-0000-4000-8000-00000000010${i}`,
+      code: `BULK${i}`,
+      name: `Bulk ${i} 'quoted'`,
+      kind: 'POLICE_FORCE',
+    }));
     await bulkInsert(database.db, organisations, rows);
-    const stored = await database.db.select().from(organisations).where(sql`code like 'BULK%'`).orderBy(organisations.code);
-    assert.deepEqual(stored.map((o) => o.name), ["Bulk 1 'quoted'", "Bulk 2 'quoted'", "Bulk 3 'quoted'"]);
+    const stored = await database.db
+      .select()
+      .from(organisations)
+      .where(sql`code like 'BULK%'`)
+      .orderBy(organisations.code);
+    assert.deepEqual(
+      stored.map((o) => o.name),
+      ["Bulk 1 'quoted'", "Bulk 2 'quoted'", "Bulk 3 'quoted'"],
+    );
   });
 
   it('every person-scoped table carries person_id', async () => {

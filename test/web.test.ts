@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.ts';
-import { personChain, ndjson } from './support/records.ts';
+import { ndjson, personChain } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
 
 let services: TestServices;
@@ -18,13 +18,22 @@ function cookieFrom(response: LightMyRequestResponse): string {
 }
 
 async function signIn(username = 'web.officer'): Promise<string> {
-  const response = await app.inject({ method: 'POST', url: '/sign-in', payload: { username, password, next: '/people/search' } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/sign-in',
+    payload: { username, password, next: '/people/search' },
+  });
   assert.equal(response.statusCode, 302);
   return cookieFrom(response);
 }
 
 async function declare(cookie: string, purpose = 'INVESTIGATION') {
-  const response = await app.inject({ method: 'POST', url: '/purpose', headers: { cookie }, payload: { purpose, caseReference: 'OP-TEST/1', next: '/people/search' } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/purpose',
+    headers: { cookie },
+    payload: { purpose, caseReference: 'OP-TEST/1', next: '/people/search' },
+  });
   assert.equal(response.statusCode, 302);
   assert.equal(response.headers.location, '/people/search');
 }
@@ -34,8 +43,20 @@ before(async () => {
   app = await buildApp(services, { logger: false });
   const force = await services.actingFor('WEBFORCE', ['SYSTEM_INGEST']);
   await services.ingest.ingestBatch(force, 'WEB-CUSTODY', ndjson(chain.records));
-  await services.access.createUser({ organisationCode: 'WEBFORCE', username: 'web.officer', displayName: 'Web Officer', password, roles: ['OFFICER'] });
-  await services.access.createUser({ organisationCode: 'WEBFORCE', username: 'web.auditor', displayName: 'Web Auditor', password, roles: ['AUDITOR'] });
+  await services.access.createUser({
+    organisationCode: 'WEBFORCE',
+    username: 'web.officer',
+    displayName: 'Web Officer',
+    password,
+    roles: ['OFFICER'],
+  });
+  await services.access.createUser({
+    organisationCode: 'WEBFORCE',
+    username: 'web.auditor',
+    displayName: 'Web Auditor',
+    password,
+    roles: ['AUDITOR'],
+  });
 });
 after(async () => {
   await app.close();
@@ -47,7 +68,11 @@ describe('sign-in and purpose', () => {
     const home = await app.inject({ method: 'GET', url: '/people/search' });
     assert.equal(home.statusCode, 302);
     assert.match(home.headers.location as string, /^\/sign-in\?next=/);
-    const wrong = await app.inject({ method: 'POST', url: '/sign-in', payload: { username: 'web.officer', password: 'wrong-password-here' } });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      payload: { username: 'web.officer', password: 'wrong-password-here' },
+    });
     assert.equal(wrong.statusCode, 400);
     assert.match(wrong.body, /govuk-error-summary/);
     assert.match(wrong.body, /The username or password is wrong/);
@@ -60,17 +85,29 @@ describe('sign-in and purpose', () => {
     const search = await app.inject({ method: 'GET', url: '/people/search', headers: { cookie } });
     assert.equal(search.statusCode, 302);
     assert.match(search.headers.location as string, /^\/purpose\?next=/);
-    const missing = await app.inject({ method: 'POST', url: '/purpose', headers: { cookie }, payload: { next: '/people/search' } });
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/purpose',
+      headers: { cookie },
+      payload: { next: '/people/search' },
+    });
     assert.equal(missing.statusCode, 400);
     assert.match(missing.body, /Select the purpose of your work/);
     await declare(cookie);
     const page = await app.inject({ method: 'GET', url: '/people/search', headers: { cookie } });
     assert.equal(page.statusCode, 200);
-    assert.match(page.body, /Working for <strong data-testid="declared-purpose">Criminal investigation<\/strong>, case OP-TEST\/1/);
+    assert.match(
+      page.body,
+      /Working for <strong data-testid="declared-purpose">Criminal investigation<\/strong>, case OP-TEST\/1/,
+    );
   });
 
   it('does not follow a next link to another site', async () => {
-    const response = await app.inject({ method: 'POST', url: '/sign-in', payload: { username: 'web.officer', password, next: '//evil.example/' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      payload: { username: 'web.officer', password, next: '//evil.example/' },
+    });
     assert.equal(response.headers.location, `/purpose?next=${encodeURIComponent('/people/search')}`);
   });
 
@@ -93,10 +130,18 @@ describe('finding a person', () => {
   it('finds a person by PNC ID and by name and date of birth', async () => {
     const cookie = await signIn();
     await declare(cookie);
-    const byPnc = await app.inject({ method: 'GET', url: `/people/search?pncId=${encodeURIComponent(chain.pncId)}`, headers: { cookie } });
+    const byPnc = await app.inject({
+      method: 'GET',
+      url: `/people/search?pncId=${encodeURIComponent(chain.pncId)}`,
+      headers: { cookie },
+    });
     assert.match(byPnc.body, /1 person found/);
     assert.match(byPnc.body, /EXAMPLAR200, Testina/);
-    const byName = await app.inject({ method: 'GET', url: '/people/search?surname=examplar200&forename=Test&dob-day=3&dob-month=4&dob-year=1990', headers: { cookie } });
+    const byName = await app.inject({
+      method: 'GET',
+      url: '/people/search?surname=examplar200&forename=Test&dob-day=3&dob-month=4&dob-year=1990',
+      headers: { cookie },
+    });
     assert.match(byName.body, /EXAMPLAR200, Testina/);
   });
 
@@ -106,18 +151,31 @@ describe('finding a person', () => {
     const bad = await app.inject({ method: 'GET', url: '/people/search?pncId=2004/0123456C', headers: { cookie } });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /href="#pncId"/);
-    const date = await app.inject({ method: 'GET', url: '/people/search?surname=Smith&dob-day=31&dob-month=2&dob-year=1990', headers: { cookie } });
+    const date = await app.inject({
+      method: 'GET',
+      url: '/people/search?surname=Smith&dob-day=31&dob-month=2&dob-year=1990',
+      headers: { cookie },
+    });
     assert.match(date.body, /Date of birth must be a real date/);
   });
 
-  it("shows the person page: identity, aliases, markers, timeline with outcome, image and fingerprint badge", async () => {
+  it('shows the person page: identity, aliases, markers, timeline with outcome, image and fingerprint badge', async () => {
     const cookie = await signIn();
     await declare(cookie);
     const reader = await services.actingFor('WEBFORCE', ['OFFICER'], 'INVESTIGATION');
     const [found] = await services.records.searchPeople(reader, { pncId: chain.pncId });
     const page = await app.inject({ method: 'GET', url: `/people/${found?.personId}`, headers: { cookie } });
     assert.equal(page.statusCode, 200);
-    for (const expected of ['EXAMPLAR200, Testina', 'Tess Placeholder', chain.pncId, 'Identity confirmed by fingerprints', 'Outcome: acquitted', 'data-testid="custody-image"', 'Warning signal VI', 'Did not return home']) {
+    for (const expected of [
+      'EXAMPLAR200, Testina',
+      'Tess Placeholder',
+      chain.pncId,
+      'Identity confirmed by fingerprints',
+      'Outcome: acquitted',
+      'data-testid="custody-image"',
+      'Warning signal VI',
+      'Did not return home',
+    ]) {
       assert.ok(page.body.includes(expected), `page shows ${expected}`);
     }
     const image = page.body.match(/src="(\/people\/[^"]+\/custody-images\/[^"]+)"/)?.[1];
@@ -128,12 +186,20 @@ describe('finding a person', () => {
   it('shows not found for an unknown person, and refuses a role that may not view people', async () => {
     const cookie = await signIn();
     await declare(cookie);
-    const missing = await app.inject({ method: 'GET', url: '/people/00000000-0000-4000-8000-000000000000', headers: { cookie } });
+    const missing = await app.inject({
+      method: 'GET',
+      url: '/people/00000000-0000-4000-8000-000000000000',
+      headers: { cookie },
+    });
     assert.equal(missing.statusCode, 404);
     assert.match(missing.body, /Page not found/);
     const auditor = await signIn('web.auditor');
     await declare(auditor, 'AUDIT');
-    const refused = await app.inject({ method: 'GET', url: '/people/search?surname=Examplar200&forename=T', headers: { cookie: auditor } });
+    const refused = await app.inject({
+      method: 'GET',
+      url: '/people/search?surname=Examplar200&forename=T',
+      headers: { cookie: auditor },
+    });
     assert.equal(refused.statusCode, 403);
   });
 });
@@ -145,7 +211,11 @@ describe('ingest batch pages', () => {
     const cookie = await signIn();
     const list = await app.inject({ method: 'GET', url: '/ingest-batches', headers: { cookie } });
     assert.ok(list.body.includes(batch.batchId));
-    const report = await app.inject({ method: 'GET', url: `/ingest-batches/${batch.batchId}?outcome=REJECTED`, headers: { cookie } });
+    const report = await app.inject({
+      method: 'GET',
+      url: `/ingest-batches/${batch.batchId}?outcome=REJECTED`,
+      headers: { cookie },
+    });
     assert.equal(report.statusCode, 200);
     assert.match(report.body, /<code>\/person<\/code> is required/);
   });

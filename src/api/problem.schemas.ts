@@ -21,5 +21,7 @@ export const problemResponses = {
 /** Headers that carry the declared purpose and case reference of a read (brief 3.3). */
 export const PurposeHeaders = Type.Object({
   'x-leds-purpose': Type.Optional(Type.String({ description: 'The declared purpose, one of /api/v1/purposes' })),
-  'x-leds-case-reference': Type.Optional(Type.String({ description: 'The case or incident reference the work is for' })),
+  'x-leds-case-reference': Type.Optional(
+    Type.String({ description: 'The case or incident reference the work is for' }),
+  ),
 });

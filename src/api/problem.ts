@@ -20,10 +20,13 @@ interface AjvError {
 }
 
 /** Fastify's schema errors as one problem per field, the field as a pointer from the request part (`/body/pncId`). */
-function validationProblems(error: FastifyError & { validation?: AjvError[]; validationContext?: string }): FieldProblem[] {
+function validationProblems(
+  error: FastifyError & { validation?: AjvError[]; validationContext?: string },
+): FieldProblem[] {
   const part = error.validationContext ?? 'body';
   return (error.validation ?? []).map((v) => {
-    if (v.keyword === 'required') return { field: `/${part}${v.instancePath}/${v.params.missingProperty}`, message: 'is required' };
+    if (v.keyword === 'required')
+      return { field: `/${part}${v.instancePath}/${v.params.missingProperty}`, message: 'is required' };
     if (v.keyword === 'additionalProperties') {
       return { field: `/${part}${v.instancePath}/${v.params.additionalProperty}`, message: 'is not a known field' };
     }
@@ -53,9 +56,12 @@ export function toProblem(error: unknown, correlationId: string): Problem {
     } else if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       code = 'REQUEST_UNSUPPORTED_MEDIA_TYPE';
       detail = fastifyError.message;
-    } else if (['FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVALID_JSON_BODY'].includes(fastifyError.code) || (error instanceof SyntaxError && fastifyError.statusCode === 400)) {
+    } else if (
+      ['FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVALID_JSON_BODY'].includes(fastifyError.code) ||
+      (error instanceof SyntaxError && fastifyError.statusCode === 400)
+    ) {
       code = 'REQUEST_MALFORMED_JSON';
-      detail = "the body is not valid JSON";
+      detail = 'the body is not valid JSON';
       errors = [{ field: '/body', message: 'is not valid JSON' }];
     } else if (fastifyError.statusCode === 404) {
       code = 'REQUEST_NOT_FOUND';
@@ -66,7 +72,15 @@ export function toProblem(error: unknown, correlationId: string): Problem {
     }
   }
   const { status, title } = errorCatalogue[code];
-  return { type: `urn:leds:problem:${code}`, title, status, code, detail, instance: `urn:leds:correlation:${correlationId}`, ...(errors ? { errors } : {}) };
+  return {
+    type: `urn:leds:problem:${code}`,
+    title,
+    status,
+    code,
+    detail,
+    instance: `urn:leds:correlation:${correlationId}`,
+    ...(errors ? { errors } : {}),
+  };
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknown): FastifyReply {

@@ -24,7 +24,9 @@ export function authenticateApiCaller(services: Services) {
     const purpose = header(request, 'x-leds-purpose');
     const caseReference = header(request, 'x-leds-case-reference');
     if (caseReference && caseReference.length > 100) {
-      throw new LedsError('REQUEST_INVALID', 'the case reference is too long', [{ field: '/headers/x-leds-case-reference', message: 'must be at most 100 characters' }]);
+      throw new LedsError('REQUEST_INVALID', 'the case reference is too long', [
+        { field: '/headers/x-leds-case-reference', message: 'must be at most 100 characters' },
+      ]);
     }
     const base = { purpose, caseReference, correlationId: request.id };
     if (apiKey) {
@@ -38,7 +40,11 @@ export function authenticateApiCaller(services: Services) {
       if (signedIn) {
         request.ledsContext = {
           actor: { kind: 'user', id: signedIn.user.id, name: signedIn.user.username },
-          organisation: { id: signedIn.organisation.id, code: signedIn.organisation.code, kind: signedIn.organisation.kind },
+          organisation: {
+            id: signedIn.organisation.id,
+            code: signedIn.organisation.code,
+            kind: signedIn.organisation.kind,
+          },
           roles: signedIn.user.roles as Role[],
           ...base,
         };

@@ -1,5 +1,5 @@
-import { userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
 import type { Services } from '../composition.ts';
 import { LedsError } from '../platform/errors.ts';
 import type { RequestContext, Role } from '../platform/request-context.ts';
@@ -8,9 +8,11 @@ import type { RequestContext, Role } from '../platform/request-context.ts';
 export async function cliContext(services: Services, organisationCode: string, roles: Role[]): Promise<RequestContext> {
   const organisation = await services.access.findOrganisation(organisationCode);
   if (!organisation) {
-    throw new LedsError('REQUEST_INVALID', `no organisation \`${organisationCode}\`; list them with \`leds organisation list\``, [
-      { field: '--organisation', message: 'unknown code' },
-    ]);
+    throw new LedsError(
+      'REQUEST_INVALID',
+      `no organisation \`${organisationCode}\`; list them with \`leds organisation list\``,
+      [{ field: '--organisation', message: 'unknown code' }],
+    );
   }
   return {
     actor: { kind: 'system', id: 'cli', name: `cli:${userInfo().username}` },

@@ -16,13 +16,22 @@ export async function importFile(
   const ctx = await cliContext(services, options.organisation, ['SYSTEM_INGEST']);
   await stat(file);
   let total = 0;
-  for await (const _ of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) total += 1;
+  for await (const _ of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY }))
+    total += 1;
   const bar = progressBar('Importing', total);
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
-  const batch = await services.ingest.ingestBatch(ctx, options.sourceSystem, lines, (done) => bar.update(done)).finally(() => bar.stop());
-  print(`batch ${batch.batchId}: ${batch.lineCount} lines, ${batch.createdCount} created, ${batch.updatedCount} updated, ${batch.unchangedCount} unchanged, ${batch.rejectedCount} rejected`);
+  const batch = await services.ingest
+    .ingestBatch(ctx, options.sourceSystem, lines, (done) => bar.update(done))
+    .finally(() => bar.stop());
+  print(
+    `batch ${batch.batchId}: ${batch.lineCount} lines, ${batch.createdCount} created, ${batch.updatedCount} updated, ${batch.unchangedCount} unchanged, ${batch.rejectedCount} rejected`,
+  );
   if (batch.rejectedCount > 0) {
-    const rejected = await services.ingest.batchLines(ctx, batch.batchId, { outcome: 'REJECTED', offset: 0, limit: 1000 });
+    const rejected = await services.ingest.batchLines(ctx, batch.batchId, {
+      outcome: 'REJECTED',
+      offset: 0,
+      limit: 1000,
+    });
     for (const line of rejected) {
       for (const problem of line.problems) print(`line ${line.lineNumber}: ${problem.field} ${problem.message}`);
     }

@@ -13,7 +13,11 @@ export async function serve(services: Services, print: (line: string) => void): 
     const seeded = await seedPeople(services, { people: config.demoPeople });
     print(`Seeded ${seeded.people} people, ${seeded.custodyImages} custody images in ${seeded.seconds.toFixed(1)} s`);
     // A running server holds the embedded database, so the demo's ingest key is made now and written down.
-    const { key } = await services.access.createApiKey({ organisationCode: 'MPS', name: 'MPS demo custody system', roles: ['SYSTEM_INGEST', 'SYSTEM_READ'] });
+    const { key } = await services.access.createApiKey({
+      organisationCode: 'MPS',
+      name: 'MPS demo custody system',
+      roles: ['SYSTEM_INGEST', 'SYSTEM_READ'],
+    });
     const keyFile = path.join(config.dataDir, 'demo-api-key.txt');
     await writeFile(keyFile, `${key}\n`, { mode: 0o600 });
     print(`Demo API key for the Metropolitan Police Service written to ${keyFile}`);
@@ -22,7 +26,9 @@ export async function serve(services: Services, print: (line: string) => void): 
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  print(`LEDS is serving http://${config.host === '127.0.0.1' ? 'localhost' : config.host}:${port} (${services.database.kind})`);
+  print(
+    `LEDS is serving http://${config.host === '127.0.0.1' ? 'localhost' : config.host}:${port} (${services.database.kind})`,
+  );
   return async () => {
     await app.close();
   };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 
 /** A purpose a user may declare before reading a person's data (brief 3.3). */
@@ -99,7 +99,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const demo = overrides.demo ?? flag(env, 'LEDS_DEMO', false);
   const dataDir = path.resolve(overrides.dataDir ?? env.LEDS_DATA_DIR ?? 'data');
   // SECURITY: outside demo mode there is no default session secret, so cookies cannot be forged with a known key.
-  const sessionSecret = overrides.sessionSecret ?? env.LEDS_SESSION_SECRET ?? (demo ? 'demo-only-session-secret-not-for-real-use' : '');
+  const sessionSecret =
+    overrides.sessionSecret ?? env.LEDS_SESSION_SECRET ?? (demo ? 'demo-only-session-secret-not-for-real-use' : '');
   const oidcIssuer = env.LEDS_OIDC_ISSUER;
   const oidcJwksUrl = env.LEDS_OIDC_JWKS_URL;
   const oidcAudience = env.LEDS_OIDC_AUDIENCE;
@@ -122,7 +123,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     searchResultLimit: integer(env, 'LEDS_SEARCH_RESULT_LIMIT', 50),
     demoPeople: integer(env, 'LEDS_DEMO_PEOPLE', 10_000, 0),
     purposes: readPurposes(env.LEDS_PURPOSES_FILE ?? path.join(projectRoot, 'config', 'purposes.json')),
-    oidc: oidcIssuer && oidcJwksUrl && oidcAudience ? { issuer: oidcIssuer, audience: oidcAudience, jwksUrl: oidcJwksUrl } : undefined,
+    oidc:
+      oidcIssuer && oidcJwksUrl && oidcAudience
+        ? { issuer: oidcIssuer, audience: oidcAudience, jwksUrl: oidcJwksUrl }
+        : undefined,
     logLevel: env.LEDS_LOG_LEVEL ?? 'info',
     ...overrides,
   };

@@ -6,7 +6,10 @@ export const errorCatalogue = {
   REQUEST_INVALID: { status: 400, title: 'The request is not valid' },
   REQUEST_MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
   REQUEST_BODY_TOO_LARGE: { status: 413, title: 'The request body is larger than the configured limit' },
-  REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body has a media type this endpoint does not accept' },
+  REQUEST_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'The request body has a media type this endpoint does not accept',
+  },
   REQUEST_NOT_FOUND: { status: 404, title: 'No such endpoint' },
   ACCESS_UNAUTHENTICATED: { status: 401, title: 'Sign in or present an API key or bearer token' },
   ACCESS_DENIED: { status: 403, title: 'Your role does not allow this action' },
@@ -15,7 +18,10 @@ export const errorCatalogue = {
   ACCESS_INVALID_CREDENTIALS: { status: 401, title: 'The username or password is wrong' },
   RECORDS_NOT_FOUND: { status: 404, title: 'No such record' },
   RECORDS_INVALID_IDENTIFIER: { status: 400, title: 'An identifier fails its format or check character' },
-  RECORDS_SEARCH_CRITERIA_REQUIRED: { status: 400, title: 'A search needs an identifier, or a surname with a forename or date of birth' },
+  RECORDS_SEARCH_CRITERIA_REQUIRED: {
+    status: 400,
+    title: 'A search needs an identifier, or a surname with a forename or date of birth',
+  },
   INGEST_BATCH_EMPTY: { status: 400, title: 'The batch has no records' },
   INGEST_BATCH_TOO_MANY_LINES: { status: 413, title: 'The batch has more lines than the configured limit' },
   INGEST_RECORD_REJECTED: { status: 422, title: 'The record was rejected' },

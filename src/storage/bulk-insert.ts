@@ -18,8 +18,12 @@ export async function bulkInsert(db: Database, table: PgTable, rows: Record<stri
     if (!column) throw new Error(`${getTableName(table)} has no field ${key}`);
     return [key, column.name];
   });
-  const json = JSON.stringify(rows.map((row) => Object.fromEntries(names.map(([key, name]) => [name, row[key] ?? null]))));
+  const json = JSON.stringify(
+    rows.map((row) => Object.fromEntries(names.map(([key, name]) => [name, row[key] ?? null]))),
+  );
   const columnList = sql.raw(names.map(([, name]) => `"${name}"`).join(', '));
   const tableName = sql.raw(`"${getTableName(table)}"`);
-  await db.execute(sql`insert into ${tableName} (${columnList}) select ${columnList} from json_populate_recordset(null::${tableName}, ${json}::json)`);
+  await db.execute(
+    sql`insert into ${tableName} (${columnList}) select ${columnList} from json_populate_recordset(null::${tableName}, ${json}::json)`,
+  );
 }

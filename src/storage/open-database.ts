@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { LedsError } from '../platform/errors.ts';
@@ -14,7 +14,9 @@ import * as schema from './schema.ts';
 
 const migrationsFolder = path.resolve(import.meta.dirname, '..', '..', 'drizzle');
 
-export type DatabaseTarget = { kind: 'pglite'; dataDir: string | undefined } | { kind: 'postgres'; url: string; poolSize?: number };
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir: string | undefined }
+  | { kind: 'postgres'; url: string; poolSize?: number };
 
 /**
  * Opens the embedded database in a data folder (or in memory when dataDir is undefined).
@@ -26,7 +28,11 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle &
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     try {
-      release = await lockfile.lock(dataDir, { lockfilePath: path.join(dataDir, 'leds.lock'), stale: 30_000, update: 10_000 });
+      release = await lockfile.lock(dataDir, {
+        lockfilePath: path.join(dataDir, 'leds.lock'),
+        stale: 30_000,
+        update: 10_000,
+      });
     } catch (error) {
       if ((error as { code?: string }).code === 'ELOCKED') {
         throw new LedsError(
@@ -37,7 +43,10 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle &
       throw error;
     }
   }
-  const client = await PGlite.create({ dataDir: dataDir ? path.join(dataDir, 'pgdata') : undefined, extensions: { pg_trgm } });
+  const client = await PGlite.create({
+    dataDir: dataDir ? path.join(dataDir, 'pgdata') : undefined,
+    extensions: { pg_trgm },
+  });
   // Timestamps leave the database as UTC text whatever the host's zone, so both drivers return the same JSON.
   await client.exec("SET TIME ZONE 'UTC'");
   const db = drizzlePglite(client, { schema }) as unknown as Database;

@@ -1,4 +1,9 @@
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'long',
@@ -9,5 +14,7 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
 });
 
 /** A date as GOV.UK style writes it: 17 December 2001. */
-export const formatDate = (value: string | null | undefined): string => (value ? dateFormat.format(new Date(value)) : '');
-export const formatDateTime = (value: string | null | undefined): string => (value ? dateTimeFormat.format(new Date(value)) : '');
+export const formatDate = (value: string | null | undefined): string =>
+  value ? dateFormat.format(new Date(value)) : '';
+export const formatDateTime = (value: string | null | undefined): string =>
+  value ? dateTimeFormat.format(new Date(value)) : '';

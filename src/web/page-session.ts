@@ -12,7 +12,10 @@ declare module 'fastify' {
 }
 
 /** The signed-in user behind the session cookie, if any. */
-export async function resumePageSession(services: Services, request: FastifyRequest): Promise<(SignedInUser & { token: string }) | undefined> {
+export async function resumePageSession(
+  services: Services,
+  request: FastifyRequest,
+): Promise<(SignedInUser & { token: string }) | undefined> {
   const raw = request.cookies[sessionCookie];
   if (!raw) return undefined;
   const unsigned = request.unsignCookie(raw);
@@ -57,7 +60,9 @@ export function pageLocals(services: Services, request: FastifyRequest) {
   const user = request.pageUser;
   const purpose = services.config.purposes.find((p) => p.code === user?.purpose);
   return {
-    signedIn: user ? { displayName: user.user.displayName, organisation: user.organisation.name, roles: user.user.roles } : undefined,
+    signedIn: user
+      ? { displayName: user.user.displayName, organisation: user.organisation.name, roles: user.user.roles }
+      : undefined,
     declaredPurpose: purpose ? { name: purpose.name, caseReference: user?.caseReference } : undefined,
     currentUrl: request.url,
   };

@@ -3,15 +3,15 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import mojFilters from '@ministryofjustice/frontend/moj/filters/all.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import { toProblem } from '../api/problem.ts';
 import type { Services } from '../composition.ts';
 import { accessPages } from '../modules/access/access.pages.ts';
 import { ingestPages } from '../modules/integration/ingest.pages.ts';
-import { recordsPages } from '../modules/records/records.pages.ts';
 import { formatAsn } from '../modules/records/identifiers.ts';
+import { recordsPages } from '../modules/records/records.pages.ts';
 import { formatDate, formatDateTime } from './format.ts';
 
 declare module 'fastify' {
@@ -24,12 +24,15 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const govukDist = path.join(root, 'node_modules', 'govuk-frontend', 'dist');
 const mojRoot = path.join(root, 'node_modules', '@ministryofjustice', 'frontend');
 
-
 /** Server-rendered pages with GOV.UK Frontend and MoJ Frontend; every page works without JavaScript. */
 export async function registerWeb(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   await app.register(fastifyCookie, { secret: services.config.sessionSecret });
-  await app.register(fastifyStatic, { root: path.join(govukDist, 'govuk', 'assets'), prefix: '/assets/', index: false });
+  await app.register(fastifyStatic, {
+    root: path.join(govukDist, 'govuk', 'assets'),
+    prefix: '/assets/',
+    index: false,
+  });
   await app.register(fastifyStatic, {
     root: path.join(govukDist, 'govuk'),
     prefix: '/static/govuk/',
@@ -49,13 +52,16 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
     templates: [path.join(import.meta.dirname, 'views'), govukDist, mojRoot],
     options: {
       onConfigure: (env: nunjucks.Environment) => {
-        for (const [name, filter] of Object.entries(mojFilters())) if (name.startsWith('moj')) env.addFilter(name, filter);
+        for (const [name, filter] of Object.entries(mojFilters()))
+          if (name.startsWith('moj')) env.addFilter(name, filter);
         env.addGlobal('serviceName', 'Law Enforcement Data Service');
         env.addGlobal('demo', services.config.demo);
         env.addFilter('date', formatDate);
         env.addFilter('dateTime', formatDateTime);
         env.addFilter('asn', (value: string) => formatAsn(value));
-        env.addFilter('humanise', (value: string | null) => (value ? value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, ' ') : ''));
+        env.addFilter('humanise', (value: string | null) =>
+          value ? value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, ' ') : '',
+        );
       },
     },
   });

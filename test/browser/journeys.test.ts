@@ -25,23 +25,44 @@ async function assertAccessible(page: Page) {
     violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
   };
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `accessibility of ${page.url()}`);
+  assert.deepEqual(
+    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+    `accessibility of ${page.url()}`,
+  );
 }
 
 before(async () => {
   services = await startTestServices({ demo: true });
   await seedPeople(services, { people: 50, progress: false });
   const force = await services.actingFor('MPS', ['SYSTEM_INGEST']);
-  const batch = await services.ingest.ingestBatch(force, 'MPS-CUSTODY', [...ndjson(chain.records), '{"kind":"marker","sourceRecordId":"B-1"}']);
+  const batch = await services.ingest.ingestBatch(force, 'MPS-CUSTODY', [
+    ...ndjson(chain.records),
+    '{"kind":"marker","sourceRecordId":"B-1"}',
+  ]);
   assert.equal(batch.rejectedCount, 1);
-  await services.access.createUser({ organisationCode: 'MPS', username: 'browser.officer', displayName: 'Browser Officer', password: 'browser-test-password', roles: ['OFFICER', 'ADMINISTRATOR'] });
+  await services.access.createUser({
+    organisationCode: 'MPS',
+    username: 'browser.officer',
+    displayName: 'Browser Officer',
+    password: 'browser-test-password',
+    roles: ['OFFICER', 'ADMINISTRATOR'],
+  });
   app = await buildApp(services, { logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -62,20 +83,23 @@ describe('an officer finds a person', () => {
     await page.check('input[value="INVESTIGATION"]');
     await page.fill('#caseReference', 'OP-BROWSER/1');
     await page.click('button:has-text("Continue")');
-    assert.match(await page.textContent('[data-testid="declared-purpose"]') ?? '', /Criminal investigation/);
+    assert.match((await page.textContent('[data-testid="declared-purpose"]')) ?? '', /Criminal investigation/);
     await page.fill('#pncId', '2004/0123456C');
     await page.click('[data-testid="search-identifier"]');
     assert.ok(await page.isVisible('.govuk-error-summary'));
     await assertAccessible(page);
     await page.fill('#pncId', chain.pncId.replace('2019/', '19/'));
     await page.click('[data-testid="search-identifier"]');
-    assert.match(await page.textContent('[data-testid="result-count"]') ?? '', /1 person found/);
+    assert.match((await page.textContent('[data-testid="result-count"]')) ?? '', /1 person found/);
     await assertAccessible(page);
     await page.click('[data-testid="results"] a');
-    assert.match(await page.textContent('[data-testid="person-name"]') ?? '', /EXAMPLAR900, Testina/);
+    assert.match((await page.textContent('[data-testid="person-name"]')) ?? '', /EXAMPLAR900, Testina/);
     assert.ok(await page.isVisible('[data-testid="fingerprint-confirmed"]'));
-    assert.match(await page.textContent('[data-testid="timeline"]') ?? '', /Outcome: acquitted/);
-    const imageWidth = await page.$eval('[data-testid="custody-image"]', (img) => (img as HTMLImageElement).naturalWidth);
+    assert.match((await page.textContent('[data-testid="timeline"]')) ?? '', /Outcome: acquitted/);
+    const imageWidth = await page.$eval(
+      '[data-testid="custody-image"]',
+      (img) => (img as HTMLImageElement).naturalWidth,
+    );
     assert.ok(imageWidth > 0, 'the custody image loaded');
     await assertAccessible(page);
     await page.close();
@@ -84,7 +108,13 @@ describe('an officer finds a person', () => {
   it('finds a synthetic demo person by name and date of birth', async () => {
     // The demo population is deterministic: the first person drawn with the default seed is the first one seeded.
     const organisationIds = new Map((await services.access.listOrganisations()).map((o) => [o.code, o.id]));
-    const { rows } = drawPopulation({ seed: 2026, asOf: new Date('2026-06-30T00:00:00Z'), firstSerial: 1, people: 1, organisationIds });
+    const { rows } = drawPopulation({
+      seed: 2026,
+      asOf: new Date('2026-06-30T00:00:00Z'),
+      firstSerial: 1,
+      people: 1,
+      organisationIds,
+    });
     const name = rows.get(personNames)?.[0] as { surname: string; forenames: string };
     const [year, month, day] = String(rows.get(personDatesOfBirth)?.[0]?.dateOfBirth).split('-');
     const page = await browser.newPage();
@@ -98,7 +128,9 @@ describe('an officer finds a person', () => {
     await page.fill('#dob-month', String(Number(month)));
     await page.fill('#dob-year', year as string);
     await page.click('[data-testid="search-name"]');
-    assert.ok((await page.textContent('[data-testid="results"]'))?.includes(`${name.surname.toUpperCase()}, ${name.forenames}`));
+    assert.ok(
+      (await page.textContent('[data-testid="results"]'))?.includes(`${name.surname.toUpperCase()}, ${name.forenames}`),
+    );
     await page.close();
   });
 });
@@ -120,7 +152,7 @@ describe('without JavaScript', () => {
     assert.equal(await page.getAttribute('.govuk-error-summary a', 'href'), '#pncId');
     await page.click('a:has-text("Ingest batches")');
     await page.click('table a >> nth=0');
-    assert.match(await page.textContent('[data-testid="batch-lines"]') ?? '', /Rejected/);
+    assert.match((await page.textContent('[data-testid="batch-lines"]')) ?? '', /Rejected/);
     await context.close();
   });
 });

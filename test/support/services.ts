@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { JWTVerifyGetKey } from 'jose';
-import { type Config, loadConfig } from '../../src/config/config.ts';
 import { createServices, type Services } from '../../src/composition.ts';
+import { type Config, loadConfig } from '../../src/config/config.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import type { RequestContext, Role } from '../../src/platform/request-context.ts';
 import { openTestDatabase } from './database.ts';
@@ -16,7 +16,10 @@ export interface TestServices extends Services {
 }
 
 /** Services over a shared test database, a temporary blob folder and a fixed clock. */
-export async function startTestServices(overrides: Partial<Config> = {}, options: { jwks?: JWTVerifyGetKey } = {}): Promise<TestServices> {
+export async function startTestServices(
+  overrides: Partial<Config> = {},
+  options: { jwks?: JWTVerifyGetKey } = {},
+): Promise<TestServices> {
   const folder = await mkdtemp(path.join(tmpdir(), 'leds-test-'));
   const config = loadConfig(
     {},

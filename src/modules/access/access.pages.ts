@@ -19,12 +19,17 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
     maxAge: config.sessionHours * 3600,
   };
   const personas = config.demo
-    ? demoPersonas.map((p) => ({ ...p, organisation: demoOrganisations.find((o) => o.code === p.organisationCode)?.name }))
+    ? demoPersonas.map((p) => ({
+        ...p,
+        organisation: demoOrganisations.find((o) => o.code === p.organisationCode)?.name,
+      }))
     : undefined;
 
   const startSession = async (userId: string, next: string, reply: import('fastify').FastifyReply) => {
     const token = await access.startSession(userId);
-    return reply.setCookie(sessionCookie, token, cookieOptions).redirect(`/purpose?next=${encodeURIComponent(safeNext(next))}`);
+    return reply
+      .setCookie(sessionCookie, token, cookieOptions)
+      .redirect(`/purpose?next=${encodeURIComponent(safeNext(next))}`);
   };
 
   app.get('/', async (request, reply) => {
@@ -34,7 +39,12 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
 
   app.get('/sign-in', async (request, reply) => {
     const { next } = request.query as Form;
-    return reply.view('pages/sign-in.njk', { next: safeNext(next), personas, fieldErrors: {}, currentUrl: request.url });
+    return reply.view('pages/sign-in.njk', {
+      next: safeNext(next),
+      personas,
+      fieldErrors: {},
+      currentUrl: request.url,
+    });
   });
 
   app.post('/sign-in', async (request, reply) => {
@@ -54,7 +64,14 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
       }
     }
     const errors = Object.entries(fieldErrors).map(([field, text]) => ({ text, href: `#${field}` }));
-    return reply.status(400).view('pages/sign-in.njk', { next: safeNext(form.next), username, personas, fieldErrors, errors, currentUrl: request.url });
+    return reply.status(400).view('pages/sign-in.njk', {
+      next: safeNext(form.next),
+      username,
+      personas,
+      fieldErrors,
+      errors,
+      currentUrl: request.url,
+    });
   });
 
   app.post('/sign-in/demo', async (request, reply) => {
@@ -73,7 +90,12 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
   });
 
   const purposeItems = (selected: string | undefined) =>
-    config.purposes.map((p) => ({ value: p.code, text: p.name, hint: { text: p.description }, checked: p.code === selected }));
+    config.purposes.map((p) => ({
+      value: p.code,
+      text: p.name,
+      hint: { text: p.description },
+      checked: p.code === selected,
+    }));
 
   app.get('/purpose', { preHandler: requireSignedIn(services, { purpose: false }) }, async (request, reply) => {
     const { next } = request.query as Form;
@@ -103,7 +125,10 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
         purposeItems: purposeItems(form.purpose),
         caseReference,
         fieldErrors,
-        errors: Object.entries(fieldErrors).map(([field, text]) => ({ text, href: field === 'purpose' ? `#${field}` : `#${field}` })),
+        errors: Object.entries(fieldErrors).map(([field, text]) => ({
+          text,
+          href: field === 'purpose' ? `#${field}` : `#${field}`,
+        })),
       });
     }
     await access.declarePurpose(request.pageUser?.token ?? '', purpose.code, caseReference);

@@ -8,7 +8,7 @@ import { LedsError } from '../../platform/errors.ts';
 import type { RequestContext, Role } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
 import { apiKeys, organisations, users, webSessions } from './access.tables.ts';
-import { type OrganisationKind, roles as knownRoles } from './access.types.ts';
+import { roles as knownRoles, type OrganisationKind } from './access.types.ts';
 
 export type Organisation = typeof organisations.$inferSelect;
 export type User = typeof users.$inferSelect;
@@ -26,7 +26,9 @@ let unknownUserHash: Promise<string> | undefined;
 function checkRoles(roles: readonly string[]): Role[] {
   for (const role of roles) {
     if (!(knownRoles as readonly string[]).includes(role)) {
-      throw new LedsError('REQUEST_INVALID', `\`${role}\` is not a role`, [{ field: 'roles', message: `must be among ${knownRoles.join(', ')}` }]);
+      throw new LedsError('REQUEST_INVALID', `\`${role}\` is not a role`, [
+        { field: 'roles', message: `must be among ${knownRoles.join(', ')}` },
+      ]);
     }
   }
   return roles as Role[];
@@ -77,7 +79,9 @@ export class AccessService {
   }): Promise<User> {
     const organisation = await this.findOrganisation(input.organisationCode);
     if (!organisation) {
-      throw new LedsError('REQUEST_INVALID', `no organisation \`${input.organisationCode}\``, [{ field: 'organisation', message: 'unknown code' }]);
+      throw new LedsError('REQUEST_INVALID', `no organisation \`${input.organisationCode}\``, [
+        { field: 'organisation', message: 'unknown code' },
+      ]);
     }
     const values = {
       organisationId: organisation.id,
@@ -95,10 +99,16 @@ export class AccessService {
   }
 
   /** Makes an API key for a force or agency system. The secret is returned once and only its hash is kept. */
-  async createApiKey(input: { organisationCode: string; name: string; roles: string[] }): Promise<{ id: string; key: string }> {
+  async createApiKey(input: {
+    organisationCode: string;
+    name: string;
+    roles: string[];
+  }): Promise<{ id: string; key: string }> {
     const organisation = await this.findOrganisation(input.organisationCode);
     if (!organisation) {
-      throw new LedsError('REQUEST_INVALID', `no organisation \`${input.organisationCode}\``, [{ field: 'organisation', message: 'unknown code' }]);
+      throw new LedsError('REQUEST_INVALID', `no organisation \`${input.organisationCode}\``, [
+        { field: 'organisation', message: 'unknown code' },
+      ]);
     }
     const prefix = randomToken(6).replace(/[-_]/g, 'x');
     const key = `leds_${prefix}_${randomToken(24)}`;
@@ -119,7 +129,9 @@ export class AccessService {
   }
 
   /** The caller behind an API key, or undefined for an unknown or revoked key. */
-  async authenticateApiKey(key: string): Promise<Omit<RequestContext, 'purpose' | 'caseReference' | 'correlationId'> | undefined> {
+  async authenticateApiKey(
+    key: string,
+  ): Promise<Omit<RequestContext, 'purpose' | 'caseReference' | 'correlationId'> | undefined> {
     const prefix = /^leds_([A-Za-z0-9]+)_[A-Za-z0-9_-]+$/.exec(key)?.[1];
     if (!prefix) return undefined;
     const [row] = await this.db
@@ -161,7 +173,7 @@ export class AccessService {
     const [user] = await this.db.select().from(users).where(eq(users.username, username));
     unknownUserHash ??= argon2Hash(randomToken());
     const valid = await argon2Verify(user?.passwordHash ?? (await unknownUserHash), password).catch(() => false);
-    if (!user || !user.passwordHash || !valid || !user.active) {
+    if (!user?.passwordHash || !valid || !user.active) {
       throw new LedsError('ACCESS_INVALID_CREDENTIALS', 'the username or password is wrong');
     }
     return user;
@@ -176,7 +188,9 @@ export class AccessService {
   async startSession(userId: string): Promise<string> {
     const token = randomToken();
     const expiresAt = new Date(this.clock.now().getTime() + this.settings.sessionHours * 3600_000);
-    await this.db.insert(webSessions).values({ tokenHash: sha256Hex(token), userId, expiresAt, createdAt: this.clock.now() });
+    await this.db
+      .insert(webSessions)
+      .values({ tokenHash: sha256Hex(token), userId, expiresAt, createdAt: this.clock.now() });
     await this.db.delete(webSessions).where(lt(webSessions.expiresAt, this.clock.now()));
     return token;
   }
@@ -191,13 +205,27 @@ export class AccessService {
       .from(webSessions)
       .innerJoin(users, eq(users.id, webSessions.userId))
       .innerJoin(organisations, eq(organisations.id, users.organisationId))
-      .where(and(eq(webSessions.tokenHash, sha256Hex(token)), gt(webSessions.expiresAt, this.clock.now()), eq(users.active, true)));
+      .where(
+        and(
+          eq(webSessions.tokenHash, sha256Hex(token)),
+          gt(webSessions.expiresAt, this.clock.now()),
+          eq(users.active, true),
+        ),
+      );
     if (!row) return undefined;
-    return { user: row.user, organisation: row.organisation, purpose: row.session.purpose, caseReference: row.session.caseReference };
+    return {
+      user: row.user,
+      organisation: row.organisation,
+      purpose: row.session.purpose,
+      caseReference: row.session.caseReference,
+    };
   }
 
   /** Records the purpose (and case reference) the user declared for this session's work. */
   async declarePurpose(token: string, purpose: string, caseReference: string | null): Promise<void> {
-    await this.db.update(webSessions).set({ purpose, caseReference }).where(eq(webSessions.tokenHash, sha256Hex(token)));
+    await this.db
+      .update(webSessions)
+      .set({ purpose, caseReference })
+      .where(eq(webSessions.tokenHash, sha256Hex(token)));
   }
 }

@@ -23,10 +23,7 @@ export const users = pgTable('users', {
   /** Argon2id; null for users who sign in only through the identity provider. */
   passwordHash: text('password_hash'),
   oidcSubject: text('oidc_subject').unique(),
-  roles: text('roles')
-    .array()
-    .notNull()
-    .default(sql`'{}'::text[]`),
+  roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
   active: boolean('active').notNull().default(true),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -22,7 +22,11 @@ export const ingestPages: FastifyPluginAsync<{ services: Services }> = async (ap
     const page = Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1);
     const ctx = pageContext(request);
     const batch = await ingest.getBatch(ctx, batchId);
-    const lines = await ingest.batchLines(ctx, batchId, { outcome, offset: (page - 1) * pageSize, limit: pageSize + 1 });
+    const lines = await ingest.batchLines(ctx, batchId, {
+      outcome,
+      offset: (page - 1) * pageSize,
+      limit: pageSize + 1,
+    });
     const link = (p: number) => `?${new URLSearchParams({ ...(outcome ? { outcome } : {}), page: String(p) })}`;
     return reply.view('pages/ingest-batch.njk', {
       ...pageLocals(services, request),

@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProblemSchema, problemResponses } from '../../api/problem.schemas.ts';
@@ -31,7 +31,12 @@ const BatchReport = Type.Object({
   rejectedCount: Type.Integer(),
 });
 const SourceSystemQuery = Type.Object(
-  { sourceSystem: Type.String({ pattern: '^[A-Z0-9][A-Z0-9_-]{1,39}$', description: 'The pushing system, for example `MPS-CUSTODY`' }) },
+  {
+    sourceSystem: Type.String({
+      pattern: '^[A-Z0-9][A-Z0-9_-]{1,39}$',
+      description: 'The pushing system, for example `MPS-CUSTODY`',
+    }),
+  },
   { additionalProperties: false },
 );
 const outcomes = ['CREATED', 'UPDATED', 'UNCHANGED', 'REJECTED'] as const;
@@ -41,9 +46,13 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   const { ingest, config } = services;
 
   // NDJSON arrives as a stream and is read line by line, so a large batch is never held twice in memory.
-  app.addContentTypeParser('application/x-ndjson', { bodyLimit: config.ingestBodyLimitBytes }, (_request, payload, done) => {
-    done(null, payload);
-  });
+  app.addContentTypeParser(
+    'application/x-ndjson',
+    { bodyLimit: config.ingestBodyLimitBytes },
+    (_request, payload, done) => {
+      done(null, payload);
+    },
+  );
 
   app.post(
     '/ingest-batches',
@@ -52,19 +61,30 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       schema: {
         tags: ['ingest'],
         summary: 'Push a batch of records, one JSON record per line (application/x-ndjson)',
-        description: 'Idempotent by (source system, source record id). Bad lines are rejected with line, field and reason; good lines are stored.',
+        description:
+          'Idempotent by (source system, source record id). Bad lines are rejected with line, field and reason; good lines are stored.',
         querystring: SourceSystemQuery,
-        response: { 201: Type.Object({ batch: BatchReport, rejectedLines: Type.Array(LineReport) }), ...problemResponses },
+        response: {
+          201: Type.Object({ batch: BatchReport, rejectedLines: Type.Array(LineReport) }),
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {
       if (!request.headers['content-type']?.startsWith('application/x-ndjson')) {
-        throw new LedsError('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'send the batch as application/x-ndjson, one record per line');
+        throw new LedsError(
+          'REQUEST_UNSUPPORTED_MEDIA_TYPE',
+          'send the batch as application/x-ndjson, one record per line',
+        );
       }
       const lines = createInterface({ input: request.body as Readable, crlfDelay: Number.POSITIVE_INFINITY });
       const ctx = contextOf(request);
       const batch = await ingest.ingestBatch(ctx, request.query.sourceSystem, lines);
-      const rejectedLines = await ingest.batchLines(ctx, batch.batchId, { outcome: 'REJECTED', offset: 0, limit: 1000 });
+      const rejectedLines = await ingest.batchLines(ctx, batch.batchId, {
+        outcome: 'REJECTED',
+        offset: 0,
+        limit: 1000,
+      });
       return reply.status(201).send({ batch, rejectedLines });
     },
   );
@@ -77,22 +97,33 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         summary: 'Push one record (the same shapes as an NDJSON line)',
         querystring: SourceSystemQuery,
         body: Type.Object({ kind: Type.String() }),
-        response: { 200: Type.Object({ batch: BatchReport, line: LineReport }), 201: Type.Object({ batch: BatchReport, line: LineReport }), 422: ProblemSchema, ...problemResponses },
+        response: {
+          200: Type.Object({ batch: BatchReport, line: LineReport }),
+          201: Type.Object({ batch: BatchReport, line: LineReport }),
+          422: ProblemSchema,
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {
       const result = await ingest.ingestRecord(contextOf(request), request.query.sourceSystem, request.body);
       const status = result.line.outcome === 'REJECTED' ? 422 : result.line.outcome === 'CREATED' ? 201 : 200;
       if (status === 422) {
-        return reply.status(422).type('application/problem+json').send({
-          type: 'urn:leds:problem:INGEST_RECORD_REJECTED',
-          title: 'The record was rejected',
-          status: 422,
-          code: 'INGEST_RECORD_REJECTED',
-          detail: result.line.problems.map((p) => `${p.field} ${p.message}`).join('; '),
-          instance: `urn:leds:correlation:${request.id}`,
-          errors: result.line.problems.map((p) => ({ field: `/body${p.field === '/' ? '' : p.field}`, message: p.message })),
-        });
+        return reply
+          .status(422)
+          .type('application/problem+json')
+          .send({
+            type: 'urn:leds:problem:INGEST_RECORD_REJECTED',
+            title: 'The record was rejected',
+            status: 422,
+            code: 'INGEST_RECORD_REJECTED',
+            detail: result.line.problems.map((p) => `${p.field} ${p.message}`).join('; '),
+            instance: `urn:leds:correlation:${request.id}`,
+            errors: result.line.problems.map((p) => ({
+              field: `/body${p.field === '/' ? '' : p.field}`,
+              message: p.message,
+            })),
+          });
       }
       return reply.status(status).send(result);
     },
@@ -100,7 +131,13 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
 
   app.get(
     '/ingest-batches',
-    { schema: { tags: ['ingest'], summary: "Your organisation's recent batches", response: { 200: Type.Object({ batches: Type.Array(BatchReport) }), ...problemResponses } } },
+    {
+      schema: {
+        tags: ['ingest'],
+        summary: "Your organisation's recent batches",
+        response: { 200: Type.Object({ batches: Type.Array(BatchReport) }), ...problemResponses },
+      },
+    },
     async (request) => ({ batches: await ingest.listBatches(contextOf(request)) }),
   );
 

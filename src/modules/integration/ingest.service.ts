@@ -5,9 +5,16 @@ import type { Clock } from '../../platform/clock.ts';
 import { type FieldProblem, LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
-import type { AccessDecisions } from '../access/index.ts';
 import { organisations } from '../access/access.tables.ts';
-import { type InboundRecord, type IntakeSource, RecordIntake, RecordRejected, recordKinds, recordSchemas } from '../records/index.ts';
+import type { AccessDecisions } from '../access/index.ts';
+import {
+  type InboundRecord,
+  type IntakeSource,
+  type RecordIntake,
+  RecordRejected,
+  recordKinds,
+  recordSchemas,
+} from '../records/index.ts';
 import { ingestBatches, ingestBatchLines } from './ingest.tables.ts';
 
 export type LineOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'REJECTED';
@@ -36,10 +43,9 @@ export interface BatchReport {
   rejectedCount: number;
 }
 
-const validators = Object.fromEntries(Object.entries(recordSchemas).map(([kind, schema]) => [kind, Compile(schema)])) as Record<
-  string,
-  ReturnType<typeof Compile>
->;
+const validators = Object.fromEntries(
+  Object.entries(recordSchemas).map(([kind, schema]) => [kind, Compile(schema)]),
+) as Record<string, ReturnType<typeof Compile>>;
 
 /** Turns schema errors into one problem per field, with the field named by JSON pointer. */
 function schemaProblems(record: Record<string, unknown>, kind: string): FieldProblem[] {
@@ -51,7 +57,9 @@ function schemaProblems(record: Record<string, unknown>, kind: string): FieldPro
     if (error.keyword === 'anyOf') unions.add(error.instancePath);
   }
   for (const error of validator.Errors(record)) {
-    const insideUnion = [...unions].some((path) => error.instancePath.startsWith(path) && error.schemaPath.includes('/anyOf/'));
+    const insideUnion = [...unions].some(
+      (path) => error.instancePath.startsWith(path) && error.schemaPath.includes('/anyOf/'),
+    );
     if (error.keyword === 'anyOf') {
       problems.set(error.instancePath || '/', 'does not match any accepted form (see docs/ingest.md)');
     } else if (insideUnion) {
@@ -71,7 +79,9 @@ function schemaProblems(record: Record<string, unknown>, kind: string): FieldPro
 }
 
 /** Parses and validates one NDJSON line; returns the record or the problems with it. */
-export function parseInboundLine(line: string): { record: InboundRecord } | { problems: FieldProblem[]; kind?: string; sourceRecordId?: string } {
+export function parseInboundLine(
+  line: string,
+): { record: InboundRecord } | { problems: FieldProblem[]; kind?: string; sourceRecordId?: string } {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -169,7 +179,11 @@ export class IngestService {
   }
 
   /** One record, pushed on its own: a batch of one line, so it is reported and traced the same way. */
-  async ingestRecord(ctx: RequestContext, sourceSystem: string, record: unknown): Promise<{ batch: BatchReport; line: LineReport }> {
+  async ingestRecord(
+    ctx: RequestContext,
+    sourceSystem: string,
+    record: unknown,
+  ): Promise<{ batch: BatchReport; line: LineReport }> {
     const batch = await this.ingestBatch(ctx, sourceSystem, [JSON.stringify(record)]);
     const [line] = await this.batchLines(ctx, batch.batchId, { offset: 0, limit: 1 });
     return { batch, line: line as LineReport };
@@ -251,7 +265,11 @@ export class IngestService {
       .select({ batch: ingestBatches, organisation: organisations.code })
       .from(ingestBatches)
       .innerJoin(organisations, eq(organisations.id, ingestBatches.organisationId))
-      .where(organisationId ? and(eq(ingestBatches.id, batchId), eq(ingestBatches.organisationId, organisationId)) : eq(ingestBatches.id, batchId));
+      .where(
+        organisationId
+          ? and(eq(ingestBatches.id, batchId), eq(ingestBatches.organisationId, organisationId))
+          : eq(ingestBatches.id, batchId),
+      );
     if (!row) return undefined;
     const { batch } = row;
     return {

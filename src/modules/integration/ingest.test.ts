@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { personChain, ndjson, pngBytes } from '../../../test/support/records.ts';
+import { ndjson, personChain, pngBytes } from '../../../test/support/records.ts';
 import { startTestServices, type TestServices } from '../../../test/support/services.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 
@@ -12,11 +12,29 @@ let force: RequestContext;
 let reader: RequestContext;
 
 const count = async (table: string) => {
-  const result = (await services.database.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] };
+  const result = (await services.database.db.execute(
+    sql.raw(`select count(*)::int as n from ${table}`),
+  )) as unknown as { rows: { n: number }[] };
   return result.rows[0]?.n ?? 0;
 };
-const tables = ['people', 'person_names', 'person_identifiers', 'arrests', 'charges', 'offences', 'court_cases', 'disposals', 'custody_records', 'custody_images', 'biometric_references', 'markers', 'missing_person_reports', 'source_records'];
-const snapshot = async () => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t)] as const)));
+const tables = [
+  'people',
+  'person_names',
+  'person_identifiers',
+  'arrests',
+  'charges',
+  'offences',
+  'court_cases',
+  'disposals',
+  'custody_records',
+  'custody_images',
+  'biometric_references',
+  'markers',
+  'missing_person_reports',
+  'source_records',
+];
+const snapshot = async () =>
+  Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t)] as const)));
 
 async function blobCount(): Promise<number> {
   try {
@@ -56,7 +74,11 @@ describe('ingest of a batch', () => {
     assert.equal(person.markers[0]?.reviewDue, '2027-01-01');
     assert.equal(person.provenance.owningOrganisation, 'INGESTFORCE');
     assert.equal(person.provenance.sourceRecordId, 'T1-P');
-    const image = await services.records.custodyImageContent(reader, found.personId, person.custodyImages[0]?.imageId as string);
+    const image = await services.records.custodyImageContent(
+      reader,
+      found.personId,
+      person.custodyImages[0]?.imageId as string,
+    );
     assert.deepEqual(image.bytes, pngBytes(1));
   });
 
@@ -75,13 +97,19 @@ describe('ingest of a batch', () => {
   it('updates the same row when a corrected record arrives, and replaces its names', async () => {
     const chain = personChain(3);
     await services.ingest.ingestBatch(force, 'TEST-CUSTODY', ndjson(chain.records));
-    const corrected = { ...chain.records[0], names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Corrected' }] };
+    const corrected = {
+      ...chain.records[0],
+      names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Corrected' }],
+    };
     const disposal = { ...chain.records[4], outcome: 'CONVICTED', sentence: 'Fine £100' };
     const batch = await services.ingest.ingestBatch(force, 'TEST-CUSTODY', ndjson([corrected, disposal]));
     assert.equal(batch.updatedCount, 2);
     const [found] = await services.records.searchPeople(reader, { pncId: chain.pncId });
     const person = await services.records.viewPerson(reader, found?.personId as string);
-    assert.deepEqual(person.names.map((n) => n.surname), ['Corrected']);
+    assert.deepEqual(
+      person.names.map((n) => n.surname),
+      ['Corrected'],
+    );
     assert.equal(person.events[0]?.disposals.length, 1);
     assert.equal(person.events[0]?.disposals[0]?.outcome, 'CONVICTED');
   });
@@ -91,7 +119,11 @@ describe('ingest of a batch', () => {
     const lines = [
       ...ndjson(chain.records.slice(0, 2)),
       '{"kind":"person", not json',
-      JSON.stringify({ ...chain.records[0], sourceRecordId: 'T4-P2', identifiers: [{ type: 'PNC_ID', value: '2004/0123456C' }] }),
+      JSON.stringify({
+        ...chain.records[0],
+        sourceRecordId: 'T4-P2',
+        identifiers: [{ type: 'PNC_ID', value: '2004/0123456C' }],
+      }),
       JSON.stringify({ ...chain.records[1], sourceRecordId: 'T4-A2', asn: '2401ZD0100001234567R' }),
       JSON.stringify({ ...chain.records[8], sourceRecordId: 'T4-M2', shoeSize: 9 }),
       JSON.stringify({ ...chain.records[8], sourceRecordId: 'T4-M3', reviewDue: 20270101 }),
@@ -103,7 +135,11 @@ describe('ingest of a batch', () => {
     const batch = await services.ingest.ingestBatch(force, 'TEST-CUSTODY', lines);
     assert.equal(batch.createdCount, 3);
     assert.equal(batch.rejectedCount, 7);
-    const rejected = await services.ingest.batchLines(force, batch.batchId, { outcome: 'REJECTED', offset: 0, limit: 100 });
+    const rejected = await services.ingest.batchLines(force, batch.batchId, {
+      outcome: 'REJECTED',
+      offset: 0,
+      limit: 100,
+    });
     const byLine = Object.fromEntries(rejected.map((l) => [l.lineNumber, l.problems]));
     assert.match(byLine[3]?.[0]?.message ?? '', /not valid JSON/);
     assert.equal(byLine[4]?.[0]?.field, '/identifiers/0/value');
@@ -146,14 +182,30 @@ describe('ingest of a batch', () => {
     const a = personChain(6);
     const b = personChain(7);
     await services.ingest.ingestBatch(force, 'TEST-CUSTODY', ndjson([a.records[0], b.records[0]]));
-    const clash = { ...b.records[0], identifiers: [{ type: 'CRO_NUMBER', value: b.croNumber }, { type: 'NI_NUMBER', value: 'AB123456C' }] };
-    await services.ingest.ingestBatch(force, 'TEST-CUSTODY', ndjson([{ ...a.records[0], identifiers: [{ type: 'NI_NUMBER', value: 'AB123456C' }] }]));
+    const clash = {
+      ...b.records[0],
+      identifiers: [
+        { type: 'CRO_NUMBER', value: b.croNumber },
+        { type: 'NI_NUMBER', value: 'AB123456C' },
+      ],
+    };
+    await services.ingest.ingestBatch(
+      force,
+      'TEST-CUSTODY',
+      ndjson([{ ...a.records[0], identifiers: [{ type: 'NI_NUMBER', value: 'AB123456C' }] }]),
+    );
     const batch = await services.ingest.ingestBatch(force, 'TEST-CUSTODY', ndjson([clash]));
     const [line] = await services.ingest.batchLines(force, batch.batchId, { offset: 0, limit: 1 });
     assert.equal(line?.outcome, 'REJECTED');
-    assert.deepEqual(line?.problems, [{ field: '/identifiers/1/value', message: '`AB123456C` already identifies another person' }]);
+    assert.deepEqual(line?.problems, [
+      { field: '/identifiers/1/value', message: '`AB123456C` already identifies another person' },
+    ]);
     const intruder = await services.actingFor('INTRUDER', ['SYSTEM_INGEST']);
-    const hijack = await services.ingest.ingestBatch(intruder, 'TEST-CUSTODY', ndjson([{ ...a.records[0], nationality: 'Changed' }]));
+    const hijack = await services.ingest.ingestBatch(
+      intruder,
+      'TEST-CUSTODY',
+      ndjson([{ ...a.records[0], nationality: 'Changed' }]),
+    );
     assert.equal(hijack.rejectedCount, 1);
   });
 
@@ -177,7 +229,9 @@ describe('ingest of a batch', () => {
       services.clock,
       { ingestMaxLines: 2 },
     );
-    await assert.rejects(small.ingestBatch(force, 'TEST-CUSTODY', ndjson(chain.records.slice(0, 3))), { code: 'INGEST_BATCH_TOO_MANY_LINES' });
+    await assert.rejects(small.ingestBatch(force, 'TEST-CUSTODY', ndjson(chain.records.slice(0, 3))), {
+      code: 'INGEST_BATCH_TOO_MANY_LINES',
+    });
     await assert.rejects(limited.ingest.ingestBatch(force, 'TEST-CUSTODY', ['', '  ']), { code: 'INGEST_BATCH_EMPTY' });
     await assert.rejects(limited.ingest.ingestBatch(force, 'bad system!', ['{}']), { code: 'REQUEST_INVALID' });
   });
@@ -186,7 +240,7 @@ describe('ingest of a batch', () => {
     await assert.rejects(services.ingest.ingestBatch(reader, 'TEST-CUSTODY', ['{}']), { code: 'ACCESS_DENIED' });
   });
 
-  it("shows a batch only to its own organisation", async () => {
+  it('shows a batch only to its own organisation', async () => {
     const batch = await services.ingest.ingestBatch(force, 'TEST-CUSTODY', ndjson([personChain(10).records[0]]));
     const other = await services.actingFor('OTHERFORCE', ['SYSTEM_INGEST']);
     await assert.rejects(services.ingest.getBatch(other, batch.batchId), { code: 'INGEST_BATCH_NOT_FOUND' });

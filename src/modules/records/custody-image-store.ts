@@ -51,7 +51,8 @@ export class CustodyImageStore {
 
 /** The media type the bytes really are, from their first bytes; undefined if neither PNG nor JPEG. */
 export function sniffImageType(bytes: Uint8Array): 'image/png' | 'image/jpeg' | undefined {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image/png';
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47)
+    return 'image/png';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
   return undefined;
 }

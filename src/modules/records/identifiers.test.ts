@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeAsn, makeCroNumber, makePncId, nameKey, parseAsn, parseCroNumber, parseIdentifier, parsePncId } from './identifiers.ts';
+import {
+  makeAsn,
+  makeCroNumber,
+  makePncId,
+  nameKey,
+  parseAsn,
+  parseCroNumber,
+  parseIdentifier,
+  parsePncId,
+} from './identifiers.ts';
 
 describe('PNC ID', () => {
   const valid: [string, string][] = [
@@ -23,7 +32,10 @@ describe('PNC ID', () => {
     });
   }
   it('widens a short year that would be in the future to the last century', () => {
-    assert.deepEqual(parsePncId(makePncId(1999, 42).replace('1999/', '99/'), 2026), { ok: true, value: makePncId(1999, 42) });
+    assert.deepEqual(parsePncId(makePncId(1999, 42).replace('1999/', '99/'), 2026), {
+      ok: true,
+      value: makePncId(1999, 42),
+    });
   });
 });
 
@@ -34,7 +46,8 @@ describe('CRO number', () => {
     ['12/05V', '000012/05V'],
     ['12345698E', '123456/98E'],
   ] as const) {
-    it(`accepts \`${input}\` as ${canonical}`, () => assert.deepEqual(parseCroNumber(input), { ok: true, value: canonical }));
+    it(`accepts \`${input}\` as ${canonical}`, () =>
+      assert.deepEqual(parseCroNumber(input), { ok: true, value: canonical }));
   }
   it('checks the SF form against the unpadded serial', () => {
     // 99 ‖ 123 = 99123; 99123 mod 23 = 18 -> R

@@ -97,7 +97,14 @@ export function makeAsn(year: number, force: string, unit: string, system: strin
 }
 
 /** Identifier types LEDS holds as typed references; only the first two have a check character. */
-export const identifierTypes = ['PNC_ID', 'CRO_NUMBER', 'NI_NUMBER', 'PASSPORT', 'DRIVER_NUMBER', 'PRISON_NUMBER'] as const;
+export const identifierTypes = [
+  'PNC_ID',
+  'CRO_NUMBER',
+  'NI_NUMBER',
+  'PASSPORT',
+  'DRIVER_NUMBER',
+  'PRISON_NUMBER',
+] as const;
 export type IdentifierType = (typeof identifierTypes)[number];
 
 /** Validates and normalises any typed identifier. */
@@ -109,7 +116,9 @@ export function parseIdentifier(type: IdentifierType, input: string): Identifier
       return parseCroNumber(input);
     case 'NI_NUMBER': {
       const text = clean(input);
-      return /^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$/.test(text) ? { ok: true, value: text } : fail('must look like `QQ123456C`');
+      return /^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$/.test(text)
+        ? { ok: true, value: text }
+        : fail('must look like `QQ123456C`');
     }
     case 'PRISON_NUMBER': {
       const text = clean(input);

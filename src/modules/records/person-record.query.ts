@@ -30,7 +30,13 @@ const events = list(
     officerInCase: 'officer_in_case',
     fingerprintStatus: 'fingerprint_status',
     offenceSummary: 'offence_summary',
-    charges: list('charges', 'c', { chargeId: 'id', chargedOn: 'charged_on' }, 'c.arrest_id = a.id and c.person_id = a.person_id', 'c.charged_on'),
+    charges: list(
+      'charges',
+      'c',
+      { chargeId: 'id', chargedOn: 'charged_on' },
+      'c.arrest_id = a.id and c.person_id = a.person_id',
+      'c.charged_on',
+    ),
     offences: list(
       'offences',
       'f',
@@ -72,7 +78,13 @@ const events = list(
     custodyRecords: list(
       'custody_records',
       'r',
-      { custodyRecordId: 'id', custodyReference: 'custody_reference', station: 'station', openedAt: 'opened_at', releasedAt: 'released_at' },
+      {
+        custodyRecordId: 'id',
+        custodyReference: 'custody_reference',
+        station: 'station',
+        openedAt: 'opened_at',
+        releasedAt: 'released_at',
+      },
       'r.arrest_id = a.id and r.person_id = a.person_id',
       'r.opened_at',
     ),
@@ -91,7 +103,14 @@ export const personRecordSql = `select json_build_object(
   'addresses', ${list(
     'person_addresses',
     'ad',
-    { addressType: 'address_type', lines: 'lines', town: 'town', postcode: 'postcode', validFrom: 'valid_from', validTo: 'valid_to' },
+    {
+      addressType: 'address_type',
+      lines: 'lines',
+      town: 'town',
+      postcode: 'postcode',
+      validFrom: 'valid_from',
+      validTo: 'valid_to',
+    },
     'ad.person_id = p.person_id',
     'ad.valid_from desc nulls last',
   )},

@@ -67,17 +67,26 @@ type Written = { recordId: string; personId: string | null; touchedImages?: stri
 type SourceKey = typeof t.sourceRecords.$inferSelect;
 
 /** Inserts the row, or updates it in place when it exists (a corrected record from the same source). */
-async function upsertRow(db: Database, table: PgTable, idColumn: PgColumn, values: Record<string, unknown>): Promise<void> {
+async function upsertRow(
+  db: Database,
+  table: PgTable,
+  idColumn: PgColumn,
+  values: Record<string, unknown>,
+): Promise<void> {
   const { id: _id, personId: _personId, ...changes } = values;
-  // biome-ignore lint/suspicious/noExplicitAny: one generic upsert over many tables; each call passes that table's columns.
-  await db.insert(table).values(values as any).onConflictDoUpdate({ target: idColumn, set: changes as any });
+  // One generic upsert over many tables: each call passes that table's own columns, which the types cannot follow.
+  await db
+    .insert(table)
+    .values(values as never)
+    .onConflictDoUpdate({ target: idColumn, set: changes as never });
 }
 
 function ageOn(dateOfBirth: string, at: Date): number {
   const birth = new Date(`${dateOfBirth}T00:00:00Z`);
   let age = at.getUTCFullYear() - birth.getUTCFullYear();
   const beforeBirthday =
-    at.getUTCMonth() < birth.getUTCMonth() || (at.getUTCMonth() === birth.getUTCMonth() && at.getUTCDate() < birth.getUTCDate());
+    at.getUTCMonth() < birth.getUTCMonth() ||
+    (at.getUTCMonth() === birth.getUTCMonth() && at.getUTCDate() < birth.getUTCDate());
   if (beforeBirthday) age -= 1;
   return age;
 }
@@ -99,13 +108,25 @@ export class RecordIntake {
     const existing = await this.sourceKey(db, source.sourceSystem, record.sourceRecordId);
     if (existing) {
       if (existing.recordKind !== record.kind) {
-        reject('/sourceRecordId', `\`${record.sourceRecordId}\` is already a ${existing.recordKind} record of \`${source.sourceSystem}\``);
+        reject(
+          '/sourceRecordId',
+          `\`${record.sourceRecordId}\` is already a ${existing.recordKind} record of \`${source.sourceSystem}\``,
+        );
       }
       if (existing.owningOrganisationId !== source.organisationId) {
-        reject('/sourceRecordId', `\`${record.sourceRecordId}\` of \`${source.sourceSystem}\` belongs to another organisation`);
+        reject(
+          '/sourceRecordId',
+          `\`${record.sourceRecordId}\` of \`${source.sourceSystem}\` belongs to another organisation`,
+        );
       }
       if (existing.contentSha256 === contentSha256) {
-        return { outcome: 'UNCHANGED', recordKind: record.kind, recordId: existing.recordId, personId: existing.personId, touchedImages: [] };
+        return {
+          outcome: 'UNCHANGED',
+          recordKind: record.kind,
+          recordId: existing.recordId,
+          personId: existing.personId,
+          touchedImages: [],
+        };
       }
     }
     const provenance: Provenance = {
@@ -175,7 +196,14 @@ export class RecordIntake {
     return rows[0];
   }
 
-  private async saveSourceKey(db: Database, kind: string, sourceRecordId: string, written: Written, source: IntakeSource, hash: string) {
+  private async saveSourceKey(
+    db: Database,
+    kind: string,
+    sourceRecordId: string,
+    written: Written,
+    source: IntakeSource,
+    hash: string,
+  ) {
     await db
       .insert(t.sourceRecords)
       .values({
@@ -190,12 +218,23 @@ export class RecordIntake {
       })
       .onConflictDoUpdate({
         target: [t.sourceRecords.sourceSystem, t.sourceRecords.sourceRecordId],
-        set: { contentSha256: hash, recordId: written.recordId, personId: written.personId, updatedAt: this.clock.now() },
+        set: {
+          contentSha256: hash,
+          recordId: written.recordId,
+          personId: written.personId,
+          updatedAt: this.clock.now(),
+        },
       });
   }
 
   /** A referenced record of this source system, of the kind expected. */
-  private async referenced(db: Database, p: Provenance, sourceRecordId: string, kind: string, field: string): Promise<SourceKey> {
+  private async referenced(
+    db: Database,
+    p: Provenance,
+    sourceRecordId: string,
+    kind: string,
+    field: string,
+  ): Promise<SourceKey> {
     const key = await this.sourceKey(db, p.sourceSystem, sourceRecordId);
     if (!key || key.recordKind !== kind) {
       return reject(field, `no ${kind} with source record id \`${sourceRecordId}\` from \`${p.sourceSystem}\``);
@@ -203,7 +242,12 @@ export class RecordIntake {
     return key;
   }
 
-  private async resolvePerson(db: Database, ref: PersonRecordIn extends never ? never : ArrestRecordIn['person'], p: Provenance, field = '/person') {
+  private async resolvePerson(
+    db: Database,
+    ref: PersonRecordIn extends never ? never : ArrestRecordIn['person'],
+    p: Provenance,
+    field = '/person',
+  ) {
     if ('sourceRecordId' in ref) {
       const key = await this.referenced(db, p, ref.sourceRecordId, 'person', `${field}/sourceRecordId`);
       return key.personId as string;
@@ -225,16 +269,30 @@ export class RecordIntake {
     }
     const asn = parseAsn(ref.asn);
     if (!asn.ok) return reject(`${field}/asn`, asn.reason);
-    const rows = await db.select({ arrestId: t.arrests.id, personId: t.arrests.personId }).from(t.arrests).where(eq(t.arrests.asn, asn.value)).limit(2);
-    if (rows.length > 1) return reject(`${field}/asn`, `arrest/summons number \`${asn.value}\` names more than one arrest; refer to it by source record id`);
+    const rows = await db
+      .select({ arrestId: t.arrests.id, personId: t.arrests.personId })
+      .from(t.arrests)
+      .where(eq(t.arrests.asn, asn.value))
+      .limit(2);
+    if (rows.length > 1)
+      return reject(
+        `${field}/asn`,
+        `arrest/summons number \`${asn.value}\` names more than one arrest; refer to it by source record id`,
+      );
     return rows[0] ?? reject(`${field}/asn`, `no arrest has arrest/summons number \`${asn.value}\``);
   }
 
   private keepPerson(existing: SourceKey | undefined, personId: string, field: string) {
-    if (existing && existing.personId !== personId) reject(field, 'a record cannot move to another person; withdraw it and send it again');
+    if (existing && existing.personId !== personId)
+      reject(field, 'a record cannot move to another person; withdraw it and send it again');
   }
 
-  private async writePerson(db: Database, r: PersonRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
+  private async writePerson(
+    db: Database,
+    r: PersonRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
     const problems: FieldProblem[] = [];
     const identifiers: { type: IdentifierType; value: string; index: number }[] = [];
     (r.identifiers ?? []).forEach((identifier, index) => {
@@ -244,7 +302,8 @@ export class RecordIntake {
     });
     const today = this.clock.now().toISOString().slice(0, 10);
     r.datesOfBirth.forEach((d, index) => {
-      if (d.date > today) problems.push({ field: `/datesOfBirth/${index}/date`, message: `\`${d.date}\` is in the future` });
+      if (d.date > today)
+        problems.push({ field: `/datesOfBirth/${index}/date`, message: `\`${d.date}\` is in the future` });
     });
     if (r.names.filter((n) => n.nameType === 'PRIMARY').length !== 1) {
       problems.push({ field: '/names', message: 'must hold exactly one PRIMARY name' });
@@ -257,7 +316,13 @@ export class RecordIntake {
       for (const table of [t.personNames, t.personDatesOfBirth, t.personAddresses, t.personIdentifiers]) {
         await db
           .delete(table)
-          .where(and(eq(table.personId, existing.personId), eq(table.sourceSystem, p.sourceSystem), eq(table.sourceRecordId, p.sourceRecordId)));
+          .where(
+            and(
+              eq(table.personId, existing.personId),
+              eq(table.sourceSystem, p.sourceSystem),
+              eq(table.sourceRecordId, p.sourceRecordId),
+            ),
+          );
       }
     }
     const owners = new Map<number, string>();
@@ -265,7 +330,9 @@ export class RecordIntake {
       const rows = await db
         .select({ personId: t.personIdentifiers.personId })
         .from(t.personIdentifiers)
-        .where(and(eq(t.personIdentifiers.identifierType, identifier.type), eq(t.personIdentifiers.value, identifier.value)))
+        .where(
+          and(eq(t.personIdentifiers.identifierType, identifier.type), eq(t.personIdentifiers.value, identifier.value)),
+        )
         .limit(1);
       if (rows[0]) owners.set(identifier.index, rows[0].personId);
     }
@@ -278,7 +345,10 @@ export class RecordIntake {
     for (const identifier of identifiers) {
       const owner = owners.get(identifier.index);
       if (owner && owner !== personId) {
-        problems.push({ field: `/identifiers/${identifier.index}/value`, message: `\`${identifier.value}\` already identifies another person` });
+        problems.push({
+          field: `/identifiers/${identifier.index}/value`,
+          message: `\`${identifier.value}\` already identifies another person`,
+        });
       }
     }
     if (problems.length > 0) throw new RecordRejected(problems);
@@ -302,7 +372,10 @@ export class RecordIntake {
     if (!current) {
       await db.insert(t.people).values({ personId, ...personRow, ...p });
     } else if (current.sourceSystem === p.sourceSystem && current.sourceRecordId === p.sourceRecordId) {
-      await db.update(t.people).set({ ...personRow, ...p }).where(eq(t.people.personId, personId));
+      await db
+        .update(t.people)
+        .set({ ...personRow, ...p })
+        .where(eq(t.people.personId, personId));
     }
     await db.insert(t.personNames).values(
       r.names.map((n) => ({
@@ -317,9 +390,15 @@ export class RecordIntake {
       })),
     );
     if (r.datesOfBirth.length > 0) {
-      await db
-        .insert(t.personDatesOfBirth)
-        .values(r.datesOfBirth.map((d) => ({ id: randomUUID(), personId, dateOfBirth: d.date, estimated: d.estimated ?? false, ...p })));
+      await db.insert(t.personDatesOfBirth).values(
+        r.datesOfBirth.map((d) => ({
+          id: randomUUID(),
+          personId,
+          dateOfBirth: d.date,
+          estimated: d.estimated ?? false,
+          ...p,
+        })),
+      );
     }
     if (r.addresses?.length) {
       await db.insert(t.personAddresses).values(
@@ -346,44 +425,88 @@ export class RecordIntake {
     return { recordId: personId, personId };
   }
 
-  private async writeArrest(db: Database, r: ArrestRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
-    const personId = await this.resolvePerson(db, r.person, p);
+  /** Writes a row that belongs to a person: resolves the person, keeps it unchanged on update, upserts. */
+  private async underPerson(
+    db: Database,
+    table: PgTable & { id: PgColumn },
+    ref: ArrestRecordIn['person'],
+    p: Provenance,
+    existing: SourceKey | undefined,
+    fields: (personId: string) => Promise<Record<string, unknown>> | Record<string, unknown>,
+  ): Promise<Written> {
+    const personId = await this.resolvePerson(db, ref, p);
     this.keepPerson(existing, personId, '/person');
-    const asn = parseAsn(r.asn);
-    if (!asn.ok) return reject('/asn', `\`${r.asn}\` ${asn.reason}`);
     const id = existing?.recordId ?? randomUUID();
-    await upsertRow(db, t.arrests, t.arrests.id, {
-      id,
-      personId,
-      asn: asn.value,
-      eventType: r.eventType,
-      occurredAt: new Date(r.occurredAt),
-      location: r.location ?? null,
-      officerInCase: r.officerInCase ?? null,
-      fingerprintStatus: r.fingerprintStatus,
-      offenceSummary: r.offenceSummary,
-      ...p,
-    });
+    await upsertRow(db, table, table.id, { id, personId, ...(await fields(personId)), ...p });
     return { recordId: id, personId };
   }
 
-  private async writeCharge(db: Database, r: ChargeRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
-    const { arrestId, personId } = await this.resolveArrest(db, r.arrest, p);
-    this.keepPerson(existing, personId, '/arrest');
+  /** Writes a row that belongs to an arrest (and so to its person). */
+  private async underArrest(
+    db: Database,
+    table: PgTable & { id: PgColumn },
+    ref: ChargeRecordIn['arrest'],
+    p: Provenance,
+    existing: SourceKey | undefined,
+    fields: (owner: {
+      arrestId: string;
+      personId: string;
+    }) => Promise<Record<string, unknown>> | Record<string, unknown>,
+  ): Promise<Written> {
+    const owner = await this.resolveArrest(db, ref, p);
+    this.keepPerson(existing, owner.personId, '/arrest');
     const id = existing?.recordId ?? randomUUID();
-    await upsertRow(db, t.charges, t.charges.id, { id, personId, arrestId, chargedOn: r.chargedOn, ...p });
+    await upsertRow(db, table, table.id, { id, ...owner, ...(await fields(owner)), ...p });
+    return { recordId: id, personId: owner.personId };
+  }
+
+  private writeArrest(
+    db: Database,
+    r: ArrestRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
+    return this.underPerson(db, t.arrests, r.person, p, existing, () => {
+      const asn = parseAsn(r.asn);
+      if (!asn.ok) return reject('/asn', `\`${r.asn}\` ${asn.reason}`);
+      return {
+        asn: asn.value,
+        eventType: r.eventType,
+        occurredAt: new Date(r.occurredAt),
+        location: r.location ?? null,
+        officerInCase: r.officerInCase ?? null,
+        fingerprintStatus: r.fingerprintStatus,
+        offenceSummary: r.offenceSummary,
+      };
+    });
+  }
+
+  private async writeCharge(
+    db: Database,
+    r: ChargeRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
+    let arrestId = '';
+    const written = await this.underArrest(db, t.charges, r.arrest, p, existing, (owner) => {
+      arrestId = owner.arrestId;
+      return { chargedOn: r.chargedOn };
+    });
+    const personId = written.personId as string;
     for (const [index, offence] of r.offences.entries()) {
-      const field = `/offences/${index}/sourceRecordId`;
       const key = await this.sourceKey(db, p.sourceSystem, offence.sourceRecordId);
       if (key && (key.recordKind !== 'offence' || key.personId !== personId)) {
-        reject(field, `\`${offence.sourceRecordId}\` is already another record of \`${p.sourceSystem}\``);
+        reject(
+          `/offences/${index}/sourceRecordId`,
+          `\`${offence.sourceRecordId}\` is already another record of \`${p.sourceSystem}\``,
+        );
       }
       const offenceId = key?.recordId ?? randomUUID();
       await upsertRow(db, t.offences, t.offences.id, {
         id: offenceId,
         personId,
         arrestId,
-        chargeId: id,
+        chargeId: written.recordId,
         offenceCode: offence.offenceCode,
         title: offence.title,
         committedOn: offence.committedOn ?? null,
@@ -401,77 +524,84 @@ export class RecordIntake {
         sha256Hex(stringify(offence) ?? ''),
       );
     }
-    return { recordId: id, personId };
+    return written;
   }
 
-  private async writeCourtCase(db: Database, r: CourtCaseRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
-    const { arrestId, personId } = await this.resolveArrest(db, r.arrest, p);
-    this.keepPerson(existing, personId, '/arrest');
-    const id = existing?.recordId ?? randomUUID();
-    await upsertRow(db, t.courtCases, t.courtCases.id, {
-      id,
-      personId,
-      arrestId,
+  private writeCourtCase(
+    db: Database,
+    r: CourtCaseRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
+    return this.underArrest(db, t.courtCases, r.arrest, p, existing, () => ({
       courtName: r.courtName,
       firstHearingOn: r.firstHearingOn,
       plea: r.plea ?? null,
-      ...p,
-    });
-    return { recordId: id, personId };
+    }));
   }
 
-  private async writeDisposal(db: Database, r: DisposalRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
-    const { arrestId, personId } = await this.resolveArrest(db, r.arrest, p);
-    this.keepPerson(existing, personId, '/arrest');
-    let offenceId: string | null = null;
-    if (r.offenceSourceRecordId) {
-      const key = await this.referenced(db, p, r.offenceSourceRecordId, 'offence', '/offenceSourceRecordId');
-      const [offence] = await db.select({ arrestId: t.offences.arrestId }).from(t.offences).where(eq(t.offences.id, key.recordId));
-      if (offence?.arrestId !== arrestId) reject('/offenceSourceRecordId', 'the offence belongs to another arrest');
-      offenceId = key.recordId;
-    }
-    let courtCaseId: string | null = null;
-    if (r.courtCaseSourceRecordId) {
-      const key = await this.referenced(db, p, r.courtCaseSourceRecordId, 'court-case', '/courtCaseSourceRecordId');
-      if (key.personId !== personId) reject('/courtCaseSourceRecordId', 'the court case belongs to another person');
-      courtCaseId = key.recordId;
-    }
-    const id = existing?.recordId ?? randomUUID();
-    await upsertRow(db, t.disposals, t.disposals.id, {
-      id,
-      personId,
-      arrestId,
-      offenceId,
-      courtCaseId,
-      outcome: r.outcome,
-      disposedOn: r.disposedOn,
-      recordable: r.recordable,
-      sentence: r.sentence ?? null,
-      custodialMonths: r.custodialMonths ?? null,
-      ...p,
+  private writeDisposal(
+    db: Database,
+    r: DisposalRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
+    return this.underArrest(db, t.disposals, r.arrest, p, existing, async ({ arrestId, personId }) => {
+      let offenceId: string | null = null;
+      if (r.offenceSourceRecordId) {
+        const key = await this.referenced(db, p, r.offenceSourceRecordId, 'offence', '/offenceSourceRecordId');
+        const [offence] = await db
+          .select({ arrestId: t.offences.arrestId })
+          .from(t.offences)
+          .where(eq(t.offences.id, key.recordId));
+        if (offence?.arrestId !== arrestId) reject('/offenceSourceRecordId', 'the offence belongs to another arrest');
+        offenceId = key.recordId;
+      }
+      let courtCaseId: string | null = null;
+      if (r.courtCaseSourceRecordId) {
+        const key = await this.referenced(db, p, r.courtCaseSourceRecordId, 'court-case', '/courtCaseSourceRecordId');
+        if (key.personId !== personId) reject('/courtCaseSourceRecordId', 'the court case belongs to another person');
+        courtCaseId = key.recordId;
+      }
+      return {
+        offenceId,
+        courtCaseId,
+        outcome: r.outcome,
+        disposedOn: r.disposedOn,
+        recordable: r.recordable,
+        sentence: r.sentence ?? null,
+        custodialMonths: r.custodialMonths ?? null,
+      };
     });
-    return { recordId: id, personId };
   }
 
-  private async writeCustodyRecord(db: Database, r: CustodyRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
-    const { arrestId, personId } = await this.resolveArrest(db, r.arrest, p);
-    this.keepPerson(existing, personId, '/arrest');
-    const id = existing?.recordId ?? randomUUID();
-    await upsertRow(db, t.custodyRecords, t.custodyRecords.id, {
-      id,
-      personId,
-      arrestId,
+  private writeCustodyRecord(
+    db: Database,
+    r: CustodyRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
+    return this.underArrest(db, t.custodyRecords, r.arrest, p, existing, () => ({
       custodyReference: r.custodyReference,
       station: r.station,
       openedAt: new Date(r.openedAt),
       releasedAt: r.releasedAt ? new Date(r.releasedAt) : null,
-      ...p,
-    });
-    return { recordId: id, personId };
+    }));
   }
 
-  private async writeCustodyImage(db: Database, r: CustodyImageRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
-    const key = await this.referenced(db, p, r.custodyRecordSourceRecordId, 'custody-record', '/custodyRecordSourceRecordId');
+  private async writeCustodyImage(
+    db: Database,
+    r: CustodyImageRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
+    const key = await this.referenced(
+      db,
+      p,
+      r.custodyRecordSourceRecordId,
+      'custody-record',
+      '/custodyRecordSourceRecordId',
+    );
     const [custody] = await db
       .select({ arrestId: t.custodyRecords.arrestId, personId: t.custodyRecords.personId })
       .from(t.custodyRecords)
@@ -480,16 +610,23 @@ export class RecordIntake {
     this.keepPerson(existing, custody.personId, '/custodyRecordSourceRecordId');
     const bytes = Buffer.from(r.contentBase64, 'base64');
     if (bytes.length > this.limits.custodyImageMaxBytes) {
-      reject('/contentBase64', `the image is ${bytes.length} bytes; the limit is ${this.limits.custodyImageMaxBytes} (LEDS_CUSTODY_IMAGE_MAX_BYTES)`);
+      reject(
+        '/contentBase64',
+        `the image is ${bytes.length} bytes; the limit is ${this.limits.custodyImageMaxBytes} (LEDS_CUSTODY_IMAGE_MAX_BYTES)`,
+      );
     }
     const sniffed = sniffImageType(bytes);
-    if (sniffed !== r.mediaType) reject('/mediaType', `the bytes are ${sniffed ?? 'not a PNG or JPEG image'}, not \`${r.mediaType}\``);
+    if (sniffed !== r.mediaType)
+      reject('/mediaType', `the bytes are ${sniffed ?? 'not a PNG or JPEG image'}, not \`${r.mediaType}\``);
     const [dob] = await db
       .select({ date: sql<string>`to_char(min(${t.personDatesOfBirth.dateOfBirth}), 'YYYY-MM-DD')` })
       .from(t.personDatesOfBirth)
       .where(eq(t.personDatesOfBirth.personId, custody.personId));
     const id = existing?.recordId ?? randomUUID();
-    const [previous] = await db.select({ hash: t.custodyImages.contentSha256 }).from(t.custodyImages).where(eq(t.custodyImages.id, id));
+    const [previous] = await db
+      .select({ hash: t.custodyImages.contentSha256 })
+      .from(t.custodyImages)
+      .where(eq(t.custodyImages.id, id));
     const hash = await this.images.put(bytes);
     await upsertRow(db, t.custodyImages, t.custodyImages.id, {
       id,
@@ -506,79 +643,66 @@ export class RecordIntake {
     return { recordId: id, personId: custody.personId, touchedImages: previous ? [hash, previous.hash] : [hash] };
   }
 
-  private async writeBiometricReference(
+  private writeBiometricReference(
     db: Database,
     r: BiometricReferenceRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
   ): Promise<Written> {
-    const personId = await this.resolvePerson(db, r.person, p);
-    this.keepPerson(existing, personId, '/person');
-    let arrestId: string | null = null;
-    if (r.arrest) {
-      const arrest = await this.resolveArrest(db, r.arrest, p);
-      if (arrest.personId !== personId) reject('/arrest', 'the arrest belongs to another person');
-      arrestId = arrest.arrestId;
-    }
-    if (r.identityConfirmed && r.biometricType !== 'FINGERPRINTS') {
-      reject('/identityConfirmed', 'only a fingerprint match confirms identity');
-    }
-    const id = existing?.recordId ?? randomUUID();
-    await upsertRow(db, t.biometricReferences, t.biometricReferences.id, {
-      id,
-      personId,
-      arrestId,
-      biometricType: r.biometricType,
-      holdingSystem: r.holdingSystem,
-      reference: r.reference,
-      status: r.status,
-      takenAt: new Date(r.takenAt),
-      identityConfirmed: r.identityConfirmed ?? false,
-      confirmedAt: r.confirmedAt ? new Date(r.confirmedAt) : null,
-      ...p,
+    return this.underPerson(db, t.biometricReferences, r.person, p, existing, async (personId) => {
+      let arrestId: string | null = null;
+      if (r.arrest) {
+        const arrest = await this.resolveArrest(db, r.arrest, p);
+        if (arrest.personId !== personId) reject('/arrest', 'the arrest belongs to another person');
+        arrestId = arrest.arrestId;
+      }
+      if (r.identityConfirmed && r.biometricType !== 'FINGERPRINTS')
+        reject('/identityConfirmed', 'only a fingerprint match confirms identity');
+      return {
+        arrestId,
+        biometricType: r.biometricType,
+        holdingSystem: r.holdingSystem,
+        reference: r.reference,
+        status: r.status,
+        takenAt: new Date(r.takenAt),
+        identityConfirmed: r.identityConfirmed ?? false,
+        confirmedAt: r.confirmedAt ? new Date(r.confirmedAt) : null,
+      };
     });
-    return { recordId: id, personId };
   }
 
-  private async writeMarker(db: Database, r: MarkerRecordIn, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
-    const personId = await this.resolvePerson(db, r.person, p);
-    this.keepPerson(existing, personId, '/person');
-    const id = existing?.recordId ?? randomUUID();
-    await upsertRow(db, t.markers, t.markers.id, {
-      id,
-      personId,
+  private writeMarker(
+    db: Database,
+    r: MarkerRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
+    return this.underPerson(db, t.markers, r.person, p, existing, () => ({
       markerType: r.markerType,
       code: r.code,
       description: r.description,
       reviewDue: r.reviewDue,
-      ...p,
-    });
-    return { recordId: id, personId };
+    }));
   }
 
-  private async writeMissingPersonReport(
+  private writeMissingPersonReport(
     db: Database,
     r: MissingPersonReportRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
   ): Promise<Written> {
-    const personId = await this.resolvePerson(db, r.person, p);
-    this.keepPerson(existing, personId, '/person');
-    if (r.status === 'FOUND' && !r.foundAt) reject('/foundAt', 'is required when the status is FOUND');
-    const id = existing?.recordId ?? randomUUID();
-    await upsertRow(db, t.missingPersonReports, t.missingPersonReports.id, {
-      id,
-      personId,
-      reportedAt: new Date(r.reportedAt),
-      lastSeenAt: r.lastSeenAt ? new Date(r.lastSeenAt) : null,
-      lastSeenLocation: r.lastSeenLocation ?? null,
-      riskLevel: r.riskLevel,
-      circumstances: r.circumstances,
-      status: r.status,
-      foundAt: r.foundAt ? new Date(r.foundAt) : null,
-      ...p,
+    return this.underPerson(db, t.missingPersonReports, r.person, p, existing, () => {
+      if (r.status === 'FOUND' && !r.foundAt) reject('/foundAt', 'is required when the status is FOUND');
+      return {
+        reportedAt: new Date(r.reportedAt),
+        lastSeenAt: r.lastSeenAt ? new Date(r.lastSeenAt) : null,
+        lastSeenLocation: r.lastSeenLocation ?? null,
+        riskLevel: r.riskLevel,
+        circumstances: r.circumstances,
+        status: r.status,
+        foundAt: r.foundAt ? new Date(r.foundAt) : null,
+      };
     });
-    return { recordId: id, personId };
   }
 
   private async writeUnidentifiedRemains(

@@ -22,7 +22,13 @@ function dateFromParts(day?: string, month?: string, year?: string): { date?: st
   const m = Number(month);
   const y = Number(year);
   const date = new Date(Date.UTC(y, m - 1, d));
-  if (!Number.isInteger(d) || !Number.isInteger(m) || !/^\d{4}$/.test(year ?? '') || date.getUTCDate() !== d || date.getUTCMonth() !== m - 1) {
+  if (
+    !Number.isInteger(d) ||
+    !Number.isInteger(m) ||
+    !/^\d{4}$/.test(year ?? '') ||
+    date.getUTCDate() !== d ||
+    date.getUTCMonth() !== m - 1
+  ) {
     return { error: 'Date of birth must be a real date, like 27 3 1985' };
   }
   return { date: date.toISOString().slice(0, 10) };
@@ -35,20 +41,30 @@ function timelineOf(person: PersonRecordView) {
   return person.events.map((event) => {
     const lines = [
       `<p class="govuk-body-s">${escapeHtml(event.offenceSummary)}${event.location ? `, ${escapeHtml(event.location)}` : ''}</p>`,
-      ...event.offences.map((o) => `<p class="govuk-body-s">Offence: ${escapeHtml(o.title)} (${escapeHtml(o.offenceCode)})${o.recordable ? ', recordable' : ''}</p>`),
-      ...event.courtCases.map((c) => `<p class="govuk-body-s">Court: ${escapeHtml(c.courtName)}, first hearing ${formatDate(c.firstHearingOn)}</p>`),
+      ...event.offences.map(
+        (o) =>
+          `<p class="govuk-body-s">Offence: ${escapeHtml(o.title)} (${escapeHtml(o.offenceCode)})${o.recordable ? ', recordable' : ''}</p>`,
+      ),
+      ...event.courtCases.map(
+        (c) =>
+          `<p class="govuk-body-s">Court: ${escapeHtml(c.courtName)}, first hearing ${formatDate(c.firstHearingOn)}</p>`,
+      ),
       ...event.disposals.map(
         (d) =>
           `<p class="govuk-body-s" data-testid="disposal"><strong>Outcome: ${escapeHtml(d.outcome.replace(/_/g, ' ').toLowerCase())}</strong> on ${formatDate(d.disposedOn)}${d.sentence ? `, ${escapeHtml(d.sentence)}` : ''}</p>`,
       ),
-      ...event.custodyRecords.map((c) => `<p class="govuk-body-s">Custody ${escapeHtml(c.custodyReference)} at ${escapeHtml(c.station)}</p>`),
+      ...event.custodyRecords.map(
+        (c) => `<p class="govuk-body-s">Custody ${escapeHtml(c.custodyReference)} at ${escapeHtml(c.station)}</p>`,
+      ),
     ];
     if (event.disposals.length === 0) lines.push('<p class="govuk-body-s">Outcome: awaiting result</p>');
     return {
       label: { text: `${event.eventType === 'ARREST' ? 'Arrest' : 'Summons'} ${formatAsn(event.asn)}` },
       html: lines.join(''),
       datetime: { timestamp: event.occurredAt, type: 'date' },
-      byline: { text: `${event.provenance.owningOrganisation}, fingerprints ${event.fingerprintStatus.toLowerCase().replace(/_/g, ' ')}` },
+      byline: {
+        text: `${event.provenance.owningOrganisation}, fingerprints ${event.fingerprintStatus.toLowerCase().replace(/_/g, ' ')}`,
+      },
     };
   });
 }
@@ -57,20 +73,36 @@ function identityRows(person: PersonRecordView) {
   const primary = person.names[0];
   const notKnown = 'Not known';
   const dobs = person.datesOfBirth.map((d) => `${formatDate(d.date)}${d.estimated ? ' (estimated)' : ''}`).join(', ');
-  const looks = [person.description.build, person.description.eyeColour && `${person.description.eyeColour} eyes`, person.description.hairColour && `${person.description.hairColour} hair`]
+  const looks = [
+    person.description.build,
+    person.description.eyeColour && `${person.description.eyeColour} eyes`,
+    person.description.hairColour && `${person.description.hairColour} hair`,
+  ]
     .filter(Boolean)
     .join(', ');
   return [
     { key: { text: 'Name' }, value: { text: primary ? `${primary.forenames} ${primary.surname}` : notKnown } },
     { key: { text: 'Date of birth' }, value: { text: dobs || notKnown } },
-    { key: { text: 'Sex' }, value: { text: person.sex.charAt(0) + person.sex.slice(1).toLowerCase().replace(/_/g, ' ') } },
+    {
+      key: { text: 'Sex' },
+      value: { text: person.sex.charAt(0) + person.sex.slice(1).toLowerCase().replace(/_/g, ' ') },
+    },
     { key: { text: 'Nationality' }, value: { text: person.nationality ?? notKnown } },
     { key: { text: 'Place of birth' }, value: { text: person.placeOfBirth ?? notKnown } },
-    { key: { text: 'Height' }, value: { text: person.description.heightCm ? `${person.description.heightCm} cm` : notKnown } },
+    {
+      key: { text: 'Height' },
+      value: { text: person.description.heightCm ? `${person.description.heightCm} cm` : notKnown },
+    },
     { key: { text: 'Description' }, value: { text: looks || notKnown } },
-    { key: { text: 'Distinguishing marks' }, value: { text: person.description.distinguishingMarks ?? 'None recorded' } },
+    {
+      key: { text: 'Distinguishing marks' },
+      value: { text: person.description.distinguishingMarks ?? 'None recorded' },
+    },
     ...person.identifiers.map((i) => ({ key: { text: i.type.replace(/_/g, ' ') }, value: { text: i.value } })),
-    { key: { text: 'Owning organisation' }, value: { text: `${person.provenance.owningOrganisation} (${person.provenance.sourceSystem})` } },
+    {
+      key: { text: 'Owning organisation' },
+      value: { text: `${person.provenance.owningOrganisation} (${person.provenance.sourceSystem})` },
+    },
   ];
 }
 
@@ -106,12 +138,18 @@ export const recordsPages: FastifyPluginAsync<{ services: Services }> = async (a
           results = await records.searchPeople(pageContext(request), criteria);
         } catch (error) {
           if (!isLedsError(error) || error.fieldProblems.length === 0) throw error;
-          for (const problem of error.fieldProblems) fieldErrors[problem.field] = fieldMessages[problem.field] ?? problem.message;
+          for (const problem of error.fieldProblems)
+            fieldErrors[problem.field] = fieldMessages[problem.field] ?? problem.message;
         }
       }
     }
-    const errors = Object.entries(fieldErrors).map(([field, text]) => ({ text, href: field === 'dateOfBirth' ? '#dob-day' : `#${field}` }));
-    return reply.status(errors.length > 0 ? 400 : 200).view('pages/search.njk', { ...pageLocals(services, request), query, results, fieldErrors, errors });
+    const errors = Object.entries(fieldErrors).map(([field, text]) => ({
+      text,
+      href: field === 'dateOfBirth' ? '#dob-day' : `#${field}`,
+    }));
+    return reply
+      .status(errors.length > 0 ? 400 : 200)
+      .view('pages/search.njk', { ...pageLocals(services, request), query, results, fieldErrors, errors });
   });
 
   app.get('/people/:personId', guard, async (request, reply) => {

@@ -13,7 +13,9 @@ export class RecordsRepository {
 
   /** The whole record of one person in one statement, or undefined. */
   async loadPersonRecord(personId: string, db: Database = this.db): Promise<PersonRecordView | undefined> {
-    const result = (await db.execute(sql`${sql.raw(personRecordSql)}${personId}`)) as unknown as Rows<{ record: PersonRecordView }>;
+    const result = (await db.execute(sql`${sql.raw(personRecordSql)}${personId}`)) as unknown as Rows<{
+      record: PersonRecordView;
+    }>;
     return result.rows[0]?.record;
   }
 
@@ -27,7 +29,12 @@ export class RecordsRepository {
   }
 
   /** People whose name (primary or alias) has this surname, a forename starting so, and this date of birth. */
-  async findPeopleByName(surname: string, forename: string | undefined, dateOfBirth: string | undefined, limit: number) {
+  async findPeopleByName(
+    surname: string,
+    forename: string | undefined,
+    dateOfBirth: string | undefined,
+    limit: number,
+  ) {
     const forenamePrefix = forename ? `${nameKey(forename)}%` : '%';
     const result = (await this.db.execute(sql`
       select n.person_id as "personId", min(case when n.name_type <> 'PRIMARY' then n.forenames || ' ' || n.surname end) as "matchedAlias"

@@ -3,7 +3,14 @@ import { Type } from 'typebox';
 import { PurposeHeaders, problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
 import type { Services } from '../../composition.ts';
-import { BiometricReferenceView, CustodyImageView, EventView, PersonRecordView, PersonSearchQuery, PersonSummary } from './records.schemas.ts';
+import {
+  BiometricReferenceView,
+  CustodyImageView,
+  EventView,
+  PersonRecordView,
+  PersonSearchQuery,
+  PersonSummary,
+} from './records.schemas.ts';
 
 const PersonParams = Type.Object({ personId: Type.String({ maxLength: 64 }) });
 
@@ -64,7 +71,9 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: Type.Object({ custodyImages: Type.Array(CustodyImageView) }), ...problemResponses },
       },
     },
-    async (request) => ({ custodyImages: (await records.viewPerson(contextOf(request), request.params.personId)).custodyImages }),
+    async (request) => ({
+      custodyImages: (await records.viewPerson(contextOf(request), request.params.personId)).custodyImages,
+    }),
   );
 
   app.get(
@@ -75,11 +84,18 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         summary: 'The bytes of a custody image',
         params: Type.Object({ personId: Type.String({ maxLength: 64 }), imageId: Type.String({ maxLength: 64 }) }),
         headers: PurposeHeaders,
-        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'PNG or JPEG bytes' }), ...problemResponses },
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'PNG or JPEG bytes' }),
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {
-      const image = await records.custodyImageContent(contextOf(request), request.params.personId, request.params.imageId);
+      const image = await records.custodyImageContent(
+        contextOf(request),
+        request.params.personId,
+        request.params.imageId,
+      );
       return reply.type(image.mediaType).header('cache-control', 'no-store').send(image.bytes);
     },
   );
@@ -92,7 +108,10 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         summary: "A person's fingerprint (IDENT1) and DNA (NDNAD) references",
         params: PersonParams,
         headers: PurposeHeaders,
-        response: { 200: Type.Object({ biometricReferences: Type.Array(BiometricReferenceView) }), ...problemResponses },
+        response: {
+          200: Type.Object({ biometricReferences: Type.Array(BiometricReferenceView) }),
+          ...problemResponses,
+        },
       },
     },
     async (request) => ({
@@ -108,7 +127,14 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         summary: 'The purposes a caller may declare',
         response: {
           200: Type.Object({
-            purposes: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), regime: Type.String(), description: Type.String() })),
+            purposes: Type.Array(
+              Type.Object({
+                code: Type.String(),
+                name: Type.String(),
+                regime: Type.String(),
+                description: Type.String(),
+              }),
+            ),
           }),
         },
       },

@@ -18,7 +18,8 @@ const oneOf = <T extends readonly string[]>(values: T) => Type.Union(values.map(
 const text = (maxLength = 200) => Type.String({ minLength: 1, maxLength });
 const isoDate = () => Type.String({ format: 'date' });
 const isoDateTime = () => Type.String({ format: 'date-time' });
-const strict = <T extends Record<string, TSchema>>(properties: T) => Type.Object(properties, { additionalProperties: false });
+const strict = <T extends Record<string, TSchema>>(properties: T) =>
+  Type.Object(properties, { additionalProperties: false });
 
 // ---- The inbound contract: what a force system pushes, one record per NDJSON line (docs/ingest.md). ----
 
@@ -36,7 +37,10 @@ const arrestRef = Type.Union([strict({ sourceRecordId: text(100) }), strict({ as
 export const PersonRecordIn = strict({
   kind: Type.Literal('person'),
   ...common,
-  names: Type.Array(strict({ nameType: oneOf(nameTypes), forenames: text(), surname: text() }), { minItems: 1, maxItems: 50 }),
+  names: Type.Array(strict({ nameType: oneOf(nameTypes), forenames: text(), surname: text() }), {
+    minItems: 1,
+    maxItems: 50,
+  }),
   datesOfBirth: Type.Array(strict({ date: isoDate(), estimated: Type.Optional(Type.Boolean()) }), { maxItems: 20 }),
   sex: oneOf(sexes),
   nationality: Type.Optional(text(100)),
@@ -204,7 +208,9 @@ export const recordSchemas = {
 } as const;
 
 /** Any one inbound record. */
-export type InboundRecord = { [K in keyof typeof recordSchemas]: Static<(typeof recordSchemas)[K]> }[keyof typeof recordSchemas];
+export type InboundRecord = {
+  [K in keyof typeof recordSchemas]: Static<(typeof recordSchemas)[K]>;
+}[keyof typeof recordSchemas];
 export type PersonRecordIn = Static<typeof PersonRecordIn>;
 export type ArrestRecordIn = Static<typeof ArrestRecordIn>;
 export type ChargeRecordIn = Static<typeof ChargeRecordIn>;
@@ -274,7 +280,12 @@ export const EventView = item({
     }),
   ),
   courtCases: Type.Array(
-    item({ courtCaseId: Type.String(), courtName: Type.String(), firstHearingOn: Type.String(), plea: nullable(Type.String()) }),
+    item({
+      courtCaseId: Type.String(),
+      courtName: Type.String(),
+      firstHearingOn: Type.String(),
+      plea: nullable(Type.String()),
+    }),
   ),
   disposals: Type.Array(
     item({
@@ -328,7 +339,13 @@ export const PersonRecordView = strict({
   ),
   identifiers: Type.Array(item({ type: Type.String(), value: Type.String() })),
   markers: Type.Array(
-    item({ markerId: Type.String(), markerType: Type.String(), code: Type.String(), description: Type.String(), reviewDue: Type.String() }),
+    item({
+      markerId: Type.String(),
+      markerType: Type.String(),
+      code: Type.String(),
+      description: Type.String(),
+      reviewDue: Type.String(),
+    }),
   ),
   events: Type.Array(EventView),
   custodyImages: Type.Array(CustodyImageView),

@@ -25,24 +25,36 @@ export class RecordsService {
     this.access.require(ctx, 'person.search');
     if (query.pncId) {
       const pnc = parsePncId(query.pncId);
-      if (!pnc.ok) throw new LedsError('RECORDS_INVALID_IDENTIFIER', `\`${query.pncId}\` is not a PNC ID`, [{ field: 'pncId', message: pnc.reason }]);
+      if (!pnc.ok)
+        throw new LedsError('RECORDS_INVALID_IDENTIFIER', `\`${query.pncId}\` is not a PNC ID`, [
+          { field: 'pncId', message: pnc.reason },
+        ]);
       return this.byIdentifier('PNC_ID', pnc.value);
     }
     if (query.croNumber) {
       const cro = parseCroNumber(query.croNumber);
       if (!cro.ok) {
-        throw new LedsError('RECORDS_INVALID_IDENTIFIER', `\`${query.croNumber}\` is not a CRO number`, [{ field: 'croNumber', message: cro.reason }]);
+        throw new LedsError('RECORDS_INVALID_IDENTIFIER', `\`${query.croNumber}\` is not a CRO number`, [
+          { field: 'croNumber', message: cro.reason },
+        ]);
       }
       return this.byIdentifier('CRO_NUMBER', cro.value);
     }
     const surname = query.surname?.trim();
     const forename = query.forename?.trim() || undefined;
     if (!surname || !(forename || query.dateOfBirth)) {
-      throw new LedsError('RECORDS_SEARCH_CRITERIA_REQUIRED', 'give a PNC ID, a CRO number, or a surname with a forename or date of birth', [
-        { field: surname ? 'forename' : 'surname', message: 'is required for a name search' },
-      ]);
+      throw new LedsError(
+        'RECORDS_SEARCH_CRITERIA_REQUIRED',
+        'give a PNC ID, a CRO number, or a surname with a forename or date of birth',
+        [{ field: surname ? 'forename' : 'surname', message: 'is required for a name search' }],
+      );
     }
-    const matches = await this.repository.findPeopleByName(surname, forename, query.dateOfBirth, this.settings.searchResultLimit);
+    const matches = await this.repository.findPeopleByName(
+      surname,
+      forename,
+      query.dateOfBirth,
+      this.settings.searchResultLimit,
+    );
     return this.repository.summarisePeople(matches);
   }
 
@@ -60,9 +72,16 @@ export class RecordsService {
   }
 
   /** The bytes of one custody image of a person. */
-  async custodyImageContent(ctx: RequestContext, personId: string, imageId: string): Promise<{ bytes: Buffer; mediaType: string }> {
+  async custodyImageContent(
+    ctx: RequestContext,
+    personId: string,
+    imageId: string,
+  ): Promise<{ bytes: Buffer; mediaType: string }> {
     this.access.require(ctx, 'custody-image.view');
-    const image = uuidPattern.test(personId) && uuidPattern.test(imageId) ? await this.repository.findCustodyImage(personId, imageId) : undefined;
+    const image =
+      uuidPattern.test(personId) && uuidPattern.test(imageId)
+        ? await this.repository.findCustodyImage(personId, imageId)
+        : undefined;
     const bytes = image ? await this.images.get(image.contentSha256) : undefined;
     if (!image || !bytes) throw new LedsError('RECORDS_NOT_FOUND', 'no such custody image');
     return { bytes, mediaType: image.mediaType };

@@ -1,4 +1,15 @@
-import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organisations } from '../access/access.tables.ts';
 
 // INVARIANT: every person-scoped table carries person_id, so that under Citus each is distributed by it and a
@@ -50,7 +61,10 @@ export const personNames = pgTable(
     forenameKey: text('forename_key').notNull(),
     ...provenance(),
   },
-  (t) => [index('person_names_person_idx').on(t.personId), index('person_names_key_idx').on(t.surnameKey, t.forenameKey)],
+  (t) => [
+    index('person_names_person_idx').on(t.personId),
+    index('person_names_key_idx').on(t.surnameKey, t.forenameKey),
+  ],
 );
 
 export const personDatesOfBirth = pgTable(

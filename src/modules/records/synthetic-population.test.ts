@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAsn, parseCroNumber, parsePncId } from './identifiers.ts';
-import { drawPopulation } from './synthetic-population.ts';
 import * as t from './records.tables.ts';
+import { drawPopulation } from './synthetic-population.ts';
 
-const organisationIds = new Map(['MPS', 'WMP', 'GMP', 'TVP', 'ASP'].map((code, i) => [code, `00000000-0000-4000-8000-00000000000${i}`]));
-const draw = (seed: number, people = 400) => drawPopulation({ seed, asOf: new Date('2026-06-30T00:00:00Z'), firstSerial: 1, people, organisationIds });
+const organisationIds = new Map(
+  ['MPS', 'WMP', 'GMP', 'TVP', 'ASP'].map((code, i) => [code, `00000000-0000-4000-8000-00000000000${i}`]),
+);
+const draw = (seed: number, people = 400) =>
+  drawPopulation({ seed, asOf: new Date('2026-06-30T00:00:00Z'), firstSerial: 1, people, organisationIds });
 
 describe('synthetic population', () => {
   it('is the same for the same seed and different for another', () => {
@@ -19,7 +22,8 @@ describe('synthetic population', () => {
 
   it('ends a good share of cases without a conviction', () => {
     const disposals = draw(1, 1000).rows.get(t.disposals) ?? [];
-    const share = (outcomes: string[]) => disposals.filter((d) => outcomes.includes(d.outcome as string)).length / disposals.length;
+    const share = (outcomes: string[]) =>
+      disposals.filter((d) => outcomes.includes(d.outcome as string)).length / disposals.length;
     const unconvicted = share(['NO_FURTHER_ACTION', 'ACQUITTED', 'WITHDRAWN', 'DISCONTINUED', 'DISMISSED']);
     assert.ok(unconvicted > 0.35 && unconvicted < 0.6, `unconvicted share ${unconvicted}`);
     assert.ok(share(['CONVICTED']) > 0.2);
@@ -40,7 +44,8 @@ describe('synthetic population', () => {
   it('links every custody image to a custody record of the same person and gives each distinct bytes', () => {
     const { rows, images } = draw(4, 500);
     const custody = new Map((rows.get(t.custodyRecords) ?? []).map((r) => [r.id, r.personId]));
-    for (const image of rows.get(t.custodyImages) ?? []) assert.equal(custody.get(image.custodyRecordId), image.personId);
+    for (const image of rows.get(t.custodyImages) ?? [])
+      assert.equal(custody.get(image.custodyRecordId), image.personId);
     assert.equal(new Set(images.map((b) => b.toString('base64'))).size, images.length);
   });
 });

@@ -1,4 +1,4 @@
-import { fakerEN_GB, type Faker } from '@faker-js/faker';
+import { type Faker, fakerEN_GB } from '@faker-js/faker';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { PNG } from 'pngjs';
 import { sha256Hex } from '../../platform/crypto.ts';
@@ -6,8 +6,8 @@ import { bulkInsert } from '../../storage/bulk-insert.ts';
 import type { Database } from '../../storage/database.ts';
 import type { CustodyImageStore } from './custody-image-store.ts';
 import { makeAsn, makeCroNumber, makePncId, nameKey } from './identifiers.ts';
-import type { DisposalOutcome } from './records.types.ts';
 import * as t from './records.tables.ts';
+import type { DisposalOutcome } from './records.types.ts';
 
 // Synthetic people for the demo and the benchmarks. No real personal data: names come from faker's en_GB lists,
 // every identifier is generated, and custody images are abstract pictures drawn here.
@@ -71,7 +71,13 @@ const forces = [
   { code: 'ASP', number: '52', stations: ['Patchway', 'Keynsham', 'Bridgwater'] },
 ];
 
-const courts = ['Westminster Magistrates’ Court', 'Birmingham Crown Court', 'Manchester Magistrates’ Court', 'Reading Crown Court', 'Bristol Magistrates’ Court'];
+const courts = [
+  'Westminster Magistrates’ Court',
+  'Birmingham Crown Court',
+  'Manchester Magistrates’ Court',
+  'Reading Crown Court',
+  'Bristol Magistrates’ Court',
+];
 
 /** A small custody-image stand-in: an abstract head-and-shoulders shape in colours drawn from the seed. */
 function drawCustodyImage(faker: Faker, serial: number): Buffer {
@@ -141,7 +147,8 @@ export function drawPopulation(options: {
     rows.set(table, list);
   };
   const images: Buffer[] = [];
-  for (let i = 0; i < options.people; i++) drawPerson(faker, options.firstSerial + i, options.asOf, options.organisationIds, add, images);
+  for (let i = 0; i < options.people; i++)
+    drawPerson(faker, options.firstSerial + i, options.asOf, options.organisationIds, add, images);
   return { rows, images };
 }
 
@@ -224,7 +231,10 @@ function drawPerson(
   const fakerSex = sex === 'FEMALE' ? 'female' : 'male';
   const birth = faker.date.between({ from: '1945-01-01', to: new Date(asOf.getTime() - 12 * 365.25 * 86400_000) });
   const surname = faker.person.lastName();
-  const forenames = faker.helpers.maybe(() => `${faker.person.firstName(fakerSex)} ${faker.person.middleName(fakerSex)}`, { probability: 0.3 }) ?? faker.person.firstName(fakerSex);
+  const forenames =
+    faker.helpers.maybe(() => `${faker.person.firstName(fakerSex)} ${faker.person.middleName(fakerSex)}`, {
+      probability: 0.3,
+    }) ?? faker.person.firstName(fakerSex);
   add(t.people, {
     personId,
     sex,
@@ -241,20 +251,53 @@ function drawPerson(
     build: faker.helpers.arrayElement(['Slim', 'Medium', 'Stocky', 'Heavy', 'Athletic']),
     eyeColour: faker.helpers.arrayElement(['Blue', 'Brown', 'Green', 'Grey', 'Hazel']),
     hairColour: faker.helpers.arrayElement(['Black', 'Brown', 'Fair', 'Ginger', 'Grey', 'Bald']),
-    distinguishingMarks: faker.helpers.maybe(() => faker.helpers.arrayElement(['Tattoo on left forearm', 'Scar above right eye', 'Pierced eyebrow', 'Tattoo of a rose on neck']), { probability: 0.15 }) ?? null,
+    distinguishingMarks:
+      faker.helpers.maybe(
+        () =>
+          faker.helpers.arrayElement([
+            'Tattoo on left forearm',
+            'Scar above right eye',
+            'Pierced eyebrow',
+            'Tattoo of a rose on neck',
+          ]),
+        { probability: 0.15 },
+      ) ?? null,
     ...provenance(personKey),
   });
   sourceKey(personKey, 'person', personId, personId);
   const name = (nameType: string, fn: string, sn: string) =>
-    add(t.personNames, { id: faker.string.uuid(), personId, nameType, forenames: fn, surname: sn, surnameKey: nameKey(sn), forenameKey: nameKey(fn), ...provenance(personKey) });
+    add(t.personNames, {
+      id: faker.string.uuid(),
+      personId,
+      nameType,
+      forenames: fn,
+      surname: sn,
+      surnameKey: nameKey(sn),
+      forenameKey: nameKey(fn),
+      ...provenance(personKey),
+    });
   name('PRIMARY', forenames, surname);
-  if (faker.datatype.boolean({ probability: 0.2 })) name('ALIAS', faker.person.firstName(fakerSex), faker.datatype.boolean() ? surname : faker.person.lastName());
-  if (sex === 'FEMALE' && faker.datatype.boolean({ probability: 0.15 })) name('MAIDEN', forenames, faker.person.lastName());
+  if (faker.datatype.boolean({ probability: 0.2 }))
+    name('ALIAS', faker.person.firstName(fakerSex), faker.datatype.boolean() ? surname : faker.person.lastName());
+  if (sex === 'FEMALE' && faker.datatype.boolean({ probability: 0.15 }))
+    name('MAIDEN', forenames, faker.person.lastName());
   const estimated = faker.datatype.boolean({ probability: 0.04 });
-  add(t.personDatesOfBirth, { id: faker.string.uuid(), personId, dateOfBirth: isoDate(birth), estimated, ...provenance(personKey) });
+  add(t.personDatesOfBirth, {
+    id: faker.string.uuid(),
+    personId,
+    dateOfBirth: isoDate(birth),
+    estimated,
+    ...provenance(personKey),
+  });
   if (faker.datatype.boolean({ probability: 0.05 })) {
     const other = new Date(birth.getTime() + faker.number.int({ min: -800, max: 800 }) * 86400_000);
-    add(t.personDatesOfBirth, { id: faker.string.uuid(), personId, dateOfBirth: isoDate(other), estimated: false, ...provenance(personKey) });
+    add(t.personDatesOfBirth, {
+      id: faker.string.uuid(),
+      personId,
+      dateOfBirth: isoDate(other),
+      estimated: false,
+      ...provenance(personKey),
+    });
   }
   const addressCount = faker.helpers.weightedArrayElement([
     { value: 1, weight: 70 },
@@ -269,7 +312,12 @@ function drawPerson(
       lines: [faker.location.streetAddress()],
       town: faker.location.city(),
       postcode: faker.location.zipCode(),
-      validFrom: isoDate(faker.date.between({ from: new Date(Math.min(birth.getTime() + 16 * 365 * 86400_000, asOf.getTime() - 86400_000)), to: asOf })),
+      validFrom: isoDate(
+        faker.date.between({
+          from: new Date(Math.min(birth.getTime() + 16 * 365 * 86400_000, asOf.getTime() - 86400_000)),
+          to: asOf,
+        }),
+      ),
       validTo: null,
       ...provenance(personKey),
     });
@@ -278,9 +326,13 @@ function drawPerson(
   const identifier = (identifierType: string, value: string) =>
     add(t.personIdentifiers, { id: faker.string.uuid(), personId, identifierType, value, ...provenance(personKey) });
   if (faker.datatype.boolean({ probability: 0.5 })) {
-    identifier('NI_NUMBER', `${niPrefixes[serial % niPrefixes.length]}${String(Math.floor(serial / niPrefixes.length) % 1_000_000).padStart(6, '0')}${'ABCD'[Math.floor(serial / (niPrefixes.length * 1_000_000)) % 4]}`);
+    identifier(
+      'NI_NUMBER',
+      `${niPrefixes[serial % niPrefixes.length]}${String(Math.floor(serial / niPrefixes.length) % 1_000_000).padStart(6, '0')}${'ABCD'[Math.floor(serial / (niPrefixes.length * 1_000_000)) % 4]}`,
+    );
   }
-  if (faker.datatype.boolean({ probability: 0.4 })) identifier('CRO_NUMBER', makeCroNumber((serial % 999_999) + 1, 50 + Math.floor(serial / 999_999)));
+  if (faker.datatype.boolean({ probability: 0.4 }))
+    identifier('CRO_NUMBER', makeCroNumber((serial % 999_999) + 1, 50 + Math.floor(serial / 999_999)));
 
   if (faker.datatype.boolean({ probability: 0.15 })) {
     const marker = faker.helpers.arrayElement(markerCodes);
@@ -292,7 +344,12 @@ function drawPerson(
       markerType: marker.type,
       code: marker.code,
       description: marker.description,
-      reviewDue: isoDate(faker.date.between({ from: new Date(asOf.getTime() - 90 * 86400_000), to: new Date(asOf.getTime() + 3 * 365 * 86400_000) })),
+      reviewDue: isoDate(
+        faker.date.between({
+          from: new Date(asOf.getTime() - 90 * 86400_000),
+          to: new Date(asOf.getTime() + 3 * 365 * 86400_000),
+        }),
+      ),
       ...provenance(key),
     });
     sourceKey(key, 'marker', id, personId);
@@ -309,7 +366,12 @@ function drawPerson(
       lastSeenAt: new Date(reportedAt.getTime() - faker.number.int({ min: 1, max: 48 }) * 3600_000),
       lastSeenLocation: faker.location.city(),
       riskLevel: faker.helpers.arrayElement(['LOW', 'MEDIUM', 'HIGH']),
-      circumstances: faker.helpers.arrayElement(['Did not return home after school', 'Left care placement', 'Missed medication and left hospital', 'Left home after an argument']),
+      circumstances: faker.helpers.arrayElement([
+        'Did not return home after school',
+        'Left care placement',
+        'Missed medication and left hospital',
+        'Left home after an argument',
+      ]),
       status: found ? 'FOUND' : 'MISSING',
       foundAt: found ? new Date(reportedAt.getTime() + faker.number.int({ min: 2, max: 240 }) * 3600_000) : null,
       ...provenance(key),
@@ -325,9 +387,9 @@ function drawPerson(
     { value: 4, weight: 5 },
   ]);
   const adulthood = new Date(birth.getTime() + 10 * 365.25 * 86400_000);
-  const arrestDates = Array.from({ length: arrestCount }, () => faker.date.between({ from: adulthood > new Date('2000-01-01') ? adulthood : new Date('2000-01-01'), to: asOf })).sort(
-    (a, b) => a.getTime() - b.getTime(),
-  );
+  const arrestDates = Array.from({ length: arrestCount }, () =>
+    faker.date.between({ from: adulthood > new Date('2000-01-01') ? adulthood : new Date('2000-01-01'), to: asOf }),
+  ).sort((a, b) => a.getTime() - b.getTime());
   let images = 0;
   arrestDates.forEach((occurredAt, index) => {
     const key = `A${serial}-${index + 1}`;
@@ -343,7 +405,13 @@ function drawPerson(
     add(t.arrests, {
       id: arrestId,
       personId,
-      asn: makeAsn(occurredAt.getUTCFullYear(), force.number, faker.string.alpha({ length: 2, casing: 'upper' }), '01', serial * 10 + index),
+      asn: makeAsn(
+        occurredAt.getUTCFullYear(),
+        force.number,
+        faker.string.alpha({ length: 2, casing: 'upper' }),
+        '01',
+        serial * 10 + index,
+      ),
       eventType: faker.datatype.boolean({ probability: 0.92 }) ? 'ARREST' : 'SUMMONS',
       occurredAt,
       location: `${faker.location.street()}, ${faker.location.city()}`,
@@ -360,7 +428,13 @@ function drawPerson(
     const decidedOn = new Date(occurredAt.getTime() + faker.number.int({ min: 1, max: 300 }) * 86400_000);
     if (charged) {
       chargeId = faker.string.uuid();
-      add(t.charges, { id: chargeId, personId, arrestId, chargedOn: isoDate(new Date(occurredAt.getTime() + 86400_000)), ...provenance(`C${serial}-${index + 1}`) });
+      add(t.charges, {
+        id: chargeId,
+        personId,
+        arrestId,
+        chargedOn: isoDate(new Date(occurredAt.getTime() + 86400_000)),
+        ...provenance(`C${serial}-${index + 1}`),
+      });
       sourceKey(`C${serial}-${index + 1}`, 'charge', chargeId, personId);
     }
     add(t.offences, {
@@ -407,7 +481,12 @@ function drawPerson(
           outcome === 'CONVICTED'
             ? custodial
               ? `Imprisonment, ${months} months`
-              : faker.helpers.arrayElement(['Fine £200', 'Community order, 12 months', 'Conditional discharge, 12 months', 'Fine £80'])
+              : faker.helpers.arrayElement([
+                  'Fine £200',
+                  'Community order, 12 months',
+                  'Conditional discharge, 12 months',
+                  'Fine £80',
+                ])
             : null,
         custodialMonths: months,
         ...provenance(`D${serial}-${index + 1}`),
