@@ -4,14 +4,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/app.ts';
 import { seedPeople } from '../src/cli/seed.ts';
 import { createServices } from '../src/composition.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { personRecordSql } from '../src/modules/records/person-record.query.ts';
+import { personRecordStatement } from '../src/modules/records/person-record.query.ts';
 import { people } from '../src/modules/records/records.tables.ts';
+import { httpLoad } from './http-load.ts';
 
 const { values } = parseArgs({
   options: {
@@ -71,25 +71,19 @@ async function measureDirect(work: (i: number) => Promise<unknown>) {
   return { perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99), count: latencies.length };
 }
 
-const direct = await measureDirect((i) => db.execute(sql`${sql.raw(personRecordSql)}${ids[i % ids.length]}`));
+const direct = await measureDirect((i) =>
+  services.database.queryPrepared(personRecordStatement, ids[i % ids.length] as string),
+);
 
 const app = await buildApp(services, { logger: false });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const port = (app.server.address() as { port: number }).port;
-let next = 0;
-const api = await autocannon({
+const api = await httpLoad({
   url: `http://127.0.0.1:${port}`,
-  connections,
-  duration: seconds,
+  paths: ids.map((id) => `/api/v1/people/${id}`),
   headers: { 'x-api-key': key, 'x-leds-purpose': 'INVESTIGATION' },
-  requests: [
-    {
-      setupRequest: (request) => {
-        request.path = `/api/v1/people/${ids[next++ % ids.length]}`;
-        return request;
-      },
-    },
-  ],
+  connections,
+  seconds,
 });
 await app.close();
 if (api.non2xx > 0) throw new Error(`${api.non2xx} API reads did not answer 2xx`);

@@ -52,10 +52,11 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const decisions = new AccessDecisions(config.purposes);
   const access = new AccessService(db, clock, {
     sessionHours: config.sessionHours,
+    apiKeyCacheSeconds: config.apiKeyCacheSeconds,
     oidc: config.oidc,
     jwks: options.jwks,
   });
-  const records = new RecordsService(new RecordsRepository(db), decisions, custodyImages, config);
+  const records = new RecordsService(new RecordsRepository(database), decisions, custodyImages, config);
   const intake = new RecordIntake(custodyImages, clock, config);
   const ingest = new IngestService(db, intake, decisions, clock, config);
   return {

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp } from '../src/app.ts';
+import { apiKeys } from '../src/modules/access/access.tables.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
 
@@ -85,6 +87,19 @@ describe('authentication and purpose', () => {
     });
     assert.equal((await read(`/api/v1/people/${personId}`, { 'x-api-key': key })).statusCode, 200);
     await services.access.revokeApiKey(id);
+    assert.equal((await read(`/api/v1/people/${personId}`, { 'x-api-key': key })).statusCode, 401);
+  });
+
+  it('trusts a verified key for the configured seconds only, when another process revokes it', async () => {
+    const { id, key } = await services.access.createApiKey({
+      organisationCode: 'APIFORCE',
+      name: 'elsewhere',
+      roles: ['SYSTEM_READ'],
+    });
+    assert.equal((await read(`/api/v1/people/${personId}`, { 'x-api-key': key })).statusCode, 200);
+    await services.database.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id));
+    assert.equal((await read(`/api/v1/people/${personId}`, { 'x-api-key': key })).statusCode, 200);
+    services.clock.set(new Date(services.clock.now().getTime() + (services.config.apiKeyCacheSeconds + 1) * 1000));
     assert.equal((await read(`/api/v1/people/${personId}`, { 'x-api-key': key })).statusCode, 401);
   });
 

@@ -35,6 +35,8 @@ export interface Config {
   /** Signs the web session cookie; only the web server needs it (checked by requireWebSecrets). */
   sessionSecret: string;
   sessionHours: number;
+  /** How long a verified API key is trusted before the database is asked again (0: every request). */
+  apiKeyCacheSeconds: number;
   /** Largest request body the API accepts, in bytes. */
   bodyLimitBytes: number;
   /** Largest NDJSON ingest batch, in bytes and in lines. */
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     blobDir: path.resolve(env.LEDS_BLOB_DIR ?? path.join(dataDir, 'blobs')),
     sessionSecret,
     sessionHours: integer(env, 'LEDS_SESSION_HOURS', 8),
+    apiKeyCacheSeconds: integer(env, 'LEDS_API_KEY_CACHE_SECONDS', 10, 0),
     bodyLimitBytes: integer(env, 'LEDS_BODY_LIMIT_BYTES', 1024 * 1024),
     ingestBodyLimitBytes: integer(env, 'LEDS_INGEST_BODY_LIMIT_BYTES', 64 * 1024 * 1024),
     ingestMaxLines: integer(env, 'LEDS_INGEST_MAX_LINES', 100_000),

@@ -11,29 +11,20 @@ import { migrateDatabase, openDatabase } from '../../src/storage/open-database.t
 export const testDatabaseKind: 'postgres' | 'pglite' = process.env.LEDS_TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
 export async function openTestDatabase(): Promise<DatabaseHandle> {
-  const adminUrl = process.env.LEDS_TEST_DATABASE_URL;
-  if (!adminUrl) {
+  if (!process.env.LEDS_TEST_DATABASE_URL) {
     const handle = await openDatabase({ kind: 'pglite', dataDir: undefined });
     await migrateDatabase(handle);
     return handle;
   }
-  const name = `leds_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 });
+  const scratch = await createScratchPostgres();
+  if (!scratch) throw new Error('LEDS_TEST_DATABASE_URL is set, so a scratch database is expected');
+  const handle = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 4 });
   await migrateDatabase(handle);
   return {
     ...handle,
     close: async () => {
       await handle.close();
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await scratch.drop();
     },
   };
 }
@@ -42,7 +33,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
 export async function createScratchPostgres(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const adminUrl = process.env.LEDS_TEST_DATABASE_URL;
   if (!adminUrl) return undefined;
-  const name = `leds_scratch_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `leds_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);

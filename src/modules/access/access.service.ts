@@ -13,6 +13,9 @@ import { roles as knownRoles, type OrganisationKind } from './access.types.ts';
 export type Organisation = typeof organisations.$inferSelect;
 export type User = typeof users.$inferSelect;
 
+/** Who an API key acts as: a system of an organisation, with the key's roles. */
+export type ApiCaller = Omit<RequestContext, 'purpose' | 'caseReference' | 'correlationId'>;
+
 export interface SignedInUser {
   user: User;
   organisation: Organisation;
@@ -37,12 +40,16 @@ function checkRoles(roles: readonly string[]): Role[] {
 /** Organisations, users, API keys, sign-in and sessions: who may call LEDS. */
 export class AccessService {
   private readonly jwks: JWTVerifyGetKey | undefined;
+  /** Verified API keys by hash, for apiKeyCacheSeconds: saves a database round trip on every API call. */
+  private readonly verifiedKeys = new Map<string, { caller: ApiCaller; keyId: string; until: number }>();
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly settings: {
       sessionHours: number;
+      /** How long a verified API key is trusted without asking the database again; 0 asks every time. */
+      apiKeyCacheSeconds?: number;
       oidc: { issuer: string; audience: string; jwksUrl: string } | undefined;
       /** For tests: a key set to verify bearer tokens with instead of fetching the JWKS URL. */
       jwks?: JWTVerifyGetKey;
@@ -126,27 +133,40 @@ export class AccessService {
 
   async revokeApiKey(id: string): Promise<void> {
     await this.db.update(apiKeys).set({ revokedAt: this.clock.now() }).where(eq(apiKeys.id, id));
+    // SECURITY: revocation takes effect at once in this process; other processes trust a key for at most
+    // LEDS_API_KEY_CACHE_SECONDS more.
+    for (const [hash, entry] of this.verifiedKeys) if (entry.keyId === id) this.verifiedKeys.delete(hash);
   }
 
   /** The caller behind an API key, or undefined for an unknown or revoked key. */
-  async authenticateApiKey(
-    key: string,
-  ): Promise<Omit<RequestContext, 'purpose' | 'caseReference' | 'correlationId'> | undefined> {
+  async authenticateApiKey(key: string): Promise<ApiCaller | undefined> {
     const prefix = /^leds_([A-Za-z0-9]+)_[A-Za-z0-9_-]+$/.exec(key)?.[1];
     if (!prefix) return undefined;
+    const hash = sha256Hex(key);
+    const now = this.clock.now().getTime();
+    const cached = this.verifiedKeys.get(hash);
+    if (cached && cached.until > now) return cached.caller;
     const [row] = await this.db
       .select({ key: apiKeys, organisation: organisations })
       .from(apiKeys)
       .innerJoin(organisations, eq(organisations.id, apiKeys.organisationId))
       .where(and(eq(apiKeys.keyPrefix, prefix), isNull(apiKeys.revokedAt)));
-    if (!row) return undefined;
     // SECURITY: constant-time comparison of the hashes.
-    if (!timingSafeEqual(Buffer.from(row.key.keyHash), Buffer.from(sha256Hex(key)))) return undefined;
-    return {
+    if (!row || !timingSafeEqual(Buffer.from(row.key.keyHash), Buffer.from(hash))) {
+      this.verifiedKeys.delete(hash);
+      return undefined;
+    }
+    const caller: ApiCaller = {
       actor: { kind: 'system', id: row.key.id, name: row.key.name },
       organisation: { id: row.organisation.id, code: row.organisation.code, kind: row.organisation.kind },
       roles: row.key.roles as Role[],
     };
+    const seconds = this.settings.apiKeyCacheSeconds ?? 0;
+    if (seconds > 0) {
+      if (this.verifiedKeys.size >= 10_000) this.verifiedKeys.clear();
+      this.verifiedKeys.set(hash, { caller, keyId: row.key.id, until: now + seconds * 1000 });
+    }
+    return caller;
   }
 
   /** Verifies an identity provider's token against its JWKS and finds the user it names by subject. */

@@ -1,6 +1,7 @@
 // The SQL that assembles a person's whole record in one statement: one round trip per person view, so the cost
 // of the gate and audit around it can be measured against exactly this query (bench/person-read.bench.ts).
 // Built from static field maps only; no caller input reaches this text.
+import type { PreparedStatement } from '../../storage/database.ts';
 
 type FieldMap = Record<string, string>;
 
@@ -93,7 +94,7 @@ const events = list(
   'a.occurred_at desc',
 );
 
-export const personRecordSql = `select json_build_object(
+const personRecordText = `select json_build_object(
   'personId', p.person_id, 'sex', p.sex, 'nationality', p.nationality, 'placeOfBirth', p.place_of_birth,
   'description', json_build_object('heightCm', p.height_cm, 'build', p.build, 'eyeColour', p.eye_colour,
     'hairColour', p.hair_colour, 'distinguishingMarks', p.distinguishing_marks),
@@ -173,4 +174,7 @@ export const personRecordSql = `select json_build_object(
     'mp.reported_at desc',
   )}
 ) as record
-from people p where p.person_id = `;
+from people p where p.person_id = $1`;
+
+/** A person's whole record as one JSON value, `record`, by person id. */
+export const personRecordStatement: PreparedStatement = { name: 'person_record', text: personRecordText };

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../../storage/database.ts';
+import type { Database, DatabaseHandle } from '../../storage/database.ts';
 import { nameKey } from './identifiers.ts';
-import { personRecordSql } from './person-record.query.ts';
+import { personRecordStatement } from './person-record.query.ts';
 import type { PersonRecordView, PersonSummary } from './records.schemas.ts';
 import { custodyImages, personIdentifiers } from './records.tables.ts';
 
@@ -9,14 +9,16 @@ type Rows<T> = { rows: T[] };
 
 /** Reads of person records. Writes come in through record-intake.ts. */
 export class RecordsRepository {
-  constructor(private readonly db: Database) {}
+  private readonly db: Database;
 
-  /** The whole record of one person in one statement, or undefined. */
-  async loadPersonRecord(personId: string, db: Database = this.db): Promise<PersonRecordView | undefined> {
-    const result = (await db.execute(sql`${sql.raw(personRecordSql)}${personId}`)) as unknown as Rows<{
-      record: PersonRecordView;
-    }>;
-    return result.rows[0]?.record;
+  constructor(private readonly database: DatabaseHandle) {
+    this.db = database.db;
+  }
+
+  /** The whole record of one person in one prepared statement, or undefined. */
+  async loadPersonRecord(personId: string): Promise<PersonRecordView | undefined> {
+    const [row] = await this.database.queryPrepared<{ record: PersonRecordView }>(personRecordStatement, personId);
+    return row?.record;
   }
 
   async findPersonIdByIdentifier(identifierType: string, value: string): Promise<string | undefined> {

@@ -1,4 +1,5 @@
 import { type Faker, fakerEN_GB } from '@faker-js/faker';
+import { sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { PNG } from 'pngjs';
 import { sha256Hex } from '../../platform/crypto.ts';
@@ -181,6 +182,8 @@ export async function seedSyntheticPopulation(
     });
     options.onProgress?.(start + count);
   }
+  // Fresh statistics, so the planner does not guess at tables it has never seen the size of.
+  await db.execute(sql`analyze`);
   return { people: options.people, custodyImages: imageCount, rows: rowCount };
 }
 
