@@ -1,6 +1,6 @@
 import type { JWTVerifyGetKey } from 'jose';
 import type { Config } from './config/config.ts';
-import { AccessDecisions, AccessService } from './modules/access/index.ts';
+import { AccessDecisions, AccessService, AgreementsService, PolicyEngine } from './modules/access/index.ts';
 import { IngestService } from './modules/integration/index.ts';
 import { CustodyImageStore, RecordIntake, RecordsRepository, RecordsService } from './modules/records/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -14,6 +14,7 @@ export interface Services {
   database: DatabaseHandle;
   custodyImages: CustodyImageStore;
   decisions: AccessDecisions;
+  agreements: AgreementsService;
   access: AccessService;
   records: RecordsService;
   intake: RecordIntake;
@@ -49,7 +50,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
   }
   const { db } = database;
   const custodyImages = new CustodyImageStore(config.blobDir);
-  const decisions = new AccessDecisions(config.purposes);
+  const agreements = new AgreementsService(db, clock, config);
+  const decisions = new AccessDecisions(PolicyEngine.load(config.policyDir), agreements, config);
   const access = new AccessService(db, clock, {
     sessionHours: config.sessionHours,
     apiKeyCacheSeconds: config.apiKeyCacheSeconds,
@@ -65,6 +67,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     database,
     custodyImages,
     decisions,
+    agreements,
     access,
     records,
     intake,

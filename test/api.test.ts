@@ -8,7 +8,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp } from '../src/app.ts';
 import { apiKeys } from '../src/modules/access/access.tables.ts';
 import { ndjson, personChain } from './support/records.ts';
-import { startTestServices, type TestServices } from './support/services.ts';
+import { givePoliceAgreement, startTestServices, type TestServices } from './support/services.ts';
 
 let services: TestServices;
 let app: FastifyInstance;
@@ -37,6 +37,7 @@ before(async () => {
   });
   app = await buildApp(services, { logger: false });
   await services.access.createOrganisation({ code: 'APIFORCE', name: 'API Force', kind: 'POLICE_FORCE' });
+  await givePoliceAgreement(services, 'APIFORCE');
   ingestKey = (
     await services.access.createApiKey({
       organisationCode: 'APIFORCE',
@@ -115,10 +116,14 @@ describe('authentication and purpose', () => {
     assert.equal(unknown.json().code, 'ACCESS_PURPOSE_UNKNOWN');
   });
 
-  it('refuses a key whose roles do not grant the action', async () => {
-    const response = await read(`/api/v1/people/${personId}`, { 'x-api-key': ingestKey });
-    assert.equal(response.statusCode, 403);
-    assert.equal(response.json().code, 'ACCESS_DENIED');
+  it('answers a caller whose role may not view people exactly as for a person who does not exist', async () => {
+    const denied = await read(`/api/v1/people/${personId}`, { 'x-api-key': ingestKey });
+    const missing = await read('/api/v1/people/00000000-0000-4000-8000-000000000000');
+    assert.equal(denied.statusCode, 404);
+    assert.deepEqual({ ...denied.json(), instance: '' }, { ...missing.json(), instance: '' });
+    const search = await read('/api/v1/people?surname=Examplar100&forename=T', { 'x-api-key': ingestKey });
+    assert.equal(search.statusCode, 403);
+    assert.equal(search.json().code, 'ACCESS_DENIED');
   });
 
   it('accepts an identity provider token verified against its JWKS, and refuses a forged one', async () => {

@@ -8,7 +8,7 @@ export async function seedPeople(
   services: Services,
   options: { people: number; seed?: number; firstSerial?: number; progress?: boolean },
 ): Promise<{ people: number; custodyImages: number; rows: number; seconds: number }> {
-  await createDemoPersonas(services.access);
+  await createDemoPersonas(services.access, services.agreements);
   const organisations = new Map((await services.access.listOrganisations()).map((o) => [o.code, o.id]));
   const started = performance.now();
   const bar = options.progress === false ? undefined : progressBar('Seeding people', options.people);

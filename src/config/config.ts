@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Static, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 
 /** A purpose a user may declare before reading a person's data (brief 3.3). */
@@ -14,6 +14,23 @@ const PurposeSchema = Type.Object(
   { additionalProperties: false },
 );
 export type Purpose = Static<typeof PurposeSchema>;
+
+/** A group of fields with its own legal basis and the purposes it was gathered for (brief 3, access issue). */
+const DatasetSchema = Type.Object(
+  {
+    code: Type.String({ pattern: '^[A-Z][A-Z_]*$' }),
+    name: Type.String({ minLength: 1 }),
+    description: Type.String(),
+    legalBasis: Type.String({ minLength: 1 }),
+    gatheredFor: Type.Array(Type.String({ pattern: '^[A-Z][A-Z_]*$' }), { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type Dataset = Static<typeof DatasetSchema>;
+const DatasetsFileSchema = Type.Object(
+  { datasets: Type.Array(DatasetSchema, { minItems: 1 }) },
+  { additionalProperties: false },
+);
 
 const PurposesFileSchema = Type.Object(
   { purposes: Type.Array(PurposeSchema, { minItems: 1 }) },
@@ -48,6 +65,12 @@ export interface Config {
   searchResultLimit: number;
   demoPeople: number;
   purposes: Purpose[];
+  /** The dataset register (config/datasets.json). */
+  datasets: Dataset[];
+  /** Folder of the Cedar policies and their schema. */
+  policyDir: string;
+  /** How long an organisation's agreements are trusted before they are read again; expiry is checked always. */
+  agreementCacheSeconds: number;
   oidc: { issuer: string; audience: string; jwksUrl: string } | undefined;
   logLevel: string;
 }
@@ -76,19 +99,36 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got \`${raw}\``);
 }
 
-export function readPurposes(file: string): Purpose[] {
+function readConfigFile<T extends TSchema>(file: string, what: string, schema: T): Static<T> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`cannot read the purposes file \`${file}\`: ${(error as Error).message}`);
+    throw new ConfigError(`cannot read the ${what} file \`${file}\`: ${(error as Error).message}`);
   }
-  const check = Compile(PurposesFileSchema);
+  const check = Compile(schema);
   if (!check.Check(parsed)) {
     const first = [...check.Errors(parsed)][0];
-    throw new ConfigError(`the purposes file \`${file}\` is invalid at \`${first?.instancePath}\`: ${first?.message}`);
+    throw new ConfigError(`the ${what} file \`${file}\` is invalid at \`${first?.instancePath}\`: ${first?.message}`);
   }
-  return (parsed as Static<typeof PurposesFileSchema>).purposes;
+  return parsed as Static<T>;
+}
+
+export function readPurposes(file: string): Purpose[] {
+  return readConfigFile(file, 'purposes', PurposesFileSchema).purposes;
+}
+
+/** Reads the dataset register; every purpose a dataset was gathered for must be a configured purpose. */
+export function readDatasets(file: string, purposes: Purpose[]): Dataset[] {
+  const { datasets } = readConfigFile(file, 'datasets', DatasetsFileSchema);
+  const known = new Set(purposes.map((p) => p.code));
+  for (const dataset of datasets) {
+    for (const purpose of dataset.gatheredFor) {
+      if (!known.has(purpose))
+        throw new ConfigError(`dataset \`${dataset.code}\` names \`${purpose}\`, which is not a configured purpose`);
+    }
+  }
+  return datasets;
 }
 
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -103,6 +143,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   // SECURITY: outside demo mode there is no default session secret, so cookies cannot be forged with a known key.
   const sessionSecret =
     overrides.sessionSecret ?? env.LEDS_SESSION_SECRET ?? (demo ? 'demo-only-session-secret-not-for-real-use' : '');
+  const purposes = readPurposes(env.LEDS_PURPOSES_FILE ?? path.join(projectRoot, 'config', 'purposes.json'));
   const oidcIssuer = env.LEDS_OIDC_ISSUER;
   const oidcJwksUrl = env.LEDS_OIDC_JWKS_URL;
   const oidcAudience = env.LEDS_OIDC_AUDIENCE;
@@ -125,7 +166,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     custodyImageMaxBytes: integer(env, 'LEDS_CUSTODY_IMAGE_MAX_BYTES', 5 * 1024 * 1024),
     searchResultLimit: integer(env, 'LEDS_SEARCH_RESULT_LIMIT', 50),
     demoPeople: integer(env, 'LEDS_DEMO_PEOPLE', 10_000, 0),
-    purposes: readPurposes(env.LEDS_PURPOSES_FILE ?? path.join(projectRoot, 'config', 'purposes.json')),
+    purposes,
+    datasets: readDatasets(env.LEDS_DATASETS_FILE ?? path.join(projectRoot, 'config', 'datasets.json'), purposes),
+    policyDir: path.resolve(env.LEDS_POLICY_DIR ?? path.join(projectRoot, 'policies')),
+    agreementCacheSeconds: integer(env, 'LEDS_AGREEMENT_CACHE_SECONDS', 5, 0),
     oidc:
       oidcIssuer && oidcJwksUrl && oidcAudience
         ? { issuer: oidcIssuer, audience: oidcAudience, jwksUrl: oidcJwksUrl }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { JWTVerifyGetKey } from 'jose';
 import { createServices, type Services } from '../../src/composition.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
+import { policeForceGrants } from '../../src/modules/access/index.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import type { RequestContext, Role } from '../../src/platform/request-context.ts';
 import { openTestDatabase } from './database.ts';
@@ -13,6 +14,18 @@ export interface TestServices extends Services {
   folder: string;
   /** Makes an organisation and returns a request context acting for it with these roles. */
   actingFor(organisationCode: string, roles: Role[], purpose?: string): Promise<RequestContext>;
+}
+
+/** Gives an organisation a police force's agreement (every dataset for policing purposes, and push). */
+export async function givePoliceAgreement(services: Services, organisationCode: string): Promise<void> {
+  await services.agreements.createAgreement({
+    organisationCode,
+    reference: `DSA-${organisationCode}-TEST`,
+    validFrom: '2020-01-01',
+    validTo: '2030-12-31',
+    reviewDue: '2027-01-01',
+    grants: policeForceGrants(),
+  });
 }
 
 /** Services over a shared test database, a temporary blob folder and a fixed clock. */
@@ -40,6 +53,7 @@ export async function startTestServices(
       name: `${organisationCode} (test)`,
       kind: organisationCode.startsWith('AGENCY') ? 'NON_POLICE_AGENCY' : 'POLICE_FORCE',
     });
+    await givePoliceAgreement(services, organisationCode);
     return {
       actor: { kind: 'system', id: `test-${organisationCode}`, name: `test ${organisationCode}` },
       organisation: { id: organisation.id, code: organisation.code, kind: organisation.kind },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 // Reference tables: small, replicated to every node under Citus.
 
@@ -56,4 +56,36 @@ export const webSessions = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('web_sessions_user_idx').on(t.userId)],
+);
+
+/** A data sharing agreement: what an organisation may do with which datasets, for which purposes, until when. */
+export const dataSharingAgreements = pgTable('data_sharing_agreements', {
+  id: uuid('id').primaryKey(),
+  reference: text('reference').notNull().unique(),
+  organisationId: uuid('organisation_id')
+    .notNull()
+    .references(() => organisations.id),
+  /** ACTIVE | SUSPENDED | ENDED. Only ACTIVE agreements within their dates grant anything. */
+  status: text('status').notNull(),
+  validFrom: date('valid_from', { mode: 'string' }).notNull(),
+  validTo: date('valid_to', { mode: 'string' }).notNull(),
+  reviewDue: date('review_due', { mode: 'string' }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One grant of an agreement: operations on a dataset, for purposes (push grants name no purpose). */
+export const agreementGrants = pgTable(
+  'agreement_grants',
+  {
+    id: uuid('id').primaryKey(),
+    agreementId: uuid('agreement_id')
+      .notNull()
+      .references(() => dataSharingAgreements.id),
+    dataset: text('dataset').notNull(),
+    /** read | search | create | update | delete | export | push */
+    operations: text('operations').array().notNull(),
+    purposes: text('purposes').array().notNull(),
+  },
+  (t) => [index('agreement_grants_agreement_idx').on(t.agreementId)],
 );

@@ -8,6 +8,7 @@ export const actions = [
   'person.search',
   'person.view',
   'custody-image.view',
+  'dataset.read',
   'ingest-batch.create',
   'ingest-batch.view',
 ] as const;

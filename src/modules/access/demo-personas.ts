@@ -1,5 +1,6 @@
 import type { AccessService } from './access.service.ts';
 import type { OrganisationKind } from './access.types.ts';
+import type { AgreementGrantInput, AgreementsService } from './agreements.service.ts';
 
 /** Organisations of the demo: real names of bodies (not personal data), all their data synthetic. */
 export const demoOrganisations: { code: string; name: string; kind: OrganisationKind }[] = [
@@ -68,10 +69,91 @@ export const demoPersonas = [
   },
 ] as const;
 
-/** Creates the demo organisations and personas (idempotent). Personas have no password: demo sign-in is by button. */
-export async function createDemoPersonas(access: AccessService): Promise<void> {
+const policing = [
+  'INVESTIGATION',
+  'PROSECUTION',
+  'PUBLIC_PROTECTION',
+  'SAFEGUARDING',
+  'MISSING_PERSON_SEARCH',
+  'DATA_QUALITY',
+];
+const readAndSearch = (dataset: string, purposes: string[]): AgreementGrantInput => ({
+  dataset,
+  operations: ['read', 'search'],
+  purposes,
+});
+const policeDatasets = [
+  'NOMINAL_IDENTITY',
+  'ARRESTS_CUSTODY',
+  'CONVICTIONS_DISPOSALS',
+  'CUSTODY_IMAGES',
+  'BIOMETRIC_REFERENCES',
+  'MARKERS',
+  'MISSING_PERSONS',
+];
+
+/** A police force's agreement: every dataset for policing purposes, intelligence for investigation, and push. */
+export function policeForceGrants(): AgreementGrantInput[] {
+  return [
+    ...policeDatasets.map((d) => readAndSearch(d, policing)),
+    readAndSearch('INTELLIGENCE', ['INVESTIGATION', 'PUBLIC_PROTECTION']),
+    { dataset: 'RECORDS', operations: ['push'], purposes: [] },
+  ];
+}
+
+/** The demo's agreements: synthetic, but shaped like what each kind of body would be granted. */
+const demoAgreements: { organisationCode: string; grants: AgreementGrantInput[] }[] = [
+  ...['MPS', 'WMP', 'GMP', 'TVP', 'ASP'].map((organisationCode) => ({ organisationCode, grants: policeForceGrants() })),
+  {
+    organisationCode: 'NCA',
+    grants: [
+      'NOMINAL_IDENTITY',
+      'ARRESTS_CUSTODY',
+      'CONVICTIONS_DISPOSALS',
+      'CUSTODY_IMAGES',
+      'BIOMETRIC_REFERENCES',
+      'MARKERS',
+    ].map((d) => readAndSearch(d, ['INVESTIGATION', 'PROSECUTION'])),
+  },
+  {
+    organisationCode: 'HMRC',
+    grants: ['NOMINAL_IDENTITY', 'CONVICTIONS_DISPOSALS'].map((d) => readAndSearch(d, ['REVENUE_ENFORCEMENT'])),
+  },
+  {
+    organisationCode: 'DWP',
+    grants: ['NOMINAL_IDENTITY', 'CONVICTIONS_DISPOSALS'].map((d) => readAndSearch(d, ['REVENUE_ENFORCEMENT'])),
+  },
+  {
+    organisationCode: 'UKBF',
+    // Missing persons is granted for safeguarding at the border, and (wrongly, to show the safeguard) for
+    // immigration enforcement: the purpose-limitation policy withholds it for that purpose whatever this says.
+    grants: [
+      ...['NOMINAL_IDENTITY', 'CONVICTIONS_DISPOSALS'].map((d) => readAndSearch(d, ['IMMIGRATION_ENFORCEMENT'])),
+      readAndSearch('MISSING_PERSONS', ['SAFEGUARDING', 'IMMIGRATION_ENFORCEMENT']),
+      readAndSearch('NOMINAL_IDENTITY', ['SAFEGUARDING']),
+    ],
+  },
+  {
+    organisationCode: 'HMPPS',
+    grants: ['NOMINAL_IDENTITY', 'CONVICTIONS_DISPOSALS', 'MARKERS'].map((d) =>
+      readAndSearch(d, ['OFFENDER_MANAGEMENT']),
+    ),
+  },
+];
+
+/** Creates the demo organisations, personas and agreements (idempotent). Personas sign in by button, no password. */
+export async function createDemoPersonas(access: AccessService, agreements: AgreementsService): Promise<void> {
   for (const organisation of demoOrganisations) await access.createOrganisation(organisation);
   for (const persona of demoPersonas) {
     await access.createUser({ ...persona, roles: [...persona.roles] });
+  }
+  for (const agreement of demoAgreements) {
+    await agreements.createAgreement({
+      ...agreement,
+      reference: `DSA-${agreement.organisationCode}-DEMO`,
+      validFrom: '2025-01-01',
+      validTo: '2028-12-31',
+      reviewDue: '2027-01-31',
+    });
   }
 }

@@ -1,4 +1,7 @@
 /** The access module: organisations, users, API keys, sessions, purposes and access decisions. */
-export { AccessDecisions } from './access.decisions.ts';
+export { AccessDecisions, type ProtectedView } from './access.decisions.ts';
 export { AccessService, type Organisation, type SignedInUser, type User } from './access.service.ts';
 export * from './access.types.ts';
+export * from './agreements.service.ts';
+export { createDemoPersonas, policeForceGrants } from './demo-personas.ts';
+export { PolicyEngine } from './policy-engine.ts';

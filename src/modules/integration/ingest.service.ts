@@ -131,7 +131,7 @@ export class IngestService {
     // lines emitted before anyone iterates are lost (measured: a PostgreSQL run hung waiting for them).
     const pending: AsyncIterator<string> | Iterator<string> =
       Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : (lines as Iterable<string>)[Symbol.iterator]();
-    this.access.require(ctx, 'ingest-batch.create');
+    await this.access.require(ctx, 'ingest-batch.create');
     if (!sourceSystemPattern.test(sourceSystem)) {
       throw new LedsError('REQUEST_INVALID', `\`${sourceSystem}\` is not a source system name`, [
         { field: 'sourceSystem', message: 'must be 2 to 40 upper-case letters, digits, - or _' },
@@ -289,14 +289,14 @@ export class IngestService {
 
   /** A batch of the caller's own organisation. Another organisation's batch looks the same as none. */
   async getBatch(ctx: RequestContext, batchId: string): Promise<BatchReport> {
-    this.access.require(ctx, 'ingest-batch.view');
+    await this.access.require(ctx, 'ingest-batch.view');
     const batch = /^[0-9a-f-]{36}$/.test(batchId) ? await this.loadBatch(batchId, ctx.organisation.id) : undefined;
     if (!batch) throw new LedsError('INGEST_BATCH_NOT_FOUND', 'no such ingest batch');
     return batch;
   }
 
   async listBatches(ctx: RequestContext, limit = 50): Promise<BatchReport[]> {
-    this.access.require(ctx, 'ingest-batch.view');
+    await this.access.require(ctx, 'ingest-batch.view');
     const rows = await this.db
       .select({ id: ingestBatches.id })
       .from(ingestBatches)

@@ -63,21 +63,21 @@ describe('ingest of a batch', () => {
     assert.ok(found);
     const person = await services.records.viewPerson(reader, found.personId);
     assert.equal(person.names.length, 2);
-    assert.equal(person.events.length, 1);
-    const event = person.events[0];
-    assert.equal(event?.disposals[0]?.outcome, 'ACQUITTED');
-    assert.equal(event?.offences[0]?.chargeId, event?.charges[0]?.chargeId);
-    assert.equal(event?.disposals[0]?.courtCaseId, event?.courtCases[0]?.courtCaseId);
-    assert.equal(person.custodyImages.length, 1);
-    assert.equal(person.custodyImages[0]?.subjectAgeAtCapture, 33);
-    assert.equal(person.biometricReferences[0]?.identityConfirmed, true);
-    assert.equal(person.markers[0]?.reviewDue, '2027-01-01');
+    assert.equal(person.events?.length, 1);
+    const event = person.events?.[0];
+    assert.equal(event?.disposals?.[0]?.outcome, 'ACQUITTED');
+    assert.equal(event?.offences?.[0]?.chargeId, event?.charges?.[0]?.chargeId);
+    assert.equal(event?.disposals?.[0]?.courtCaseId, event?.courtCases?.[0]?.courtCaseId);
+    assert.equal(person.custodyImages?.length, 1);
+    assert.equal(person.custodyImages?.[0]?.subjectAgeAtCapture, 33);
+    assert.equal(person.biometricReferences?.[0]?.identityConfirmed, true);
+    assert.equal(person.markers?.[0]?.reviewDue, '2027-01-01');
     assert.equal(person.provenance.owningOrganisation, 'INGESTFORCE');
     assert.equal(person.provenance.sourceRecordId, 'T1-P');
     const image = await services.records.custodyImageContent(
       reader,
       found.personId,
-      person.custodyImages[0]?.imageId as string,
+      person.custodyImages?.[0]?.imageId as string,
     );
     assert.deepEqual(image.bytes, pngBytes(1));
   });
@@ -110,8 +110,8 @@ describe('ingest of a batch', () => {
       person.names.map((n) => n.surname),
       ['Corrected'],
     );
-    assert.equal(person.events[0]?.disposals.length, 1);
-    assert.equal(person.events[0]?.disposals[0]?.outcome, 'CONVICTED');
+    assert.equal(person.events?.[0]?.disposals?.length, 1);
+    assert.equal(person.events?.[0]?.disposals?.[0]?.outcome, 'CONVICTED');
   });
 
   it('rejects bad lines with line number, field and reason, and stores the good lines', async () => {

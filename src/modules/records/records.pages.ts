@@ -38,18 +38,18 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 
 /** The events of a person as MoJ timeline items, newest first. */
 function timelineOf(person: PersonRecordView) {
-  return person.events.map((event) => {
+  return (person.events ?? []).map((event) => {
     const lines = [
       `<p class="govuk-body-s">${escapeHtml(event.offenceSummary)}${event.location ? `, ${escapeHtml(event.location)}` : ''}</p>`,
-      ...event.offences.map(
+      ...(event.offences ?? []).map(
         (o) =>
           `<p class="govuk-body-s">Offence: ${escapeHtml(o.title)} (${escapeHtml(o.offenceCode)})${o.recordable ? ', recordable' : ''}</p>`,
       ),
-      ...event.courtCases.map(
+      ...(event.courtCases ?? []).map(
         (c) =>
           `<p class="govuk-body-s">Court: ${escapeHtml(c.courtName)}, first hearing ${formatDate(c.firstHearingOn)}</p>`,
       ),
-      ...event.disposals.map(
+      ...(event.disposals ?? []).map(
         (d) =>
           `<p class="govuk-body-s" data-testid="disposal"><strong>Outcome: ${escapeHtml(d.outcome.replace(/_/g, ' ').toLowerCase())}</strong> on ${formatDate(d.disposedOn)}${d.sentence ? `, ${escapeHtml(d.sentence)}` : ''}</p>`,
       ),
@@ -57,7 +57,8 @@ function timelineOf(person: PersonRecordView) {
         (c) => `<p class="govuk-body-s">Custody ${escapeHtml(c.custodyReference)} at ${escapeHtml(c.station)}</p>`,
       ),
     ];
-    if (event.disposals.length === 0) lines.push('<p class="govuk-body-s">Outcome: awaiting result</p>');
+    if (event.disposals === null) lines.push('<p class="govuk-body-s">Outcome: withheld</p>');
+    else if (event.disposals.length === 0) lines.push('<p class="govuk-body-s">Outcome: awaiting result</p>');
     return {
       label: { text: `${event.eventType === 'ARREST' ? 'Arrest' : 'Summons'} ${formatAsn(event.asn)}` },
       html: lines.join(''),
@@ -160,7 +161,8 @@ export const recordsPages: FastifyPluginAsync<{ services: Services }> = async (a
       person,
       identityRows: identityRows(person),
       timeline: timelineOf(person),
-      fingerprintConfirmed: person.biometricReferences.some((b) => b.identityConfirmed),
+      fingerprintConfirmed: (person.biometricReferences ?? []).some((b) => b.identityConfirmed),
+      withheld: Object.fromEntries(person.view.withheld.map((w) => [w.section, w])),
     });
   });
 

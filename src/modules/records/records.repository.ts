@@ -16,8 +16,11 @@ export class RecordsRepository {
   }
 
   /** The whole record of one person in one prepared statement, or undefined. */
-  async loadPersonRecord(personId: string): Promise<PersonRecordView | undefined> {
-    const [row] = await this.database.queryPrepared<{ record: PersonRecordView }>(personRecordStatement, personId);
+  async loadPersonRecord(personId: string): Promise<Omit<PersonRecordView, 'view'> | undefined> {
+    const [row] = await this.database.queryPrepared<{ record: Omit<PersonRecordView, 'view'> }>(
+      personRecordStatement,
+      personId,
+    );
     return row?.record;
   }
 

@@ -57,7 +57,7 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: Type.Object({ events: Type.Array(EventView) }), ...problemResponses },
       },
     },
-    async (request) => ({ events: (await records.viewPerson(contextOf(request), request.params.personId)).events }),
+    async (request) => ({ events: await records.personSection(contextOf(request), request.params.personId, 'events') }),
   );
 
   app.get(
@@ -72,7 +72,7 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request) => ({
-      custodyImages: (await records.viewPerson(contextOf(request), request.params.personId)).custodyImages,
+      custodyImages: await records.personSection(contextOf(request), request.params.personId, 'custodyImages'),
     }),
   );
 
@@ -115,7 +115,34 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request) => ({
-      biometricReferences: (await records.viewPerson(contextOf(request), request.params.personId)).biometricReferences,
+      biometricReferences: await records.personSection(
+        contextOf(request),
+        request.params.personId,
+        'biometricReferences',
+      ),
+    }),
+  );
+
+  app.get(
+    '/people/:personId/missing-person-reports',
+    {
+      schema: {
+        tags: ['people'],
+        summary: "A person's missing person reports (never for immigration enforcement)",
+        params: PersonParams,
+        headers: PurposeHeaders,
+        response: {
+          200: Type.Object({ missingPersonReports: PersonRecordView.properties.missingPersonReports.anyOf[0] }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => ({
+      missingPersonReports: await records.personSection(
+        contextOf(request),
+        request.params.personId,
+        'missingPersonReports',
+      ),
     }),
   );
 

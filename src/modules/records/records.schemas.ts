@@ -258,6 +258,9 @@ export const BiometricReferenceView = item({
   confirmedAt: nullable(Type.String()),
 });
 
+/** A section of the record that the protected view may withhold: null, with the reason in `view.withheld`. */
+const Withholdable = <T extends TSchema>(schema: T) => Type.Union([Type.Array(schema), Type.Null()]);
+
 export const EventView = item({
   arrestId: Type.String(),
   asn: Type.String(),
@@ -267,8 +270,8 @@ export const EventView = item({
   officerInCase: nullable(Type.String()),
   fingerprintStatus: Type.String(),
   offenceSummary: Type.String(),
-  charges: Type.Array(item({ chargeId: Type.String(), chargedOn: Type.String() })),
-  offences: Type.Array(
+  charges: Withholdable(item({ chargeId: Type.String(), chargedOn: Type.String() })),
+  offences: Withholdable(
     item({
       offenceId: Type.String(),
       chargeId: nullable(Type.String()),
@@ -279,7 +282,7 @@ export const EventView = item({
       qualifying: Type.Boolean(),
     }),
   ),
-  courtCases: Type.Array(
+  courtCases: Withholdable(
     item({
       courtCaseId: Type.String(),
       courtName: Type.String(),
@@ -287,7 +290,7 @@ export const EventView = item({
       plea: nullable(Type.String()),
     }),
   ),
-  disposals: Type.Array(
+  disposals: Withholdable(
     item({
       disposalId: Type.String(),
       offenceId: nullable(Type.String()),
@@ -310,8 +313,19 @@ export const EventView = item({
   ),
 });
 
+export const WithheldSection = strict({
+  section: Type.String(),
+  dataset: Type.String(),
+  reason: Type.String(),
+  /** How many items were held back, where only some of a section was withheld (for example intelligence). */
+  count: Type.Optional(Type.Integer()),
+});
+export type WithheldSection = Static<typeof WithheldSection>;
+
 export const PersonRecordView = strict({
   personId: Type.String(),
+  /** What the protected view did: the purpose it was decided for, and each withheld section with its reason. */
+  view: strict({ purpose: Type.String(), withheld: Type.Array(WithheldSection) }),
   sex: Type.String(),
   nationality: nullable(Type.String()),
   placeOfBirth: nullable(Type.String()),
@@ -338,7 +352,7 @@ export const PersonRecordView = strict({
     }),
   ),
   identifiers: Type.Array(item({ type: Type.String(), value: Type.String() })),
-  markers: Type.Array(
+  markers: Withholdable(
     item({
       markerId: Type.String(),
       markerType: Type.String(),
@@ -347,10 +361,10 @@ export const PersonRecordView = strict({
       reviewDue: Type.String(),
     }),
   ),
-  events: Type.Array(EventView),
-  custodyImages: Type.Array(CustodyImageView),
-  biometricReferences: Type.Array(BiometricReferenceView),
-  missingPersonReports: Type.Array(
+  events: Withholdable(EventView),
+  custodyImages: Withholdable(CustodyImageView),
+  biometricReferences: Withholdable(BiometricReferenceView),
+  missingPersonReports: Withholdable(
     item({
       reportId: Type.String(),
       reportedAt: Type.String(),

@@ -3,8 +3,12 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import type { AccessDecisions } from '../access/index.ts';
 import type { CustodyImageStore } from './custody-image-store.ts';
 import { parseCroNumber, parsePncId } from './identifiers.ts';
+import { applyProtectedView } from './protected-view.ts';
 import type { RecordsRepository } from './records.repository.ts';
 import type { PersonRecordView, PersonSearchQuery, PersonSummary } from './records.schemas.ts';
+
+/** The sections of a person's record that can be fetched on their own. */
+export type PersonSection = 'events' | 'custodyImages' | 'biometricReferences' | 'missingPersonReports' | 'markers';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,7 +26,7 @@ export class RecordsService {
 
   /** Finds people by PNC ID, by CRO number, or by surname with a forename and/or date of birth. */
   async searchPeople(ctx: RequestContext, query: PersonSearchQuery): Promise<PersonSummary[]> {
-    this.access.require(ctx, 'person.search');
+    await this.access.require(ctx, 'person.search');
     if (query.pncId) {
       const pnc = parsePncId(query.pncId);
       if (!pnc.ok)
@@ -63,12 +67,54 @@ export class RecordsService {
     return personId ? this.repository.summarisePeople([{ personId, matchedAlias: null }]) : [];
   }
 
-  /** A person's whole record. A person who does not exist and one the caller may not see look the same. */
+  /**
+   * A person's record as the protected view allows. SECURITY: a person who does not exist, one the caller may
+   * not view, and one whose identity the view withholds all answer the same RECORDS_NOT_FOUND.
+   */
   async viewPerson(ctx: RequestContext, personId: string): Promise<PersonRecordView> {
-    this.access.require(ctx, 'person.view');
-    const record = uuidPattern.test(personId) ? await this.repository.loadPersonRecord(personId) : undefined;
-    if (!record) throw new LedsError('RECORDS_NOT_FOUND', 'no such person');
-    return record;
+    await this.requireOrNotFound(ctx, 'person.view', 'no such person');
+    const view = await this.access.viewFor(ctx);
+    const record =
+      uuidPattern.test(personId) && view.visible.has('NOMINAL_IDENTITY')
+        ? await this.repository.loadPersonRecord(personId)
+        : undefined;
+    if (!record || (record.provenance.materialClass === 'INTELLIGENCE' && !view.visible.has('INTELLIGENCE'))) {
+      throw new LedsError('RECORDS_NOT_FOUND', 'no such person');
+    }
+    return applyProtectedView(record, view);
+  }
+
+  /**
+   * One section of a person's record. Where the protected view withholds it, the caller is refused and told
+   * why: ACCESS_PURPOSE_LIMITED when the purpose may never use it (missing person data for immigration
+   * enforcement), ACCESS_DENIED when the agreement does not grant it.
+   */
+  async personSection<S extends PersonSection>(
+    ctx: RequestContext,
+    personId: string,
+    section: S,
+  ): Promise<NonNullable<PersonRecordView[S]>> {
+    const record = await this.viewPerson(ctx, personId);
+    const value = record[section];
+    if (value === null) {
+      const reason = record.view.withheld.find((w) => w.section === section)?.reason ?? 'not granted';
+      const limited = reason.includes('never available');
+      throw new LedsError(
+        limited ? 'ACCESS_PURPOSE_LIMITED' : 'ACCESS_DENIED',
+        `${section} withheld for \`${ctx.purpose}\`: ${reason}`,
+      );
+    }
+    return value as NonNullable<PersonRecordView[S]>;
+  }
+
+  private async requireOrNotFound(ctx: RequestContext, action: 'person.view' | 'custody-image.view', message: string) {
+    try {
+      await this.access.require(ctx, action);
+    } catch (error) {
+      if (error instanceof LedsError && error.code === 'ACCESS_DENIED')
+        throw new LedsError('RECORDS_NOT_FOUND', message);
+      throw error;
+    }
   }
 
   /** The bytes of one custody image of a person. */
@@ -77,7 +123,7 @@ export class RecordsService {
     personId: string,
     imageId: string,
   ): Promise<{ bytes: Buffer; mediaType: string }> {
-    this.access.require(ctx, 'custody-image.view');
+    await this.requireOrNotFound(ctx, 'custody-image.view', 'no such custody image');
     const image =
       uuidPattern.test(personId) && uuidPattern.test(imageId)
         ? await this.repository.findCustodyImage(personId, imageId)

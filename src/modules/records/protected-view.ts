@@ -1,0 +1,65 @@
+import type { ProtectedView } from '../access/index.ts';
+import type { PersonRecordView, WithheldSection } from './records.schemas.ts';
+
+type Provenanced = { provenance: { materialClass: string } };
+
+/**
+ * Cuts a person's record down to what the caller may see: an allow-list of datasets, decided once per caller
+ * and purpose. A withheld section becomes null and is named, with its reason, in `view.withheld`; it is never
+ * silently missing. Intelligence-class items are dropped from every section unless intelligence is visible.
+ */
+export function applyProtectedView(record: Omit<PersonRecordView, 'view'>, view: ProtectedView): PersonRecordView {
+  const withheld: WithheldSection[] = [];
+  const reasonFor = (dataset: string) => view.withheld.get(dataset) ?? 'not granted';
+  const intelligenceVisible = view.visible.has('INTELLIGENCE');
+  let hiddenIntelligence = 0;
+  const keep = <T extends Provenanced>(items: T[] | null): T[] =>
+    (items ?? []).filter((item) => {
+      if (item.provenance.materialClass !== 'INTELLIGENCE' || intelligenceVisible) return true;
+      hiddenIntelligence += 1;
+      return false;
+    });
+  const section = <T extends Provenanced>(name: string, dataset: string, items: T[] | null): T[] | null => {
+    if (view.visible.has(dataset)) return keep(items);
+    withheld.push({ section: name, dataset, reason: reasonFor(dataset) });
+    return null;
+  };
+  const outcomesVisible = view.visible.has('CONVICTIONS_DISPOSALS');
+  const events = section('events', 'ARRESTS_CUSTODY', record.events)?.map((event) => ({
+    ...event,
+    charges: outcomesVisible ? keep(event.charges) : null,
+    offences: outcomesVisible ? keep(event.offences) : null,
+    courtCases: outcomesVisible ? keep(event.courtCases) : null,
+    disposals: outcomesVisible ? keep(event.disposals) : null,
+    custodyRecords: keep(event.custodyRecords),
+  }));
+  if (events && !outcomesVisible) {
+    withheld.push({
+      section: 'events.outcomes',
+      dataset: 'CONVICTIONS_DISPOSALS',
+      reason: reasonFor('CONVICTIONS_DISPOSALS'),
+    });
+  }
+  const result: PersonRecordView = {
+    ...record,
+    view: { purpose: view.purpose, withheld },
+    names: keep(record.names),
+    datesOfBirth: keep(record.datesOfBirth),
+    addresses: keep(record.addresses),
+    identifiers: keep(record.identifiers),
+    events: events ?? null,
+    markers: section('markers', 'MARKERS', record.markers),
+    custodyImages: section('custodyImages', 'CUSTODY_IMAGES', record.custodyImages),
+    biometricReferences: section('biometricReferences', 'BIOMETRIC_REFERENCES', record.biometricReferences),
+    missingPersonReports: section('missingPersonReports', 'MISSING_PERSONS', record.missingPersonReports),
+  };
+  if (hiddenIntelligence > 0) {
+    withheld.push({
+      section: 'intelligence',
+      dataset: 'INTELLIGENCE',
+      reason: reasonFor('INTELLIGENCE'),
+      count: hiddenIntelligence,
+    });
+  }
+  return result;
+}
