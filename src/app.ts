@@ -10,6 +10,7 @@ import { sendProblem } from './api/problem.ts';
 import { authenticateApiCaller } from './api/request-context.ts';
 import type { Services } from './composition.ts';
 import { requireWebSecrets } from './config/config.ts';
+import { accessRegisterRoutes } from './modules/access/access.routes.ts';
 import { ingestRoutes } from './modules/integration/ingest.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { registerWeb } from './web/web.ts';
@@ -108,6 +109,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     },
   );
 
+  // Public: the access register needs no sign-in.
+  await app.register(accessRegisterRoutes, { services, prefix: '/api/v1' });
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticateApiCaller(services));

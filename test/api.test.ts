@@ -120,7 +120,7 @@ describe('authentication and purpose', () => {
     const denied = await read(`/api/v1/people/${personId}`, { 'x-api-key': ingestKey });
     const missing = await read('/api/v1/people/00000000-0000-4000-8000-000000000000');
     assert.equal(denied.statusCode, 404);
-    assert.deepEqual({ ...denied.json(), instance: '' }, { ...missing.json(), instance: '' });
+    assert.deepEqual({ ...(denied.json() as object), instance: '' }, { ...(missing.json() as object), instance: '' });
     const search = await read('/api/v1/people?surname=Examplar100&forename=T', { 'x-api-key': ingestKey });
     assert.equal(search.statusCode, 403);
     assert.equal(search.json().code, 'ACCESS_DENIED');

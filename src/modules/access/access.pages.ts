@@ -89,6 +89,19 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
     return reply.clearCookie(sessionCookie, { path: '/' }).redirect('/sign-in');
   });
 
+  app.get('/access-register', async (request, reply) => {
+    const entries = await services.agreements.accessRegister();
+    const user = await resumePageSession(services, request);
+    if (user) request.pageUser = user;
+    const purposeNames = new Map(config.purposes.map((p) => [p.code, p.name]));
+    return reply.view('pages/access-register.njk', {
+      ...pageLocals(services, request),
+      entries: entries.map((e) => ({ ...e, purposeNames: e.purposes.map((p) => purposeNames.get(p) ?? p) })),
+      organisations: new Set(entries.map((e) => e.organisation)).size,
+      datasets: config.datasets,
+    });
+  });
+
   const purposeItems = (selected: string | undefined) =>
     config.purposes.map((p) => ({
       value: p.code,

@@ -1,0 +1,308 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.ts';
+import type { AgreementGrantInput } from '../src/modules/access/index.ts';
+import { ndjson, personChain } from './support/records.ts';
+import { startTestServices, type TestServices } from './support/services.ts';
+
+let services: TestServices;
+let app: FastifyInstance;
+let personId: string;
+const chain = personChain(400);
+const keys = new Map<string, string>();
+
+/** An organisation with one agreement and an API key, for reading. */
+async function organisationWith(
+  code: string,
+  kind: 'POLICE_FORCE' | 'NON_POLICE_AGENCY',
+  grants: AgreementGrantInput[],
+  roles = ['SYSTEM_READ'],
+) {
+  await services.access.createOrganisation({ code, name: `${code} (test)`, kind });
+  await services.agreements.createAgreement({
+    organisationCode: code,
+    reference: `DSA-${code}`,
+    validFrom: '2026-01-01',
+    validTo: '2026-12-31',
+    reviewDue: '2026-06-30',
+    grants,
+  });
+  const { key } = await services.access.createApiKey({ organisationCode: code, name: `${code} system`, roles });
+  keys.set(code, key);
+  return key;
+}
+const read = (code: string, url: string, purpose: string) =>
+  app.inject({ method: 'GET', url, headers: { 'x-api-key': keys.get(code) as string, 'x-leds-purpose': purpose } });
+const grant = (dataset: string, purposes: string[]): AgreementGrantInput => ({
+  dataset,
+  operations: ['read', 'search'],
+  purposes,
+});
+
+before(async () => {
+  services = await startTestServices();
+  app = await buildApp(services, { logger: false });
+  const force = await services.actingFor('HOMEFORCE', ['SYSTEM_INGEST', 'SYSTEM_READ'], 'INVESTIGATION');
+  const intelligence = {
+    kind: 'marker',
+    sourceRecordId: 'T400-INTEL',
+    materialClass: 'INTELLIGENCE',
+    person: { pncId: chain.pncId },
+    markerType: 'INFORMATION_MARKER',
+    code: 'IM',
+    description: 'Believed to use other names',
+    reviewDue: '2027-01-01',
+  };
+  const batch = await services.ingest.ingestBatch(force, 'HOME-CUSTODY', ndjson([...chain.records, intelligence]));
+  assert.equal(batch.rejectedCount, 0);
+  personId = (await services.records.searchPeople(force, { pncId: chain.pncId }))[0]?.personId as string;
+  await organisationWith('BORDER', 'NON_POLICE_AGENCY', [
+    grant('NOMINAL_IDENTITY', ['IMMIGRATION_ENFORCEMENT', 'SAFEGUARDING']),
+    grant('MISSING_PERSONS', ['IMMIGRATION_ENFORCEMENT', 'SAFEGUARDING']),
+  ]);
+  await organisationWith('AGENCY', 'NON_POLICE_AGENCY', [
+    ...['NOMINAL_IDENTITY', 'MARKERS', 'INTELLIGENCE', 'ARRESTS_CUSTODY'].map((d) => grant(d, ['INVESTIGATION'])),
+  ]);
+});
+after(async () => {
+  await app.close();
+  await services.close();
+});
+
+describe('purpose limitation', () => {
+  it('withholds missing person data for immigration enforcement, says why, and refuses the section', async () => {
+    const record = (await read('BORDER', `/api/v1/people/${personId}`, 'IMMIGRATION_ENFORCEMENT')).json();
+    assert.equal(record.missingPersonReports, null);
+    const withheld = record.view.withheld.find((w: { section: string }) => w.section === 'missingPersonReports');
+    assert.match(withheld.reason, /never available for immigration enforcement/);
+    const section = await read(
+      'BORDER',
+      `/api/v1/people/${personId}/missing-person-reports`,
+      'IMMIGRATION_ENFORCEMENT',
+    );
+    assert.equal(section.statusCode, 403);
+    assert.equal(section.json().code, 'ACCESS_PURPOSE_LIMITED');
+  });
+
+  it('shows the same reports to the same organisation for safeguarding', async () => {
+    const section = await read('BORDER', `/api/v1/people/${personId}/missing-person-reports`, 'SAFEGUARDING');
+    assert.equal(section.statusCode, 200);
+    assert.equal(section.json().missingPersonReports.length, 1);
+  });
+
+  it('shows the refusal on the person page', async () => {
+    await services.access.createUser({
+      organisationCode: 'BORDER',
+      username: 'border.officer',
+      displayName: 'Border Officer',
+      password: 'border-officer-password',
+      roles: ['INVESTIGATOR'],
+    });
+    const signIn = await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      payload: { username: 'border.officer', password: 'border-officer-password' },
+    });
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0] as string;
+    await app.inject({
+      method: 'POST',
+      url: '/purpose',
+      headers: { cookie },
+      payload: { purpose: 'IMMIGRATION_ENFORCEMENT' },
+    });
+    const page = await app.inject({ method: 'GET', url: `/people/${personId}`, headers: { cookie } });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /data-testid="withheld-missingPersonReports"/);
+    assert.match(page.body, /never available for immigration enforcement/);
+    assert.doesNotMatch(page.body, /Did not return home/);
+  });
+});
+
+describe('protected views', () => {
+  it('drops intelligence for a non-police organisation even when its agreement names it, and counts what it withheld', async () => {
+    const record = (await read('AGENCY', `/api/v1/people/${personId}`, 'INVESTIGATION')).json();
+    assert.deepEqual(
+      record.markers.map((m: { code: string }) => m.code),
+      ['VI'],
+    );
+    assert.deepEqual(
+      record.view.withheld.find((w: { section: string }) => w.section === 'intelligence'),
+      {
+        section: 'intelligence',
+        dataset: 'INTELLIGENCE',
+        reason: 'intelligence is shown only to police users with a need to know',
+        count: 1,
+      },
+    );
+    const police = await services.records.viewPerson(
+      await services.actingFor('HOMEFORCE', ['SYSTEM_READ'], 'INVESTIGATION'),
+      personId,
+    );
+    assert.deepEqual(police.markers?.map((m) => m.code).sort(), ['IM', 'VI']);
+  });
+
+  it('withholds sections the agreement does not grant, naming each, and refuses custody image bytes', async () => {
+    const record = (await read('AGENCY', `/api/v1/people/${personId}`, 'INVESTIGATION')).json();
+    assert.equal(record.custodyImages, null);
+    assert.equal(record.biometricReferences, null);
+    assert.equal(record.events[0].disposals, null);
+    assert.deepEqual(record.view.withheld.map((w: { section: string }) => w.section).sort(), [
+      'biometricReferences',
+      'custodyImages',
+      'events.outcomes',
+      'intelligence',
+      'missingPersonReports',
+    ]);
+    const police = await services.records.viewPerson(
+      await services.actingFor('HOMEFORCE', ['SYSTEM_READ'], 'INVESTIGATION'),
+      personId,
+    );
+    const image = police.custodyImages?.[0]?.imageId;
+    const bytes = await read('AGENCY', `/api/v1/people/${personId}/custody-images/${image}/content`, 'INVESTIGATION');
+    assert.equal(bytes.statusCode, 404);
+  });
+
+  it('answers a purpose the agreement does not cover as if the person did not exist', async () => {
+    const response = await read('AGENCY', `/api/v1/people/${personId}`, 'VETTING_DISCLOSURE');
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.json().code, 'RECORDS_NOT_FOUND');
+  });
+});
+
+describe('agreement lifecycle', () => {
+  it('stops access at once when an agreement is suspended, and again when it expires', async () => {
+    await organisationWith('SHORTLIVED', 'POLICE_FORCE', [grant('NOMINAL_IDENTITY', ['INVESTIGATION'])]);
+    assert.equal((await read('SHORTLIVED', `/api/v1/people/${personId}`, 'INVESTIGATION')).statusCode, 200);
+    await services.agreements.setStatus('DSA-SHORTLIVED', 'SUSPENDED');
+    assert.equal((await read('SHORTLIVED', `/api/v1/people/${personId}`, 'INVESTIGATION')).statusCode, 404);
+    await services.agreements.setStatus('DSA-SHORTLIVED', 'ACTIVE');
+    assert.equal((await read('SHORTLIVED', `/api/v1/people/${personId}`, 'INVESTIGATION')).statusCode, 200);
+    const today = services.clock.now();
+    services.clock.set('2027-01-01T00:00:00Z');
+    try {
+      assert.equal((await read('SHORTLIVED', `/api/v1/people/${personId}`, 'INVESTIGATION')).statusCode, 404);
+    } finally {
+      services.clock.set(today);
+    }
+  });
+
+  it('refuses pushes from an organisation without a push grant', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/records?sourceSystem=AGENCY-RMS',
+      headers: {
+        'x-api-key': (
+          await services.access.createApiKey({ organisationCode: 'AGENCY', name: 'rms', roles: ['SYSTEM_INGEST'] })
+        ).key,
+      },
+      payload: chain.records[0] as object,
+    });
+    assert.equal(response.statusCode, 403);
+  });
+});
+
+describe('access register', () => {
+  it('publishes every agreement grant as JSON and CSV without sign-in, matching the database', async () => {
+    const json = (await app.inject({ method: 'GET', url: '/api/v1/access-register' })).json();
+    const border = json.entries.filter((e: { agreement: string }) => e.agreement === 'DSA-BORDER');
+    assert.deepEqual(border.map((e: { dataset: string; purposes: string[] }) => [e.dataset, e.purposes]).sort(), [
+      ['MISSING_PERSONS', ['IMMIGRATION_ENFORCEMENT', 'SAFEGUARDING']],
+      ['NOMINAL_IDENTITY', ['IMMIGRATION_ENFORCEMENT', 'SAFEGUARDING']],
+    ]);
+    const push = json.entries.find(
+      (e: { agreement: string; dataset: string }) => e.agreement === 'DSA-HOMEFORCE-TEST' && e.dataset === 'RECORDS',
+    );
+    assert.equal(push.access, 'write');
+    const csv = await app.inject({ method: 'GET', url: '/api/v1/access-register.csv' });
+    assert.match(csv.headers['content-type'] as string, /text\/csv/);
+    assert.equal(csv.body.trim().split('\n').length, json.entries.length + 1);
+    const page = await app.inject({ method: 'GET', url: '/access-register' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /BORDER \(test\)/);
+    assert.match(page.body, /DSA-BORDER/);
+  });
+});
+
+describe('property: no response holds a field outside the decided view', () => {
+  const datasets = [
+    'ARRESTS_CUSTODY',
+    'CONVICTIONS_DISPOSALS',
+    'CUSTODY_IMAGES',
+    'BIOMETRIC_REFERENCES',
+    'MARKERS',
+    'INTELLIGENCE',
+    'MISSING_PERSONS',
+  ];
+  const sectionOf: Record<string, (r: Record<string, unknown>) => unknown> = {
+    ARRESTS_CUSTODY: (r) => r.events,
+    CUSTODY_IMAGES: (r) => r.custodyImages,
+    BIOMETRIC_REFERENCES: (r) => r.biometricReferences,
+    MISSING_PERSONS: (r) => r.missingPersonReports,
+  };
+  let run = 0;
+  it('holds for generated organisations, agreements, purposes and roles', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('POLICE_FORCE', 'NON_POLICE_AGENCY') as fc.Arbitrary<'POLICE_FORCE' | 'NON_POLICE_AGENCY'>,
+        fc.subarray(datasets),
+        fc.constantFrom('INVESTIGATION', 'SAFEGUARDING', 'IMMIGRATION_ENFORCEMENT', 'MISSING_PERSON_SEARCH'),
+        fc.constantFrom(['SYSTEM_READ'], ['OFFICER'], ['INVESTIGATOR']),
+        async (kind, granted, purpose, roles) => {
+          run += 1;
+          const code = `PROP${run}`;
+          await organisationWith(
+            code,
+            kind,
+            [grant('NOMINAL_IDENTITY', [purpose]), ...granted.map((d) => grant(d, [purpose]))],
+            roles,
+          );
+          const response = await read(code, `/api/v1/people/${personId}`, purpose);
+          assert.equal(response.statusCode, 200);
+          const record = response.json() as Record<string, unknown> & {
+            markers: { provenance: { materialClass: string } }[] | null;
+            events: { disposals: unknown }[] | null;
+          };
+          const immigration = purpose === 'IMMIGRATION_ENFORCEMENT';
+          const intelligenceAllowed =
+            granted.includes('INTELLIGENCE') &&
+            kind === 'POLICE_FORCE' &&
+            roles.some((r) => r === 'OFFICER' || r === 'SYSTEM_READ');
+          for (const [dataset, section] of Object.entries(sectionOf)) {
+            const visible = granted.includes(dataset) && !(immigration && dataset === 'MISSING_PERSONS');
+            assert.equal(section(record) === null, !visible, `${dataset} for ${kind} ${purpose} granted ${granted}`);
+          }
+          const markersVisible = granted.includes('MARKERS') && !immigration;
+          assert.equal(record.markers === null, !markersVisible);
+          if (record.markers && !intelligenceAllowed)
+            assert.ok(record.markers.every((m) => m.provenance.materialClass !== 'INTELLIGENCE'));
+          if (record.events)
+            assert.equal(record.events[0]?.disposals === null, !granted.includes('CONVICTIONS_DISPOSALS'));
+          const allowedKeys = [
+            'personId',
+            'view',
+            'sex',
+            'nationality',
+            'placeOfBirth',
+            'description',
+            'provenance',
+            'createdAt',
+            'updatedAt',
+            'names',
+            'datesOfBirth',
+            'addresses',
+            'identifiers',
+            'markers',
+            'events',
+            'custodyImages',
+            'biometricReferences',
+            'missingPersonReports',
+          ];
+          for (const key of Object.keys(record)) assert.ok(allowedKeys.includes(key), `unexpected field ${key}`);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});

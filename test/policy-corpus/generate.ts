@@ -1,0 +1,102 @@
+// Writes test/policy-corpus/cases.json: the decision corpus. Expected decisions come from the rules as the
+// access issue states them, written out here independently of the Cedar policies, so that the corpus test
+// fails when the policies and the rules part ways. Run: node --import tsx test/policy-corpus/generate.ts
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const datasets = JSON.parse(readFileSync(new URL('../../config/datasets.json', import.meta.url), 'utf8')).datasets as {
+  code: string;
+  gatheredFor: string[];
+}[];
+const purposes = (
+  JSON.parse(readFileSync(new URL('../../config/purposes.json', import.meta.url), 'utf8')).purposes as {
+    code: string;
+  }[]
+).map((p) => p.code);
+const kinds: Record<string, string[]> = {
+  POLICE_FORCE: ['OFFICER'],
+  NON_POLICE_AGENCY: ['INVESTIGATOR'],
+  OVERSIGHT_BODY: ['OVERSIGHT_MEMBER'],
+};
+const readers = ['OFFICER', 'INVESTIGATOR', 'SYSTEM_READ'];
+
+interface Case {
+  name: string;
+  principal: { organisationKind: string; roles: string[] };
+  action: string;
+  resource: { type: string; id: string; attrs?: Record<string, unknown> };
+  context: { purpose: string; grants: string[] };
+  expected: { decision: 'allow' | 'deny'; reasons: string[] };
+}
+const cases: Case[] = [];
+const has = (roles: string[], any: string[]) => roles.some((r) => any.includes(r));
+
+for (const [kind, roles] of Object.entries(kinds)) {
+  for (const purpose of purposes) {
+    for (const granted of [true, false]) {
+      for (const dataset of datasets) {
+        const grants = granted ? [`${dataset.code}:read`] : [];
+        const forbids: string[] = [];
+        if (dataset.code === 'INTELLIGENCE' && !(kind === 'POLICE_FORCE' && has(roles, ['OFFICER', 'SYSTEM_READ'])))
+          forbids.push('intelligence-police-only');
+        if (
+          purpose === 'IMMIGRATION_ENFORCEMENT' &&
+          dataset.gatheredFor.some((g) => g === 'MISSING_PERSON_SEARCH' || g === 'SAFEGUARDING')
+        ) {
+          forbids.push('no-immigration-use-of-missing-person-or-safeguarding-data');
+        }
+        const expected =
+          forbids.length > 0
+            ? { decision: 'deny' as const, reasons: forbids }
+            : granted
+              ? { decision: 'allow' as const, reasons: ['read-dataset-under-agreement'] }
+              : { decision: 'deny' as const, reasons: [] };
+        cases.push({
+          name: `${kind} ${roles.join('+')} reads ${dataset.code} for ${purpose} ${granted ? 'with' : 'without'} a grant`,
+          principal: { organisationKind: kind, roles },
+          action: 'dataset.read',
+          resource: {
+            type: 'Dataset',
+            id: dataset.code,
+            attrs: { code: dataset.code, gatheredFor: dataset.gatheredFor },
+          },
+          context: { purpose, grants },
+          expected,
+        });
+      }
+      for (const [action, grant, policy] of [
+        ['person.search', 'NOMINAL_IDENTITY:search', 'search-people-under-agreement'],
+        ['person.view', 'NOMINAL_IDENTITY:read', 'view-people-under-agreement'],
+        ['custody-image.view', 'CUSTODY_IMAGES:read', 'view-custody-images-under-agreement'],
+      ] as const) {
+        const allowed = granted && has(roles, readers);
+        cases.push({
+          name: `${kind} ${roles.join('+')} asks ${action} for ${purpose} ${granted ? 'with' : 'without'} ${grant}`,
+          principal: { organisationKind: kind, roles },
+          action,
+          resource: { type: 'Person', id: 'any' },
+          context: { purpose, grants: granted ? [grant] : [] },
+          expected: allowed ? { decision: 'allow', reasons: [policy] } : { decision: 'deny', reasons: [] },
+        });
+      }
+    }
+  }
+  for (const [systemRoles, granted] of [
+    [['SYSTEM_INGEST'], true],
+    [['SYSTEM_INGEST'], false],
+    [['SYSTEM_READ'], true],
+  ] as const) {
+    const allowed = granted && has([...systemRoles], ['SYSTEM_INGEST', 'ADMINISTRATOR']);
+    cases.push({
+      name: `${kind} system ${systemRoles.join('+')} pushes records ${granted ? 'with' : 'without'} a push grant`,
+      principal: { organisationKind: kind, roles: [...systemRoles] },
+      action: 'ingest-batch.create',
+      resource: { type: 'IngestBatch', id: 'any' },
+      context: { purpose: '', grants: granted ? ['RECORDS:push'] : [] },
+      expected: allowed
+        ? { decision: 'allow', reasons: ['push-records-under-agreement'] }
+        : { decision: 'deny', reasons: [] },
+    });
+  }
+}
+writeFileSync(new URL('./cases.json', import.meta.url), `${JSON.stringify(cases, null, 1)}\n`);
+console.log(`${cases.length} cases`);
