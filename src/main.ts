@@ -1,10 +1,11 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { importFile } from './cli/import.ts';
 import { seedPeople } from './cli/seed.ts';
 import { serve } from './cli/serve.ts';
 import { createServices, openConfiguredDatabase } from './composition.ts';
 import { ConfigError, loadConfig } from './config/config.ts';
-import { organisationKinds, roles } from './modules/access/index.ts';
+import { type AgreementInput, agreementStatuses, organisationKinds, roles } from './modules/access/index.ts';
 import { isLedsError } from './platform/errors.ts';
 import { migrateDatabase } from './storage/open-database.ts';
 
@@ -158,6 +159,57 @@ program
     },
   );
 
+const agreement = program
+  .command('agreement')
+  .description('data sharing agreements: who may do what with which datasets, for which purposes');
+agreement
+  .command('add')
+  .description('add or replace an agreement from a JSON file (see docs/access.md)')
+  .argument('<file>', 'the agreement as JSON: organisationCode, reference, validFrom, validTo, reviewDue, grants')
+  .action(async (file: string) => {
+    let input: AgreementInput;
+    try {
+      input = JSON.parse(await readFile(file, 'utf8')) as AgreementInput;
+    } catch (error) {
+      throw new InvalidArgumentError(`cannot read \`${file}\`: ${(error as Error).message}`);
+    }
+    await withServices(false, async (services) => {
+      await services.agreements.createAgreement(input);
+      print(`agreement ${input.reference} saved`);
+    });
+  });
+agreement
+  .command('status')
+  .description('suspend, end or reinstate an agreement; takes effect at once')
+  .argument('<reference>', 'the agreement reference')
+  .addArgument(new Argument('<status>', 'the new status').choices(agreementStatuses))
+  .action(async (reference: string, status: (typeof agreementStatuses)[number]) => {
+    await withServices(false, async (services) => {
+      await services.agreements.setStatus(reference, status);
+      print(`agreement ${reference} is ${status}`);
+    });
+  });
+agreement
+  .command('list')
+  .description('print the access register')
+  .action(async () => {
+    await withServices(false, async (services) => {
+      for (const e of await services.agreements.accessRegister()) {
+        print(
+          [
+            e.agreement,
+            e.status,
+            e.organisation,
+            e.dataset,
+            e.operations.join(' '),
+            e.purposes.join(' '),
+            e.validTo,
+          ].join('\t'),
+        );
+      }
+    });
+  });
+
 program
   .command('api-key')
   .description('keys for force and agency systems')
@@ -180,6 +232,8 @@ program
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || isLedsError(error) || error instanceof InvalidArgumentError) {
     process.stderr.write(`leds: ${error.message}\n`);
+    if (isLedsError(error))
+      for (const problem of error.fieldProblems) process.stderr.write(`  ${problem.field}: ${problem.message}\n`);
   } else {
     process.stderr.write(`leds: ${(error as Error).stack ?? String(error)}\n`);
   }

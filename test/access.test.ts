@@ -18,7 +18,7 @@ async function organisationWith(
   code: string,
   kind: 'POLICE_FORCE' | 'NON_POLICE_AGENCY',
   grants: AgreementGrantInput[],
-  roles = ['SYSTEM_READ'],
+  roles: readonly string[] = ['SYSTEM_READ'],
 ) {
   await services.access.createOrganisation({ code, name: `${code} (test)`, kind });
   await services.agreements.createAgreement({
@@ -29,7 +29,11 @@ async function organisationWith(
     reviewDue: '2026-06-30',
     grants,
   });
-  const { key } = await services.access.createApiKey({ organisationCode: code, name: `${code} system`, roles });
+  const { key } = await services.access.createApiKey({
+    organisationCode: code,
+    name: `${code} system`,
+    roles: [...roles],
+  });
   keys.set(code, key);
   return key;
 }

@@ -79,6 +79,35 @@ describe(`the leds command on ${testDatabaseKind}`, () => {
     assert.match(badNumber.stderr, /must be a whole number/);
   });
 
+  it('adds an agreement from a file, names bad fields, and suspends it', async () => {
+    const file = path.join(folder, 'agreement.json');
+    const agreement = {
+      organisationCode: 'MPS',
+      reference: 'DSA-MPS-CLI',
+      validFrom: '2026-01-01',
+      validTo: '2026-12-31',
+      reviewDue: '2026-07-01',
+      grants: [{ dataset: 'NOMINAL_IDENTITY', operations: ['read'], purposes: ['INVESTIGATION'] }],
+    };
+    await writeFile(file, JSON.stringify(agreement));
+    const added = run('agreement', 'add', file);
+    assert.equal(added.status, 0, added.stderr);
+    assert.match(
+      run('agreement', 'list').stdout,
+      /DSA-MPS-CLI\tACTIVE\tMetropolitan Police Service\tNOMINAL_IDENTITY\tread\tINVESTIGATION/,
+    );
+    await writeFile(
+      file,
+      JSON.stringify({ ...agreement, grants: [{ dataset: 'SHOE_SIZES', operations: ['read'], purposes: ['GOSSIP'] }] }),
+    );
+    const bad = run('agreement', 'add', file);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /grants\/0\/dataset: `SHOE_SIZES` is not a dataset/);
+    assert.match(bad.stderr, /grants\/0\/purposes: `GOSSIP` is not a purpose/);
+    assert.equal(run('agreement', 'status', 'DSA-MPS-CLI', 'SUSPENDED').status, 0);
+    assert.match(run('agreement', 'list').stdout, /DSA-MPS-CLI\tSUSPENDED/);
+  });
+
   it('creates organisations, users and API keys', () => {
     assert.equal(
       run('organisation', 'add', '--code', 'NEWF', '--name', 'New Force', '--kind', 'POLICE_FORCE').status,

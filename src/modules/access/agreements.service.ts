@@ -54,7 +54,7 @@ type AgreementRow = typeof dataSharingAgreements.$inferSelect & { grants: (typeo
  * expired agreement stops access at once (dates are checked on every decision, even from the cache).
  */
 export class AgreementsService {
-  private readonly cache = new Map<string, { rows: AgreementRow[]; until: number }>();
+  private readonly cache = new Map<string, { rows: AgreementRow[]; until: number; grants: Map<string, string[]> }>();
 
   constructor(
     private readonly db: Database,
@@ -134,10 +134,10 @@ export class AgreementsService {
     this.cache.delete(row.organisationId);
   }
 
-  private async agreementsOf(organisationId: string): Promise<AgreementRow[]> {
+  private async agreementsOf(organisationId: string): Promise<{ rows: AgreementRow[]; grants: Map<string, string[]> }> {
     const now = this.clock.now().getTime();
     const cached = this.cache.get(organisationId);
-    if (cached && cached.until > now) return cached.rows;
+    if (cached && cached.until > now) return cached;
     const agreements = await this.db
       .select()
       .from(dataSharingAgreements)
@@ -154,10 +154,13 @@ export class AgreementsService {
                 agreements.map((a) => a.id),
               ),
             );
-    const rows = agreements.map((a) => ({ ...a, grants: grants.filter((g) => g.agreementId === a.id) }));
-    if (this.settings.agreementCacheSeconds > 0)
-      this.cache.set(organisationId, { rows, until: now + this.settings.agreementCacheSeconds * 1000 });
-    return rows;
+    const entry = {
+      rows: agreements.map((a) => ({ ...a, grants: grants.filter((g) => g.agreementId === a.id) })),
+      until: now + this.settings.agreementCacheSeconds * 1000,
+      grants: new Map<string, string[]>(),
+    };
+    if (this.settings.agreementCacheSeconds > 0) this.cache.set(organisationId, entry);
+    return entry;
   }
 
   /**
@@ -166,8 +169,13 @@ export class AgreementsService {
    */
   async grantsFor(organisationId: string, purpose: string | undefined): Promise<string[]> {
     const today = this.clock.now().toISOString().slice(0, 10);
+    const agreements = await this.agreementsOf(organisationId);
+    // Memoised by purpose and day: validity is by date, so a new day works the grants out again.
+    const memo = `${purpose ?? ''}|${today}`;
+    const known = agreements.grants.get(memo);
+    if (known) return known;
     const grants = new Set<string>();
-    for (const agreement of await this.agreementsOf(organisationId)) {
+    for (const agreement of agreements.rows) {
       if (agreement.status !== 'ACTIVE' || today < agreement.validFrom || today > agreement.validTo) continue;
       for (const grant of agreement.grants) {
         if (grant.dataset === pushDataset) grants.add(`${pushDataset}:push`);
