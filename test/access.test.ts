@@ -168,6 +168,19 @@ describe('protected views', () => {
     assert.equal(bytes.statusCode, 404);
   });
 
+  it('shows outcomes without custody details to an agency granted convictions but not arrests', async () => {
+    await organisationWith('COURTS', 'NON_POLICE_AGENCY', [
+      grant('NOMINAL_IDENTITY', ['PROSECUTION']),
+      grant('CONVICTIONS_DISPOSALS', ['PROSECUTION']),
+    ]);
+    const record = (await read('COURTS', `/api/v1/people/${personId}`, 'PROSECUTION')).json();
+    assert.equal(record.events[0].disposals[0].outcome, 'ACQUITTED');
+    assert.equal(record.events[0].custodyRecords, null);
+    assert.equal(record.events[0].location, null);
+    assert.equal(record.events[0].fingerprintStatus, null);
+    assert.ok(record.view.withheld.some((w: { section: string }) => w.section === 'events.custody'));
+  });
+
   it('answers a purpose the agreement does not cover as if the person did not exist', async () => {
     const response = await read('AGENCY', `/api/v1/people/${personId}`, 'VETTING_DISCLOSURE');
     assert.equal(response.statusCode, 404);
@@ -240,7 +253,6 @@ describe('property: no response holds a field outside the decided view', () => {
     'MISSING_PERSONS',
   ];
   const sectionOf: Record<string, (r: Record<string, unknown>) => unknown> = {
-    ARRESTS_CUSTODY: (r) => r.events,
     CUSTODY_IMAGES: (r) => r.custodyImages,
     BIOMETRIC_REFERENCES: (r) => r.biometricReferences,
     MISSING_PERSONS: (r) => r.missingPersonReports,

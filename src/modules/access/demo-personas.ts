@@ -40,6 +40,13 @@ export const demoPersonas = [
     roles: ['INVESTIGATOR'],
   },
   {
+    username: 'demo.borderforce',
+    title: 'Border Force officer',
+    displayName: 'Kit Demo',
+    organisationCode: 'UKBF',
+    roles: ['INVESTIGATOR'],
+  },
+  {
     username: 'demo.auditor',
     title: 'Auditor',
     displayName: 'Jo Demo',

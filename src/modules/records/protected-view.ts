@@ -24,21 +24,33 @@ export function applyProtectedView(record: Omit<PersonRecordView, 'view'>, view:
     withheld.push({ section: name, dataset, reason: reasonFor(dataset) });
     return null;
   };
+  // Events are shown when either arrests and custody or convictions and disposals may be seen: an agency
+  // granted convictions sees the outcomes and the offence, but not the custody details of the arrest.
+  const custodyVisible = view.visible.has('ARRESTS_CUSTODY');
   const outcomesVisible = view.visible.has('CONVICTIONS_DISPOSALS');
-  const events = section('events', 'ARRESTS_CUSTODY', record.events)?.map((event) => ({
-    ...event,
-    charges: outcomesVisible ? keep(event.charges) : null,
-    offences: outcomesVisible ? keep(event.offences) : null,
-    courtCases: outcomesVisible ? keep(event.courtCases) : null,
-    disposals: outcomesVisible ? keep(event.disposals) : null,
-    custodyRecords: keep(event.custodyRecords),
-  }));
-  if (events && !outcomesVisible) {
-    withheld.push({
-      section: 'events.outcomes',
-      dataset: 'CONVICTIONS_DISPOSALS',
-      reason: reasonFor('CONVICTIONS_DISPOSALS'),
-    });
+  let events: PersonRecordView['events'] = null;
+  if (custodyVisible || outcomesVisible) {
+    events = keep(record.events).map((event) => ({
+      ...event,
+      location: custodyVisible ? event.location : null,
+      officerInCase: custodyVisible ? event.officerInCase : null,
+      fingerprintStatus: custodyVisible ? event.fingerprintStatus : null,
+      custodyRecords: custodyVisible ? keep(event.custodyRecords) : null,
+      charges: outcomesVisible ? keep(event.charges) : null,
+      offences: outcomesVisible ? keep(event.offences) : null,
+      courtCases: outcomesVisible ? keep(event.courtCases) : null,
+      disposals: outcomesVisible ? keep(event.disposals) : null,
+    }));
+    if (!custodyVisible)
+      withheld.push({ section: 'events.custody', dataset: 'ARRESTS_CUSTODY', reason: reasonFor('ARRESTS_CUSTODY') });
+    if (!outcomesVisible)
+      withheld.push({
+        section: 'events.outcomes',
+        dataset: 'CONVICTIONS_DISPOSALS',
+        reason: reasonFor('CONVICTIONS_DISPOSALS'),
+      });
+  } else {
+    withheld.push({ section: 'events', dataset: 'ARRESTS_CUSTODY', reason: reasonFor('ARRESTS_CUSTODY') });
   }
   const result: PersonRecordView = {
     ...record,
@@ -47,7 +59,7 @@ export function applyProtectedView(record: Omit<PersonRecordView, 'view'>, view:
     datesOfBirth: keep(record.datesOfBirth),
     addresses: keep(record.addresses),
     identifiers: keep(record.identifiers),
-    events: events ?? null,
+    events,
     markers: section('markers', 'MARKERS', record.markers),
     custodyImages: section('custodyImages', 'CUSTODY_IMAGES', record.custodyImages),
     biometricReferences: section('biometricReferences', 'BIOMETRIC_REFERENCES', record.biometricReferences),

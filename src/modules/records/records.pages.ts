@@ -53,7 +53,7 @@ function timelineOf(person: PersonRecordView) {
         (d) =>
           `<p class="govuk-body-s" data-testid="disposal"><strong>Outcome: ${escapeHtml(d.outcome.replace(/_/g, ' ').toLowerCase())}</strong> on ${formatDate(d.disposedOn)}${d.sentence ? `, ${escapeHtml(d.sentence)}` : ''}</p>`,
       ),
-      ...event.custodyRecords.map(
+      ...(event.custodyRecords ?? []).map(
         (c) => `<p class="govuk-body-s">Custody ${escapeHtml(c.custodyReference)} at ${escapeHtml(c.station)}</p>`,
       ),
     ];
@@ -64,7 +64,9 @@ function timelineOf(person: PersonRecordView) {
       html: lines.join(''),
       datetime: { timestamp: event.occurredAt, type: 'date' },
       byline: {
-        text: `${event.provenance.owningOrganisation}, fingerprints ${event.fingerprintStatus.toLowerCase().replace(/_/g, ' ')}`,
+        text: event.fingerprintStatus
+          ? `${event.provenance.owningOrganisation}, fingerprints ${event.fingerprintStatus.toLowerCase().replace(/_/g, ' ')}`
+          : event.provenance.owningOrganisation,
       },
     };
   });

@@ -268,7 +268,7 @@ export const EventView = item({
   occurredAt: Type.String(),
   location: nullable(Type.String()),
   officerInCase: nullable(Type.String()),
-  fingerprintStatus: Type.String(),
+  fingerprintStatus: nullable(Type.String()),
   offenceSummary: Type.String(),
   charges: Withholdable(item({ chargeId: Type.String(), chargedOn: Type.String() })),
   offences: Withholdable(
@@ -302,7 +302,7 @@ export const EventView = item({
       custodialMonths: nullable(Type.Integer()),
     }),
   ),
-  custodyRecords: Type.Array(
+  custodyRecords: Withholdable(
     item({
       custodyRecordId: Type.String(),
       custodyReference: Type.String(),
