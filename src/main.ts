@@ -52,13 +52,18 @@ program
   .action(async (options: { demo?: boolean }) => {
     const services = await createServices(loadConfig(process.env, options.demo ? { demo: true } : {}));
     const stop = await serve(services, print);
+    // INVARIANT: a second signal during shutdown must not kill the process before the embedded database is
+    // closed and its folder lock released (a supervisor and a terminal often both send one).
+    let stopping = false;
     const shutdown = async () => {
+      if (stopping) return;
+      stopping = true;
       await stop();
       await services.close();
       process.exit(0);
     };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
   });
 
 program

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -93,5 +93,29 @@ describe('embedded database folder', () => {
     const allowed = spawnSync(process.execPath, [leds, 'migrate'], { env, encoding: 'utf8' });
     assert.equal(allowed.status, 0, allowed.stderr);
     assert.match(allowed.stdout, /migrations applied \(pglite\)/);
+  });
+
+  it('releases the folder on SIGTERM even when the signal comes twice', async () => {
+    const env = {
+      ...process.env,
+      LEDS_DATA_DIR: folder,
+      DATABASE_URL: '',
+      LEDS_PORT: '0',
+      LEDS_SESSION_SECRET: 'x'.repeat(32),
+    };
+    const server = spawn(process.execPath, [leds, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      server.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('LEDS is serving')) resolve();
+      });
+      server.on('exit', (code) => reject(new Error(`serve exited with ${code} before serving: ${output}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+    server.kill('SIGTERM');
+    server.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.equal(existsSync(path.join(folder, 'leds.lock')), false);
   });
 });
