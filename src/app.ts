@@ -11,6 +11,7 @@ import { authenticateApiCaller } from './api/request-context.ts';
 import type { Services } from './composition.ts';
 import { requireWebSecrets } from './config/config.ts';
 import { accessRegisterRoutes } from './modules/access/access.routes.ts';
+import { accessApplicationRoutes } from './modules/access/access-applications.routes.ts';
 import { ingestRoutes } from './modules/integration/ingest.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { registerWeb } from './web/web.ts';
@@ -116,6 +117,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       api.addHook('onRequest', authenticateApiCaller(services));
       await api.register(recordsRoutes, { services });
       await api.register(ingestRoutes, { services });
+      await api.register(accessApplicationRoutes, { services });
     },
     { prefix: '/api/v1' },
   );

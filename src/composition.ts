@@ -1,6 +1,12 @@
 import type { JWTVerifyGetKey } from 'jose';
 import type { Config } from './config/config.ts';
-import { AccessDecisions, AccessService, AgreementsService, PolicyEngine } from './modules/access/index.ts';
+import {
+  AccessApplicationsService,
+  AccessDecisions,
+  AccessService,
+  AgreementsService,
+  PolicyEngine,
+} from './modules/access/index.ts';
 import { IngestService } from './modules/integration/index.ts';
 import { CustodyImageStore, RecordIntake, RecordsRepository, RecordsService } from './modules/records/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -15,6 +21,7 @@ export interface Services {
   custodyImages: CustodyImageStore;
   decisions: AccessDecisions;
   agreements: AgreementsService;
+  applications: AccessApplicationsService;
   access: AccessService;
   records: RecordsService;
   intake: RecordIntake;
@@ -52,6 +59,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const custodyImages = new CustodyImageStore(config.blobDir);
   const agreements = new AgreementsService(db, clock, config);
   const decisions = new AccessDecisions(PolicyEngine.load(config.policyDir), agreements, config);
+  const applications = new AccessApplicationsService(db, clock, decisions, agreements);
   const access = new AccessService(db, clock, {
     sessionHours: config.sessionHours,
     apiKeyCacheSeconds: config.apiKeyCacheSeconds,
@@ -68,6 +76,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     custodyImages,
     decisions,
     agreements,
+    applications,
     access,
     records,
     intake,

@@ -6,6 +6,7 @@ export const roles = [
   'RETENTION_OFFICER',
   'OVERSIGHT_MEMBER',
   'ADMINISTRATOR',
+  'ACCESS_PANEL',
   'SYSTEM_INGEST',
   'SYSTEM_READ',
 ] as const;

@@ -98,5 +98,25 @@ for (const [kind, roles] of Object.entries(kinds)) {
     });
   }
 }
+for (const kind of Object.keys(kinds)) {
+  for (const roles of [['ADMINISTRATOR'], ['ACCESS_PANEL'], ['OFFICER'], ['INVESTIGATOR']]) {
+    for (const [action, policy, allowedRole] of [
+      ['access-application.submit', 'administrators-apply-for-access', 'ADMINISTRATOR'],
+      ['access-application.review', 'access-panel-decides', 'ACCESS_PANEL'],
+      ['access-application.decide', 'access-panel-decides', 'ACCESS_PANEL'],
+      ['agreement.manage', 'access-panel-decides', 'ACCESS_PANEL'],
+    ] as const) {
+      const allowed = roles.includes(allowedRole);
+      cases.push({
+        name: `${kind} ${roles.join('+')} asks ${action}`,
+        principal: { organisationKind: kind, roles },
+        action,
+        resource: { type: 'AccessApplication', id: 'any' },
+        context: { purpose: '', grants: [] },
+        expected: allowed ? { decision: 'allow', reasons: [policy] } : { decision: 'deny', reasons: [] },
+      });
+    }
+  }
+}
 writeFileSync(new URL('./cases.json', import.meta.url), `${JSON.stringify(cases, null, 1)}\n`);
 console.log(`${cases.length} cases`);

@@ -102,7 +102,11 @@ export class AccessDecisions {
   /** The decision for an action, without throwing. */
   async decide(ctx: RequestContext, action: Action): Promise<Decision> {
     const grants = await this.agreements.grantsFor(ctx.organisation.id, ctx.purpose);
-    const resourceType = action.startsWith('ingest-batch') ? 'IngestBatch' : 'Person';
+    const resourceType = action.startsWith('ingest-batch')
+      ? 'IngestBatch'
+      : action.startsWith('access-application') || action === 'agreement.manage'
+        ? 'AccessApplication'
+        : 'Person';
     return this.ask(ctx, grants, action, { type: resourceType, id: 'any' });
   }
 

@@ -89,3 +89,46 @@ export const agreementGrants = pgTable(
   },
   (t) => [index('agreement_grants_agreement_idx').on(t.agreementId)],
 );
+
+/** An organisation's application for access, decided by the access panel (brief 3.1: PIAP). */
+export const accessApplications = pgTable('access_applications', {
+  id: uuid('id').primaryKey(),
+  reference: text('reference').notNull().unique(),
+  organisationId: uuid('organisation_id')
+    .notNull()
+    .references(() => organisations.id),
+  submittedBy: text('submitted_by').notNull(),
+  submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+  /** SUBMITTED | APPROVED | PARTLY_APPROVED | REFUSED | APPEALED | APPEAL_UPHELD | APPEAL_DISMISSED */
+  status: text('status').notNull(),
+  requestedValidTo: date('requested_valid_to', { mode: 'string' }).notNull(),
+  decidedBy: text('decided_by'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  decisionReason: text('decision_reason'),
+  appealGrounds: text('appeal_grounds'),
+  appealedAt: timestamp('appealed_at', { withTimezone: true }),
+  appealDecidedBy: text('appeal_decided_by'),
+  appealDecidedAt: timestamp('appeal_decided_at', { withTimezone: true }),
+  appealReason: text('appeal_reason'),
+  agreementReference: text('agreement_reference'),
+});
+
+/** One dataset asked for in an application, with its legal basis and business case, and the panel's decision. */
+export const accessApplicationItems = pgTable(
+  'access_application_items',
+  {
+    id: uuid('id').primaryKey(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => accessApplications.id),
+    dataset: text('dataset').notNull(),
+    operations: text('operations').array().notNull(),
+    purposes: text('purposes').array().notNull(),
+    legalBasis: text('legal_basis').notNull(),
+    businessCase: text('business_case').notNull(),
+    /** APPROVED | REFUSED, once decided */
+    decision: text('decision'),
+    decisionReason: text('decision_reason'),
+  },
+  (t) => [index('access_application_items_application_idx').on(t.applicationId)],
+);

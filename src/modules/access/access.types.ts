@@ -11,6 +11,10 @@ export const actions = [
   'dataset.read',
   'ingest-batch.create',
   'ingest-batch.view',
+  'access-application.submit',
+  'access-application.review',
+  'access-application.decide',
+  'agreement.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 

@@ -62,25 +62,32 @@ export class AgreementsService {
     private readonly settings: { datasets: Dataset[]; purposes: Purpose[]; agreementCacheSeconds: number },
   ) {}
 
-  async createAgreement(input: AgreementInput): Promise<{ id: string }> {
+  /** What is wrong with these grants, each problem naming its field; empty when they are valid. */
+  grantProblems(grants: AgreementGrantInput[], field = 'grants'): { field: string; message: string }[] {
     const problems: { field: string; message: string }[] = [];
     const datasets = new Set([...this.settings.datasets.map((d) => d.code), pushDataset]);
     const purposes = new Set(this.settings.purposes.map((p) => p.code));
-    input.grants.forEach((grant, i) => {
+    grants.forEach((grant, i) => {
       if (!datasets.has(grant.dataset))
-        problems.push({ field: `grants/${i}/dataset`, message: `\`${grant.dataset}\` is not a dataset` });
+        problems.push({ field: `${field}/${i}/dataset`, message: `\`${grant.dataset}\` is not a dataset` });
       for (const op of grant.operations) {
-        if (!(agreementOperations as readonly string[]).includes(op))
-          problems.push({ field: `grants/${i}/operations`, message: `\`${op}\` is not an operation` });
+        if (!(agreementOperations as readonly string[]).includes(op)) {
+          problems.push({ field: `${field}/${i}/operations`, message: `\`${op}\` is not an operation` });
+        }
       }
       for (const purpose of grant.purposes) {
         if (!purposes.has(purpose))
-          problems.push({ field: `grants/${i}/purposes`, message: `\`${purpose}\` is not a purpose` });
+          problems.push({ field: `${field}/${i}/purposes`, message: `\`${purpose}\` is not a purpose` });
       }
       if ((grant.dataset === pushDataset) !== grant.operations.includes('push')) {
-        problems.push({ field: `grants/${i}`, message: `push is granted on ${pushDataset}, and only push` });
+        problems.push({ field: `${field}/${i}`, message: `push is granted on ${pushDataset}, and only push` });
       }
     });
+    return problems;
+  }
+
+  async createAgreement(input: AgreementInput): Promise<{ id: string }> {
+    const problems = this.grantProblems(input.grants);
     if (!(input.validFrom <= input.validTo))
       problems.push({ field: 'validTo', message: 'must not be before validFrom' });
     const [organisation] = await this.db
@@ -184,6 +191,26 @@ export class AgreementsService {
       }
     }
     return [...grants].sort();
+  }
+
+  /** Agreements whose review falls due on or before the given day, soonest first. */
+  async reviewsDue(
+    onOrBefore: string,
+  ): Promise<{ reference: string; organisation: string; status: string; reviewDue: string; validTo: string }[]> {
+    const rows = await this.db
+      .select({ agreement: dataSharingAgreements, organisation: organisations.name })
+      .from(dataSharingAgreements)
+      .innerJoin(organisations, eq(organisations.id, dataSharingAgreements.organisationId))
+      .orderBy(asc(dataSharingAgreements.reviewDue));
+    return rows
+      .filter((r) => r.agreement.reviewDue <= onOrBefore && r.agreement.status !== 'ENDED')
+      .map((r) => ({
+        reference: r.agreement.reference,
+        organisation: r.organisation,
+        status: r.agreement.status,
+        reviewDue: r.agreement.reviewDue,
+        validTo: r.agreement.validTo,
+      }));
   }
 
   /** The published register: who has access to what, for which purposes, read or write, and until when. */

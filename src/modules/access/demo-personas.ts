@@ -21,6 +21,7 @@ export const demoOrganisations: { code: string; name: string; kind: Organisation
     kind: 'OVERSIGHT_BODY',
   },
   { code: 'OSF', name: 'LEDS Open Space Oversight Forum', kind: 'OVERSIGHT_BODY' },
+  { code: 'PIAP', name: 'LEDS Information Access Panel', kind: 'OVERSIGHT_BODY' },
 ];
 
 /** The people a visitor can sign in as in demo mode; outside demo mode none of them exist. */
@@ -45,6 +46,20 @@ export const demoPersonas = [
     displayName: 'Kit Demo',
     organisationCode: 'UKBF',
     roles: ['INVESTIGATOR'],
+  },
+  {
+    username: 'demo.panel',
+    title: 'Access panel member',
+    displayName: 'Lee Demo',
+    organisationCode: 'PIAP',
+    roles: ['ACCESS_PANEL'],
+  },
+  {
+    username: 'demo.applicant',
+    title: 'Agency access manager',
+    displayName: 'Ash Demo',
+    organisationCode: 'DWP',
+    roles: ['ADMINISTRATOR'],
   },
   {
     username: 'demo.auditor',

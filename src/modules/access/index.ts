@@ -2,6 +2,7 @@
 export { AccessDecisions, type ProtectedView } from './access.decisions.ts';
 export { AccessService, type Organisation, type SignedInUser, type User } from './access.service.ts';
 export * from './access.types.ts';
+export * from './access-applications.service.ts';
 export * from './agreements.service.ts';
 export { createDemoPersonas, policeForceGrants } from './demo-personas.ts';
 export { PolicyEngine } from './policy-engine.ts';
