@@ -188,6 +188,48 @@ describe('protected views', () => {
   });
 });
 
+describe('record-level rules', () => {
+  it('hides a protected identity from search, view and images for all but the named role', async () => {
+    const witness = personChain(401);
+    const person = { ...witness.records[0], protectedIdentity: true };
+    const force = await services.actingFor('HOMEFORCE', ['SYSTEM_INGEST'], 'INVESTIGATION');
+    await services.ingest.ingestBatch(force, 'HOME-CUSTODY', ndjson([person, ...witness.records.slice(1, 7)]));
+    const officer = await services.actingFor('HOMEFORCE', ['OFFICER'], 'INVESTIGATION');
+    const handler = await services.actingFor('HOMEFORCE', ['OFFICER', 'PROTECTED_IDENTITY'], 'INVESTIGATION');
+    assert.deepEqual(await services.records.searchPeople(officer, { pncId: witness.pncId }), []);
+    const byName = await services.records.searchPeople(officer, {
+      surname: 'Examplar',
+      forename: 'Testina',
+      dateOfBirth: '1990-04-06',
+    });
+    assert.ok(byName.every((p) => p.pncId !== witness.pncId));
+    const [found] = await services.records.searchPeople(handler, { pncId: witness.pncId });
+    assert.equal(found?.protectedIdentity, true);
+    const id = found?.personId as string;
+    await assert.rejects(services.records.viewPerson(officer, id), { code: 'RECORDS_NOT_FOUND' });
+    const record = await services.records.viewPerson(handler, id);
+    const imageId = record.custodyImages?.[0]?.imageId as string;
+    await assert.rejects(services.records.custodyImageContent(officer, id, imageId), { code: 'RECORDS_NOT_FOUND' });
+    assert.ok((await services.records.custodyImageContent(handler, id, imageId)).bytes.length > 0);
+  });
+
+  it('leaves an intelligence-only nominal out of a non-police search', async () => {
+    const source = personChain(402);
+    const force = await services.actingFor('HOMEFORCE', ['SYSTEM_INGEST'], 'INVESTIGATION');
+    await services.ingest.ingestBatch(
+      force,
+      'HOME-CUSTODY',
+      ndjson([{ ...source.records[0], materialClass: 'INTELLIGENCE' }]),
+    );
+    const police = await services.actingFor('HOMEFORCE', ['OFFICER'], 'INVESTIGATION');
+    assert.equal((await services.records.searchPeople(police, { pncId: source.pncId })).length, 1);
+    const agency = (
+      await read('AGENCY', `/api/v1/people?pncId=${encodeURIComponent(source.pncId)}`, 'INVESTIGATION')
+    ).json();
+    assert.deepEqual(agency.people, []);
+  });
+});
+
 describe('agreement lifecycle', () => {
   it('stops access at once when an agreement is suspended, and again when it expires', async () => {
     await organisationWith('SHORTLIVED', 'POLICE_FORCE', [grant('NOMINAL_IDENTITY', ['INVESTIGATION'])]);
@@ -297,6 +339,7 @@ describe('property: no response holds a field outside the decided view', () => {
             assert.equal(record.events[0]?.disposals === null, !granted.includes('CONVICTIONS_DISPOSALS'));
           const allowedKeys = [
             'personId',
+            'protectedIdentity',
             'view',
             'sex',
             'nationality',

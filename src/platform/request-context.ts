@@ -7,6 +7,8 @@ export const roles = [
   'OVERSIGHT_MEMBER',
   'ADMINISTRATOR',
   'ACCESS_PANEL',
+  /** May see people whose identity is protected (for example protected witnesses). */
+  'PROTECTED_IDENTITY',
   'SYSTEM_INGEST',
   'SYSTEM_READ',
 ] as const;

@@ -63,6 +63,31 @@ for (const [kind, roles] of Object.entries(kinds)) {
           expected,
         });
       }
+      for (const protectedIdentity of [true]) {
+        for (const [action, grant] of [
+          ['person.search', 'NOMINAL_IDENTITY:search'],
+          ['person.view', 'NOMINAL_IDENTITY:read'],
+        ] as const) {
+          for (const extraRole of [[], ['PROTECTED_IDENTITY']]) {
+            const allRoles = [...roles, ...extraRole];
+            const permitted = granted && has(allRoles, readers);
+            const forbidden = !allRoles.includes('PROTECTED_IDENTITY');
+            const policy = action === 'person.search' ? 'search-people-under-agreement' : 'view-people-under-agreement';
+            cases.push({
+              name: `${kind} ${allRoles.join('+')} asks ${action} of a protected identity for ${purpose} ${granted ? 'with' : 'without'} ${grant}`,
+              principal: { organisationKind: kind, roles: allRoles },
+              action,
+              resource: { type: 'Person', id: 'protected', attrs: { protectedIdentity } },
+              context: { purpose, grants: granted ? [grant] : [] },
+              expected: forbidden
+                ? { decision: 'deny', reasons: ['protected-identity-named-role-only'] }
+                : permitted
+                  ? { decision: 'allow', reasons: [policy] }
+                  : { decision: 'deny', reasons: [] },
+            });
+          }
+        }
+      }
       for (const [action, grant, policy] of [
         ['person.search', 'NOMINAL_IDENTITY:search', 'search-people-under-agreement'],
         ['person.view', 'NOMINAL_IDENTITY:read', 'view-people-under-agreement'],
@@ -73,7 +98,7 @@ for (const [kind, roles] of Object.entries(kinds)) {
           name: `${kind} ${roles.join('+')} asks ${action} for ${purpose} ${granted ? 'with' : 'without'} ${grant}`,
           principal: { organisationKind: kind, roles },
           action,
-          resource: { type: 'Person', id: 'any' },
+          resource: { type: 'Person', id: 'any', attrs: { protectedIdentity: false } },
           context: { purpose, grants: granted ? [grant] : [] },
           expected: allowed ? { decision: 'allow', reasons: [policy] } : { decision: 'deny', reasons: [] },
         });

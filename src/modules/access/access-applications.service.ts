@@ -90,18 +90,16 @@ export class AccessApplicationsService {
         status: 'SUBMITTED',
         requestedValidTo: input.requestedValidTo,
       });
-      await tx
-        .insert(accessApplicationItems)
-        .values(
-          input.items.map((item) => ({
-            id: randomUUID(),
-            applicationId: id,
-            operations: ['read', 'search'],
-            ...item,
-            legalBasis: item.legalBasis.trim(),
-            businessCase: item.businessCase.trim(),
-          })),
-        );
+      await tx.insert(accessApplicationItems).values(
+        input.items.map((item) => ({
+          id: randomUUID(),
+          applicationId: id,
+          operations: ['read', 'search'],
+          ...item,
+          legalBasis: item.legalBasis.trim(),
+          businessCase: item.businessCase.trim(),
+        })),
+      );
     });
     return this.load(id) as Promise<Application>;
   }

@@ -99,14 +99,28 @@ export class AccessDecisions {
     return decision;
   }
 
-  /** The decision for an action, without throwing. */
-  async decide(ctx: RequestContext, action: Action): Promise<Decision> {
+  /**
+   * The decision for an action, without throwing. For a person, the record-level flags the rules read are
+   * passed as the resource; they have few values, so decisions stay cacheable.
+   */
+  async decide(
+    ctx: RequestContext,
+    action: Action,
+    person: { protectedIdentity: boolean } = { protectedIdentity: false },
+  ): Promise<Decision> {
     const grants = await this.agreements.grantsFor(ctx.organisation.id, ctx.purpose);
     const resourceType = action.startsWith('ingest-batch')
       ? 'IngestBatch'
       : action.startsWith('access-application') || action === 'agreement.manage'
         ? 'AccessApplication'
         : 'Person';
+    if (resourceType === 'Person') {
+      return this.ask(ctx, grants, action, {
+        type: 'Person',
+        id: person.protectedIdentity ? 'protected' : 'any',
+        attrs: { ...person },
+      });
+    }
     return this.ask(ctx, grants, action, { type: resourceType, id: 'any' });
   }
 
@@ -114,9 +128,9 @@ export class AccessDecisions {
    * Throws unless the caller may take this action now.
    * SECURITY: every service use case calls this first; a missing purpose stops a person read before any query.
    */
-  async require(ctx: RequestContext, action: Action): Promise<Decision> {
+  async require(ctx: RequestContext, action: Action, person?: { protectedIdentity: boolean }): Promise<Decision> {
     this.checkPurpose(ctx, action);
-    const decision = await this.decide(ctx, action);
+    const decision = await this.decide(ctx, action, person);
     if (!decision.allowed) {
       throw new LedsError(
         'ACCESS_DENIED',

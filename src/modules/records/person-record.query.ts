@@ -95,7 +95,7 @@ const events = list(
 );
 
 const personRecordText = `select json_build_object(
-  'personId', p.person_id, 'sex', p.sex, 'nationality', p.nationality, 'placeOfBirth', p.place_of_birth,
+  'personId', p.person_id, 'protectedIdentity', p.protected_identity, 'sex', p.sex, 'nationality', p.nationality, 'placeOfBirth', p.place_of_birth,
   'description', json_build_object('heightCm', p.height_cm, 'build', p.build, 'eyeColour', p.eye_colour,
     'hairColour', p.hair_colour, 'distinguishingMarks', p.distinguishing_marks),
   ${provenance('p')}, 'createdAt', p.created_at, 'updatedAt', p.updated_at,

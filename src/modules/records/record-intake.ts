@@ -359,6 +359,7 @@ export class RecordIntake {
       sex: r.sex,
       nationality: r.nationality ?? null,
       placeOfBirth: r.placeOfBirth ?? null,
+      protectedIdentity: r.protectedIdentity ?? false,
       heightCm: description.heightCm ?? null,
       build: description.build ?? null,
       eyeColour: description.eyeColour ?? null,

@@ -57,7 +57,7 @@ export class RecordsRepository {
     if (matches.length === 0) return [];
     const ids = matches.map((m) => m.personId);
     const result = (await this.db.execute(sql`
-      select p.person_id as "personId", p.sex,
+      select p.person_id as "personId", p.sex, p.protected_identity as "protectedIdentity", p.material_class as "materialClass",
         coalesce(pn.forenames, '') as forenames, coalesce(pn.surname, '') as surname,
         (select to_char(min(b.date_of_birth), 'YYYY-MM-DD') from person_dates_of_birth b where b.person_id = p.person_id and not b.estimated) as "dateOfBirth",
         (select i.value from person_identifiers i where i.person_id = p.person_id and i.identifier_type = 'PNC_ID' limit 1) as "pncId"

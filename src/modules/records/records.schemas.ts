@@ -45,6 +45,8 @@ export const PersonRecordIn = strict({
   sex: oneOf(sexes),
   nationality: Type.Optional(text(100)),
   placeOfBirth: Type.Optional(text()),
+  /** Hides the person from all but users with the PROTECTED_IDENTITY role. */
+  protectedIdentity: Type.Optional(Type.Boolean()),
   description: Type.Optional(
     strict({
       heightCm: Type.Optional(Type.Integer({ minimum: 30, maximum: 260 })),
@@ -324,6 +326,7 @@ export type WithheldSection = Static<typeof WithheldSection>;
 
 export const PersonRecordView = strict({
   personId: Type.String(),
+  protectedIdentity: Type.Boolean(),
   /** What the protected view did: the purpose it was decided for, and each withheld section with its reason. */
   view: strict({ purpose: Type.String(), withheld: Type.Array(WithheldSection) }),
   sex: Type.String(),
@@ -388,6 +391,8 @@ export const PersonSummary = strict({
   dateOfBirth: nullable(Type.String()),
   sex: Type.String(),
   pncId: nullable(Type.String()),
+  protectedIdentity: Type.Boolean(),
+  materialClass: Type.String(),
 });
 export type PersonSummary = Static<typeof PersonSummary>;
 

@@ -33,7 +33,7 @@ export class RecordsService {
         throw new LedsError('RECORDS_INVALID_IDENTIFIER', `\`${query.pncId}\` is not a PNC ID`, [
           { field: 'pncId', message: pnc.reason },
         ]);
-      return this.byIdentifier('PNC_ID', pnc.value);
+      return this.byIdentifier(ctx, 'PNC_ID', pnc.value);
     }
     if (query.croNumber) {
       const cro = parseCroNumber(query.croNumber);
@@ -42,7 +42,7 @@ export class RecordsService {
           { field: 'croNumber', message: cro.reason },
         ]);
       }
-      return this.byIdentifier('CRO_NUMBER', cro.value);
+      return this.byIdentifier(ctx, 'CRO_NUMBER', cro.value);
     }
     const surname = query.surname?.trim();
     const forename = query.forename?.trim() || undefined;
@@ -59,12 +59,24 @@ export class RecordsService {
       query.dateOfBirth,
       this.settings.searchResultLimit,
     );
-    return this.repository.summarisePeople(matches);
+    return this.withoutHidden(ctx, await this.repository.summarisePeople(matches));
   }
 
-  private async byIdentifier(type: string, value: string): Promise<PersonSummary[]> {
+  private async byIdentifier(ctx: RequestContext, type: string, value: string): Promise<PersonSummary[]> {
     const personId = await this.repository.findPersonIdByIdentifier(type, value);
-    return personId ? this.repository.summarisePeople([{ personId, matchedAlias: null }]) : [];
+    return personId
+      ? this.withoutHidden(ctx, await this.repository.summarisePeople([{ personId, matchedAlias: null }]))
+      : [];
+  }
+
+  /** SECURITY: leaves out people the caller may not know exist: protected identities and intelligence-only nominals. */
+  private async withoutHidden(ctx: RequestContext, people: PersonSummary[]): Promise<PersonSummary[]> {
+    if (people.every((p) => !p.protectedIdentity && p.materialClass !== 'INTELLIGENCE')) return people;
+    const protectedAllowed = (await this.access.decide(ctx, 'person.search', { protectedIdentity: true })).allowed;
+    const intelligenceAllowed = (await this.access.viewFor(ctx)).visible.has('INTELLIGENCE');
+    return people.filter(
+      (p) => (!p.protectedIdentity || protectedAllowed) && (p.materialClass !== 'INTELLIGENCE' || intelligenceAllowed),
+    );
   }
 
   /**
@@ -81,6 +93,8 @@ export class RecordsService {
     if (!record || (record.provenance.materialClass === 'INTELLIGENCE' && !view.visible.has('INTELLIGENCE'))) {
       throw new LedsError('RECORDS_NOT_FOUND', 'no such person');
     }
+    if (record.protectedIdentity)
+      await this.requireOrNotFound(ctx, 'person.view', 'no such person', { protectedIdentity: true });
     return applyProtectedView(record, view);
   }
 
@@ -107,9 +121,14 @@ export class RecordsService {
     return value as NonNullable<PersonRecordView[S]>;
   }
 
-  private async requireOrNotFound(ctx: RequestContext, action: 'person.view' | 'custody-image.view', message: string) {
+  private async requireOrNotFound(
+    ctx: RequestContext,
+    action: 'person.view' | 'custody-image.view',
+    message: string,
+    person?: { protectedIdentity: boolean },
+  ) {
     try {
-      await this.access.require(ctx, action);
+      await this.access.require(ctx, action, person);
     } catch (error) {
       if (error instanceof LedsError && error.code === 'ACCESS_DENIED')
         throw new LedsError('RECORDS_NOT_FOUND', message);
@@ -124,10 +143,15 @@ export class RecordsService {
     imageId: string,
   ): Promise<{ bytes: Buffer; mediaType: string }> {
     await this.requireOrNotFound(ctx, 'custody-image.view', 'no such custody image');
-    const image =
-      uuidPattern.test(personId) && uuidPattern.test(imageId)
-        ? await this.repository.findCustodyImage(personId, imageId)
-        : undefined;
+    // INVARIANT: the bytes are served only for an image the caller's protected view of the person shows, so
+    // every record-level rule (protected identity, intelligence, agreement, purpose) applies to images too.
+    const record = await this.viewPerson(ctx, personId).catch((error: unknown) => {
+      if (error instanceof LedsError && error.code === 'RECORDS_NOT_FOUND')
+        throw new LedsError('RECORDS_NOT_FOUND', 'no such custody image');
+      throw error;
+    });
+    const shown = record.custodyImages?.find((i) => i.imageId === imageId);
+    const image = shown ? await this.repository.findCustodyImage(personId, imageId) : undefined;
     const bytes = image ? await this.images.get(image.contentSha256) : undefined;
     if (!image || !bytes) throw new LedsError('RECORDS_NOT_FOUND', 'no such custody image');
     return { bytes, mediaType: image.mediaType };

@@ -44,6 +44,8 @@ export const people = pgTable('people', {
   eyeColour: text('eye_colour'),
   hairColour: text('hair_colour'),
   distinguishingMarks: text('distinguishing_marks'),
+  /** A protected identity (for example a protected witness): hidden from all but the PROTECTED_IDENTITY role. */
+  protectedIdentity: boolean('protected_identity').notNull().default(false),
   ...provenance(),
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE "people" ADD COLUMN "protected_identity" boolean DEFAULT false NOT NULL;
