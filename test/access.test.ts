@@ -335,8 +335,17 @@ describe('property: no response holds a field outside the decided view', () => {
           assert.equal(record.markers === null, !markersVisible);
           if (record.markers && !intelligenceAllowed)
             assert.ok(record.markers.every((m) => m.provenance.materialClass !== 'INTELLIGENCE'));
-          if (record.events)
-            assert.equal(record.events[0]?.disposals === null, !granted.includes('CONVICTIONS_DISPOSALS'));
+          const custody = granted.includes('ARRESTS_CUSTODY');
+          const outcomes = granted.includes('CONVICTIONS_DISPOSALS');
+          assert.equal(record.events === null, !custody && !outcomes);
+          const event = (
+            record.events as { disposals: unknown; custodyRecords: unknown; location: unknown }[] | null
+          )?.[0];
+          if (event) {
+            assert.equal(event.disposals === null, !outcomes);
+            assert.equal(event.custodyRecords === null, !custody);
+            assert.equal(event.location === null, !custody);
+          }
           const allowedKeys = [
             'personId',
             'protectedIdentity',
@@ -359,6 +368,43 @@ describe('property: no response holds a field outside the decided view', () => {
             'missingPersonReports',
           ];
           for (const key of Object.keys(record)) assert.ok(allowedKeys.includes(key), `unexpected field ${key}`);
+
+          // The page a user of the same organisation sees for the same purpose shows nothing outside the view either.
+          await services.access.createUser({
+            organisationCode: code,
+            username: `${code.toLowerCase()}.user`,
+            displayName: `${code} user`,
+            password: 'property-test-password',
+            roles: [...roles],
+          });
+          const signIn = await app.inject({
+            method: 'POST',
+            url: '/sign-in',
+            payload: { username: `${code.toLowerCase()}.user`, password: 'property-test-password' },
+          });
+          const cookie = String(signIn.headers['set-cookie']).split(';')[0] as string;
+          await app.inject({ method: 'POST', url: '/purpose', headers: { cookie }, payload: { purpose } });
+          const page = (await app.inject({ method: 'GET', url: `/people/${personId}`, headers: { cookie } })).body;
+          const shows = (text: string) => page.includes(text);
+          assert.equal(
+            shows('data-testid="custody-image"'),
+            granted.includes('CUSTODY_IMAGES'),
+            'custody image on the page',
+          );
+          assert.equal(shows('ID1-T-400'), granted.includes('BIOMETRIC_REFERENCES'), 'biometric reference on the page');
+          assert.equal(
+            shows('Did not return home'),
+            granted.includes('MISSING_PERSONS') && !immigration,
+            'missing person report on the page',
+          );
+          assert.equal(shows('Warning signal VI'), markersVisible, 'warning marker on the page');
+          assert.equal(
+            shows('Believed to use other names'),
+            markersVisible && intelligenceAllowed,
+            'intelligence on the page',
+          );
+          assert.equal(shows('Outcome: acquitted'), outcomes, 'outcome on the page');
+          assert.equal(shows('EX/2024/400'), custody, 'custody record on the page');
         },
       ),
       { numRuns: 25 },
