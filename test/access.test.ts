@@ -59,7 +59,19 @@ before(async () => {
     description: 'Believed to use other names',
     reviewDue: '2027-01-01',
   };
-  const batch = await services.ingest.ingestBatch(force, 'HOME-CUSTODY', ndjson([...chain.records, intelligence]));
+  const relative = personChain(403);
+  const association = {
+    kind: 'association',
+    sourceRecordId: 'T400-L',
+    person: { pncId: chain.pncId },
+    associate: { sourceRecordId: 'T403-P' },
+    relationship: 'FAMILY',
+  };
+  const batch = await services.ingest.ingestBatch(
+    force,
+    'HOME-CUSTODY',
+    ndjson([...chain.records, intelligence, relative.records[0], association]),
+  );
   assert.equal(batch.rejectedCount, 0);
   personId = (await services.records.searchPeople(force, { pncId: chain.pncId }))[0]?.personId as string;
   await organisationWith('BORDER', 'NON_POLICE_AGENCY', [
@@ -153,6 +165,7 @@ describe('protected views', () => {
     assert.equal(record.biometricReferences, null);
     assert.equal(record.events[0].disposals, null);
     assert.deepEqual(record.view.withheld.map((w: { section: string }) => w.section).sort(), [
+      'associates',
       'biometricReferences',
       'custodyImages',
       'events.outcomes',
@@ -185,6 +198,24 @@ describe('protected views', () => {
     const response = await read('AGENCY', `/api/v1/people/${personId}`, 'VETTING_DISCLOSURE');
     assert.equal(response.statusCode, 404);
     assert.equal(response.json().code, 'RECORDS_NOT_FOUND');
+  });
+});
+
+describe('family and associates', () => {
+  it('need their own grant: shown to the police force, refused with reasons to an agency without it', async () => {
+    const police = await services.records.viewPerson(
+      await services.actingFor('HOMEFORCE', ['SYSTEM_READ'], 'INVESTIGATION'),
+      personId,
+    );
+    assert.deepEqual(
+      police.associates?.map((a) => [a.surname, a.relationship]),
+      [['Examplar403', 'FAMILY']],
+    );
+    const refused = await read('AGENCY', `/api/v1/people/${personId}/associates`, 'INVESTIGATION');
+    assert.equal(refused.statusCode, 403);
+    assert.equal(refused.json().code, 'ACCESS_DENIED');
+    const record = (await read('AGENCY', `/api/v1/people/${personId}`, 'INVESTIGATION')).json();
+    assert.equal(record.associates, null);
   });
 });
 
@@ -293,11 +324,13 @@ describe('property: no response holds a field outside the decided view', () => {
     'MARKERS',
     'INTELLIGENCE',
     'MISSING_PERSONS',
+    'ASSOCIATES',
   ];
   const sectionOf: Record<string, (r: Record<string, unknown>) => unknown> = {
     CUSTODY_IMAGES: (r) => r.custodyImages,
     BIOMETRIC_REFERENCES: (r) => r.biometricReferences,
     MISSING_PERSONS: (r) => r.missingPersonReports,
+    ASSOCIATES: (r) => r.associates,
   };
   let run = 0;
   it('holds for generated organisations, agreements, purposes and roles', async () => {
@@ -328,7 +361,9 @@ describe('property: no response holds a field outside the decided view', () => {
             kind === 'POLICE_FORCE' &&
             roles.some((r) => r === 'OFFICER' || r === 'SYSTEM_READ');
           for (const [dataset, section] of Object.entries(sectionOf)) {
-            const visible = granted.includes(dataset) && !(immigration && dataset === 'MISSING_PERSONS');
+            const visible =
+              granted.includes(dataset) &&
+              !(immigration && (dataset === 'MISSING_PERSONS' || dataset === 'ASSOCIATES'));
             assert.equal(section(record) === null, !visible, `${dataset} for ${kind} ${purpose} granted ${granted}`);
           }
           const markersVisible = granted.includes('MARKERS') && !immigration;
@@ -366,6 +401,7 @@ describe('property: no response holds a field outside the decided view', () => {
             'custodyImages',
             'biometricReferences',
             'missingPersonReports',
+            'associates',
           ];
           for (const key of Object.keys(record)) assert.ok(allowedKeys.includes(key), `unexpected field ${key}`);
 
@@ -405,6 +441,11 @@ describe('property: no response holds a field outside the decided view', () => {
           );
           assert.equal(shows('Outcome: acquitted'), outcomes, 'outcome on the page');
           assert.equal(shows('EX/2024/400'), custody, 'custody record on the page');
+          assert.equal(
+            shows('data-testid="associates"'),
+            granted.includes('ASSOCIATES') && !immigration,
+            'associates on the page',
+          );
         },
       ),
       { numRuns: 25 },

@@ -119,6 +119,8 @@ export function policeForceGrants(): AgreementGrantInput[] {
   return [
     ...policeDatasets.map((d) => readAndSearch(d, policing)),
     readAndSearch('INTELLIGENCE', ['INVESTIGATION', 'PUBLIC_PROTECTION']),
+    // Family and associates are their own, narrower grant.
+    readAndSearch('ASSOCIATES', ['INVESTIGATION', 'PUBLIC_PROTECTION', 'SAFEGUARDING']),
     { dataset: 'RECORDS', operations: ['push'], purposes: [] },
   ];
 }

@@ -236,6 +236,45 @@ describe('ingest of a batch', () => {
     await assert.rejects(limited.ingest.ingestBatch(force, 'bad system!', ['{}']), { code: 'REQUEST_INVALID' });
   });
 
+  it('links a person to an associate, and rejects an unknown associate or a person linked to themself', async () => {
+    const a = personChain(11);
+    const b = personChain(12);
+    const link = (id: string, associate: Record<string, string>) => ({
+      kind: 'association',
+      sourceRecordId: id,
+      person: { sourceRecordId: 'T11-P' },
+      associate,
+      relationship: 'ASSOCIATE',
+    });
+    const batch = await services.ingest.ingestBatch(
+      force,
+      'TEST-CUSTODY',
+      ndjson([
+        a.records[0],
+        b.records[0],
+        link('L1', { pncId: b.pncId }),
+        link('L2', { sourceRecordId: 'NOBODY' }),
+        link('L3', { sourceRecordId: 'T11-P' }),
+      ]),
+    );
+    assert.equal(batch.createdCount, 3);
+    const rejected = await services.ingest.batchLines(force, batch.batchId, {
+      outcome: 'REJECTED',
+      offset: 0,
+      limit: 10,
+    });
+    assert.deepEqual(
+      rejected.map((l) => l.problems[0]?.field),
+      ['/associate/sourceRecordId', '/associate'],
+    );
+    const [found] = await services.records.searchPeople(reader, { pncId: a.pncId });
+    const person = await services.records.viewPerson(reader, found?.personId as string);
+    assert.deepEqual(
+      person.associates?.map((x) => x.surname),
+      ['Examplar12'],
+    );
+  });
+
   it('refuses to ingest for a caller without the ingest role', async () => {
     await assert.rejects(services.ingest.ingestBatch(reader, 'TEST-CUSTODY', ['{}']), { code: 'ACCESS_DENIED' });
   });

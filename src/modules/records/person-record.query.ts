@@ -157,6 +157,21 @@ const personRecordText = `select json_build_object(
     'br.person_id = p.person_id',
     'br.taken_at desc',
   )},
+  'associates', ${list(
+    'person_associations',
+    'pa',
+    {
+      associationId: 'id',
+      associatePersonId: 'associate_person_id',
+      relationship: 'relationship',
+      forenames:
+        "coalesce((select n.forenames from person_names n where n.person_id = pa.associate_person_id order by n.name_type <> 'PRIMARY' limit 1), '')",
+      surname:
+        "coalesce((select n.surname from person_names n where n.person_id = pa.associate_person_id order by n.name_type <> 'PRIMARY' limit 1), '')",
+    },
+    'pa.person_id = p.person_id',
+    'pa.relationship, pa.id',
+  )},
   'missingPersonReports', ${list(
     'missing_person_reports',
     'mp',

@@ -64,6 +64,7 @@ export function applyProtectedView(record: Omit<PersonRecordView, 'view'>, view:
     custodyImages: section('custodyImages', 'CUSTODY_IMAGES', record.custodyImages),
     biometricReferences: section('biometricReferences', 'BIOMETRIC_REFERENCES', record.biometricReferences),
     missingPersonReports: section('missingPersonReports', 'MISSING_PERSONS', record.missingPersonReports),
+    associates: section('associates', 'ASSOCIATES', record.associates),
   };
   if (hiddenIntelligence > 0) {
     withheld.push({

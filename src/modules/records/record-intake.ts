@@ -11,6 +11,7 @@ import { sniffImageType } from './custody-image-store.ts';
 import { type IdentifierType, nameKey, parseAsn, parseIdentifier, parsePncId } from './identifiers.ts';
 import type {
   ArrestRecordIn,
+  AssociationRecordIn,
   BiometricReferenceRecordIn,
   ChargeRecordIn,
   CourtCaseRecordIn,
@@ -182,6 +183,8 @@ export class RecordIntake {
         return this.writeMarker(db, record, p, existing);
       case 'missing-person-report':
         return this.writeMissingPersonReport(db, record, p, existing);
+      case 'association':
+        return this.writeAssociation(db, record, p, existing);
       case 'unidentified-remains':
         return this.writeUnidentifiedRemains(db, record, p, existing);
     }
@@ -669,6 +672,19 @@ export class RecordIntake {
         identityConfirmed: r.identityConfirmed ?? false,
         confirmedAt: r.confirmedAt ? new Date(r.confirmedAt) : null,
       };
+    });
+  }
+
+  private writeAssociation(
+    db: Database,
+    r: AssociationRecordIn,
+    p: Provenance,
+    existing: SourceKey | undefined,
+  ): Promise<Written> {
+    return this.underPerson(db, t.personAssociations, r.person, p, existing, async (personId) => {
+      const associatePersonId = await this.resolvePerson(db, r.associate, p, '/associate');
+      if (associatePersonId === personId) reject('/associate', 'a person cannot be their own associate');
+      return { associatePersonId, relationship: r.relationship };
     });
   }
 

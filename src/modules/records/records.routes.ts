@@ -147,6 +147,25 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   );
 
   app.get(
+    '/people/:personId/associates',
+    {
+      schema: {
+        tags: ['people'],
+        summary: "A person's family and associates (needs its own grant)",
+        params: PersonParams,
+        headers: PurposeHeaders,
+        response: {
+          200: Type.Object({ associates: PersonRecordView.properties.associates.anyOf[0] }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => ({
+      associates: await records.personSection(contextOf(request), request.params.personId, 'associates'),
+    }),
+  );
+
+  app.get(
     '/purposes',
     {
       schema: {

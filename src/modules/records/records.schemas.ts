@@ -11,6 +11,7 @@ import {
   markerTypes,
   materialClasses,
   nameTypes,
+  relationships,
   sexes,
 } from './records.types.ts';
 
@@ -170,6 +171,14 @@ export const MarkerRecordIn = strict({
   reviewDue: isoDate(),
 });
 
+export const AssociationRecordIn = strict({
+  kind: Type.Literal('association'),
+  ...common,
+  person: personRef,
+  associate: personRef,
+  relationship: oneOf(relationships),
+});
+
 export const MissingPersonReportRecordIn = strict({
   kind: Type.Literal('missing-person-report'),
   ...common,
@@ -205,6 +214,7 @@ export const recordSchemas = {
   'custody-image': CustodyImageRecordIn,
   'biometric-reference': BiometricReferenceRecordIn,
   marker: MarkerRecordIn,
+  association: AssociationRecordIn,
   'missing-person-report': MissingPersonReportRecordIn,
   'unidentified-remains': UnidentifiedRemainsRecordIn,
 } as const;
@@ -223,6 +233,7 @@ export type CustodyImageRecordIn = Static<typeof CustodyImageRecordIn>;
 export type BiometricReferenceRecordIn = Static<typeof BiometricReferenceRecordIn>;
 export type MarkerRecordIn = Static<typeof MarkerRecordIn>;
 export type MissingPersonReportRecordIn = Static<typeof MissingPersonReportRecordIn>;
+export type AssociationRecordIn = Static<typeof AssociationRecordIn>;
 export type UnidentifiedRemainsRecordIn = Static<typeof UnidentifiedRemainsRecordIn>;
 
 // ---- What LEDS returns: the person record. The response schema is the second allow-list (STYLE habit 5). ----
@@ -367,6 +378,15 @@ export const PersonRecordView = strict({
   events: Withholdable(EventView),
   custodyImages: Withholdable(CustodyImageView),
   biometricReferences: Withholdable(BiometricReferenceView),
+  associates: Withholdable(
+    item({
+      associationId: Type.String(),
+      associatePersonId: Type.String(),
+      relationship: Type.String(),
+      forenames: Type.String(),
+      surname: Type.String(),
+    }),
+  ),
   missingPersonReports: Withholdable(
     item({
       reportId: Type.String(),

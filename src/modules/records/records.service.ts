@@ -8,7 +8,13 @@ import type { RecordsRepository } from './records.repository.ts';
 import type { PersonRecordView, PersonSearchQuery, PersonSummary } from './records.schemas.ts';
 
 /** The sections of a person's record that can be fetched on their own. */
-export type PersonSection = 'events' | 'custodyImages' | 'biometricReferences' | 'missingPersonReports' | 'markers';
+export type PersonSection =
+  | 'events'
+  | 'custodyImages'
+  | 'biometricReferences'
+  | 'missingPersonReports'
+  | 'markers'
+  | 'associates';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -298,6 +298,20 @@ export const missingPersonReports = pgTable(
   (t) => [index('missing_person_reports_person_idx').on(t.personId)],
 );
 
+/** A known link between two people: family, associate or co-accused. Reaching it needs its own grant. */
+export const personAssociations = pgTable(
+  'person_associations',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    associatePersonId: uuid('associate_person_id').notNull(),
+    /** FAMILY | ASSOCIATE | CO_ACCUSED */
+    relationship: text('relationship').notNull(),
+    ...provenance(),
+  },
+  (t) => [index('person_associations_person_idx').on(t.personId)],
+);
+
 /**
  * Unidentified human remains. Not person-scoped until identified: distributed by its own id under Citus,
  * with identified_person_id set once a match is confirmed.

@@ -23,6 +23,7 @@ export const markerTypes = ['WARNING_SIGNAL', 'INFORMATION_MARKER'] as const;
 export const fingerprintStatuses = ['NOT_TAKEN', 'TAKEN', 'SUBMITTED', 'CONFIRMED'] as const;
 export const biometricTypes = ['FINGERPRINTS', 'DNA_PROFILE', 'DNA_SAMPLE'] as const;
 export const biometricStatuses = ['TAKEN', 'LOADED', 'MATCHED', 'DESTROYED'] as const;
+export const relationships = ['FAMILY', 'ASSOCIATE', 'CO_ACCUSED'] as const;
 export const custodyImageMediaTypes = ['image/png', 'image/jpeg'] as const;
 
 /** The record kinds a force system can push; one NDJSON line holds one. */
@@ -36,6 +37,7 @@ export const recordKinds = [
   'custody-image',
   'biometric-reference',
   'marker',
+  'association',
   'missing-person-report',
   'unidentified-remains',
 ] as const;

@@ -141,6 +141,7 @@ export function drawPopulation(options: {
 }): { rows: Rows; images: Buffer[] } {
   const faker = fakerEN_GB;
   faker.seed(options.seed * 1_000_003 + options.firstSerial);
+  previousPerson.delete(faker);
   const rows: Rows = new Map();
   const add = (table: PgTable, row: Record<string, unknown>) => {
     const list = rows.get(table) ?? [];
@@ -186,6 +187,9 @@ export async function seedSyntheticPopulation(
   await db.execute(sql`analyze`);
   return { people: options.people, custodyImages: imageCount, rows: rowCount };
 }
+
+/** The person drawn last by each generator, so associations link people of the same chunk. */
+const previousPerson = new WeakMap<Faker, string>();
 
 function drawPerson(
   faker: Faker,
@@ -567,6 +571,21 @@ function drawPerson(
     }
   });
   if (arrestDates[0]) identifier('PNC_ID', makePncId(arrestDates[0].getUTCFullYear(), serial));
+  // Some people are linked to the person drawn just before them in the same chunk (family or associates).
+  const previous = previousPerson.get(faker);
+  if (previous && faker.datatype.boolean({ probability: 0.1 })) {
+    const key = `L${serial}`;
+    const id = faker.string.uuid();
+    add(t.personAssociations, {
+      id,
+      personId,
+      associatePersonId: previous,
+      relationship: faker.helpers.arrayElement(['FAMILY', 'ASSOCIATE', 'CO_ACCUSED']),
+      ...provenance(key),
+    });
+    sourceKey(key, 'association', id, personId);
+  }
+  previousPerson.set(faker, personId);
   return images;
 }
 
