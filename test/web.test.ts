@@ -171,6 +171,7 @@ describe('finding a person', () => {
       'Tess Placeholder',
       chain.pncId,
       'Identity confirmed by fingerprints',
+      'CRO number',
       'Outcome: acquitted',
       'data-testid="custody-image"',
       'Warning signal VI',

@@ -34,6 +34,16 @@ function dateFromParts(day?: string, month?: string, year?: string): { date?: st
   return { date: date.toISOString().slice(0, 10) };
 }
 
+/** Identifier types as people write them. */
+const identifierLabels: Record<string, string> = {
+  PNC_ID: 'PNC ID',
+  CRO_NUMBER: 'CRO number',
+  NI_NUMBER: 'National Insurance number',
+  PASSPORT: 'Passport number',
+  DRIVER_NUMBER: 'Driver number',
+  PRISON_NUMBER: 'Prison number',
+};
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The events of a person as MoJ timeline items, newest first. */
@@ -101,7 +111,7 @@ function identityRows(person: PersonRecordView) {
       key: { text: 'Distinguishing marks' },
       value: { text: person.description.distinguishingMarks ?? 'None recorded' },
     },
-    ...person.identifiers.map((i) => ({ key: { text: i.type.replace(/_/g, ' ') }, value: { text: i.value } })),
+    ...person.identifiers.map((i) => ({ key: { text: identifierLabels[i.type] ?? i.type }, value: { text: i.value } })),
     {
       key: { text: 'Owning organisation' },
       value: { text: `${person.provenance.owningOrganisation} (${person.provenance.sourceSystem})` },
