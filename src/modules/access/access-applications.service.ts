@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { asc, desc, eq } from 'drizzle-orm';
+import { asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
 import { type FieldProblem, LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -104,19 +104,34 @@ export class AccessApplicationsService {
     return this.load(id) as Promise<Application>;
   }
 
-  private async load(id: string): Promise<Application | undefined> {
-    const [row] = await this.db
+  /** Applications with their organisation's name and their items; two queries however many. */
+  private async loadAll(where: SQL | undefined): Promise<Application[]> {
+    const rows = await this.db
       .select({ application: accessApplications, organisation: organisations.name })
       .from(accessApplications)
       .innerJoin(organisations, eq(organisations.id, accessApplications.organisationId))
-      .where(eq(accessApplications.id, id));
-    if (!row) return undefined;
+      .where(where)
+      .orderBy(desc(accessApplications.submittedAt));
+    if (rows.length === 0) return [];
     const items = await this.db
       .select()
       .from(accessApplicationItems)
-      .where(eq(accessApplicationItems.applicationId, id))
+      .where(
+        inArray(
+          accessApplicationItems.applicationId,
+          rows.map((r) => r.application.id),
+        ),
+      )
       .orderBy(asc(accessApplicationItems.dataset));
-    return { ...row.application, organisation: row.organisation, items };
+    return rows.map(({ application, organisation }) => ({
+      ...application,
+      organisation,
+      items: items.filter((item) => item.applicationId === application.id),
+    }));
+  }
+
+  private async load(id: string): Promise<Application | undefined> {
+    return (await this.loadAll(eq(accessApplications.id, id)))[0];
   }
 
   /** Panel members see every application; an organisation's administrators see their own. */
@@ -127,12 +142,7 @@ export class AccessApplicationsService {
   async list(ctx: RequestContext): Promise<Application[]> {
     const all = await this.mayReview(ctx);
     if (!all) await this.decisions.require(ctx, 'access-application.submit');
-    const rows = await this.db
-      .select({ id: accessApplications.id })
-      .from(accessApplications)
-      .where(all ? undefined : eq(accessApplications.organisationId, ctx.organisation.id))
-      .orderBy(desc(accessApplications.submittedAt));
-    return (await Promise.all(rows.map((r) => this.load(r.id)))).filter((a): a is Application => a !== undefined);
+    return this.loadAll(all ? undefined : eq(accessApplications.organisationId, ctx.organisation.id));
   }
 
   async get(ctx: RequestContext, id: string): Promise<Application> {

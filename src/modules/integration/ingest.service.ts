@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { Compile } from 'typebox/compile';
 import type { Clock } from '../../platform/clock.ts';
 import { type FieldProblem, LedsError } from '../../platform/errors.ts';
@@ -260,21 +260,18 @@ export class IngestService {
     return this.loadBatch(batchId) as Promise<BatchReport>;
   }
 
-  private async loadBatch(batchId: string, organisationId?: string): Promise<BatchReport | undefined> {
-    const [row] = await this.db
+  /** Batches with their organisation's code, as reports; one query however many. */
+  private async loadBatches(where: SQL | undefined, limit: number): Promise<BatchReport[]> {
+    const rows = await this.db
       .select({ batch: ingestBatches, organisation: organisations.code })
       .from(ingestBatches)
       .innerJoin(organisations, eq(organisations.id, ingestBatches.organisationId))
-      .where(
-        organisationId
-          ? and(eq(ingestBatches.id, batchId), eq(ingestBatches.organisationId, organisationId))
-          : eq(ingestBatches.id, batchId),
-      );
-    if (!row) return undefined;
-    const { batch } = row;
-    return {
+      .where(where)
+      .orderBy(desc(ingestBatches.receivedAt))
+      .limit(limit);
+    return rows.map(({ batch, organisation }) => ({
       batchId: batch.id,
-      organisation: row.organisation,
+      organisation,
       sourceSystem: batch.sourceSystem,
       submittedBy: batch.submittedBy,
       receivedAt: batch.receivedAt.toISOString(),
@@ -284,7 +281,17 @@ export class IngestService {
       updatedCount: batch.updatedCount,
       unchangedCount: batch.unchangedCount,
       rejectedCount: batch.rejectedCount,
-    };
+    }));
+  }
+
+  private async loadBatch(batchId: string, organisationId?: string): Promise<BatchReport | undefined> {
+    const [batch] = await this.loadBatches(
+      organisationId
+        ? and(eq(ingestBatches.id, batchId), eq(ingestBatches.organisationId, organisationId))
+        : eq(ingestBatches.id, batchId),
+      1,
+    );
+    return batch;
   }
 
   /** A batch of the caller's own organisation. Another organisation's batch looks the same as none. */
@@ -297,14 +304,7 @@ export class IngestService {
 
   async listBatches(ctx: RequestContext, limit = 50): Promise<BatchReport[]> {
     await this.access.require(ctx, 'ingest-batch.view');
-    const rows = await this.db
-      .select({ id: ingestBatches.id })
-      .from(ingestBatches)
-      .where(eq(ingestBatches.organisationId, ctx.organisation.id))
-      .orderBy(desc(ingestBatches.receivedAt))
-      .limit(limit);
-    const batches = await Promise.all(rows.map((r) => this.loadBatch(r.id)));
-    return batches.filter((b): b is BatchReport => b !== undefined);
+    return this.loadBatches(eq(ingestBatches.organisationId, ctx.organisation.id), limit);
   }
 
   async batchLines(
