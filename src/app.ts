@@ -12,6 +12,7 @@ import type { Services } from './composition.ts';
 import { requireWebSecrets } from './config/config.ts';
 import { accessRegisterRoutes } from './modules/access/access.routes.ts';
 import { accessApplicationRoutes } from './modules/access/access-applications.routes.ts';
+import { auditorRoutes, publicAuditRoutes } from './modules/audit/audit.routes.ts';
 import { ingestRoutes } from './modules/integration/ingest.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { registerWeb } from './web/web.ts';
@@ -112,12 +113,14 @@ export async function buildApp(services: Services, options: { logger?: boolean }
 
   // Public: the access register needs no sign-in.
   await app.register(accessRegisterRoutes, { services, prefix: '/api/v1' });
+  await app.register(publicAuditRoutes, { services, prefix: '/api/v1' });
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticateApiCaller(services));
       await api.register(recordsRoutes, { services });
       await api.register(ingestRoutes, { services });
       await api.register(accessApplicationRoutes, { services });
+      await api.register(auditorRoutes, { services });
     },
     { prefix: '/api/v1' },
   );

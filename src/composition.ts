@@ -7,6 +7,7 @@ import {
   AgreementsService,
   PolicyEngine,
 } from './modules/access/index.ts';
+import { AuditLog, AuditService, AuditTrail, CheckpointSigner } from './modules/audit/index.ts';
 import { IngestService } from './modules/integration/index.ts';
 import { CustodyImageStore, RecordIntake, RecordsRepository, RecordsService } from './modules/records/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -18,6 +19,10 @@ export interface Services {
   config: Config;
   clock: Clock;
   database: DatabaseHandle;
+  /** Appends to the audit log; every service that reads or changes data writes through it. */
+  auditTrail: AuditTrail;
+  audit: AuditService;
+  auditLog: AuditLog;
   custodyImages: CustodyImageStore;
   decisions: AccessDecisions;
   agreements: AgreementsService;
@@ -40,7 +45,9 @@ export interface ServiceOptions {
 /** Opens storage for the configuration: PostgreSQL when DATABASE_URL is set, otherwise PGlite in the data folder. */
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
   return openDatabase(
-    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
+    config.databaseUrl
+      ? { kind: 'postgres', url: config.databaseUrl, role: config.databaseRole }
+      : { kind: 'pglite', dataDir: config.dataDir, lockStaleMs: config.dataLockStaleSeconds * 1000 },
   );
 }
 
@@ -57,22 +64,29 @@ export async function createServices(config: Config, options: ServiceOptions = {
   }
   const { db } = database;
   const custodyImages = new CustodyImageStore(config.blobDir);
-  const agreements = new AgreementsService(db, clock, config);
+  const auditLog = new AuditLog(db, config.audit);
+  const auditTrail = new AuditTrail(auditLog, clock);
+  const agreements = new AgreementsService(db, clock, auditTrail, config);
   const decisions = new AccessDecisions(PolicyEngine.load(config.policyDir), agreements, config);
-  const applications = new AccessApplicationsService(db, clock, decisions, agreements);
-  const access = new AccessService(db, clock, {
+  const { signer } = CheckpointSigner.fromFile(config.audit.origin, config.audit.signingKeyFile);
+  const audit = new AuditService(db, auditLog, auditTrail, decisions, signer, clock, config.audit);
+  const applications = new AccessApplicationsService(db, clock, decisions, agreements, auditTrail);
+  const access = new AccessService(db, clock, auditTrail, {
     sessionHours: config.sessionHours,
     apiKeyCacheSeconds: config.apiKeyCacheSeconds,
     oidc: config.oidc,
     jwks: options.jwks,
   });
-  const records = new RecordsService(new RecordsRepository(database), decisions, custodyImages, config);
+  const records = new RecordsService(new RecordsRepository(database), decisions, auditTrail, custodyImages, config);
   const intake = new RecordIntake(custodyImages, clock, config);
-  const ingest = new IngestService(db, intake, decisions, clock, config);
+  const ingest = new IngestService(db, intake, decisions, auditTrail, clock, config);
   return {
     config,
     clock,
     database,
+    auditTrail,
+    audit,
+    auditLog,
     custodyImages,
     decisions,
     agreements,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { signAuditCheckpoint, sweepAuditVault, verifyAudit } from './cli/audit.ts';
 import { importFile } from './cli/import.ts';
 import { seedPeople } from './cli/seed.ts';
 import { serve } from './cli/serve.ts';
@@ -137,6 +138,7 @@ program
   .requiredOption('--name <display name>', 'the name shown on pages')
   .addOption(new Option('--role <role...>', 'one or more roles').choices(roles).makeOptionMandatory())
   .option('--oidc-subject <sub>', 'their subject at the identity provider, to sign in with bearer tokens')
+  .option('--home-postcode <postcode>', 'where they live, for the audit pattern of looking up neighbours')
   .option('--password-stdin', 'read a password from standard input')
   .action(
     async (options: {
@@ -145,6 +147,7 @@ program
       name: string;
       role: string[];
       oidcSubject?: string;
+      homePostcode?: string;
       passwordStdin?: boolean;
     }) => {
       const password = options.passwordStdin ? await readStdin() : undefined;
@@ -158,6 +161,7 @@ program
           password,
           oidcSubject: options.oidcSubject,
           roles: options.role,
+          homePostcode: options.homePostcode,
         });
         print(`user ${user.username} saved`);
       });
@@ -232,6 +236,36 @@ program
       print(`api key ${id} created; the key is shown once:`);
       print(key);
     });
+  });
+
+const audit = program.command('audit').description('the tamper-evident audit log');
+audit
+  .command('verify')
+  .description('recompute the Merkle tree from storage, check every signed checkpoint, name the first bad entry')
+  .option('--verifier-key <key>', 'the published verifier key to check checkpoints with (default: this LEDS key)')
+  .action(async (options: { verifierKey?: string }) => {
+    await withServices(false, async (services) => {
+      const report = await verifyAudit(services, options, print);
+      if (!report.ok) process.exitCode = 1;
+    });
+  });
+audit
+  .command('checkpoint')
+  .description('sign a checkpoint of the audit log now')
+  .action(async () => {
+    await withServices(false, (services) => signAuditCheckpoint(services, print));
+  });
+audit
+  .command('public-key')
+  .description('print the verifier key that checks the signed checkpoints')
+  .action(async () => {
+    await withServices(false, async (services) => print(services.audit.verifierKey));
+  });
+audit
+  .command('vault-sweep')
+  .description('destroy what users were shown once the audit retention period has passed (legal holds excepted)')
+  .action(async () => {
+    await withServices(false, (services) => sweepAuditVault(services, print));
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

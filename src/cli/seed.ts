@@ -1,6 +1,7 @@
 import type { Services } from '../composition.ts';
 import { createDemoPersonas } from '../modules/access/demo-personas.ts';
 import { seedSyntheticPopulation } from '../modules/records/synthetic-population.ts';
+import { operatorContext } from '../platform/request-context.ts';
 import { progressBar } from './progress.ts';
 
 /** `leds seed --people N`: a deterministic synthetic population, with the demo organisations it belongs to. */
@@ -18,6 +19,16 @@ export async function seedPeople(
       seed: options.seed,
       firstSerial: options.firstSerial,
       onProgress: (done) => bar?.update(done),
+    });
+    await services.auditTrail.record(operatorContext('CLI'), {
+      kind: 'SYNTHETIC_POPULATION_SEEDED',
+      action: 'records.seed',
+      details: {
+        people: result.people,
+        custodyImages: result.custodyImages,
+        rows: result.rows,
+        seed: options.seed ?? null,
+      },
     });
     return { ...result, seconds: (performance.now() - started) / 1000 };
   } finally {

@@ -2,8 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildApp } from '../app.ts';
 import type { Services } from '../composition.ts';
+import { JobScheduler } from '../jobs/scheduler.ts';
 import { createDemoPersonas } from '../modules/access/index.ts';
 import { populationExists } from '../modules/records/synthetic-population.ts';
+import { operatorContext } from '../platform/request-context.ts';
 import { seedPeople } from './seed.ts';
 
 /** Starts the HTTP server. In demo mode an empty database is first filled with synthetic people. */
@@ -27,6 +29,14 @@ export async function serve(services: Services, print: (line: string) => void): 
     print(`Demo API key for the Metropolitan Police Service written to ${keyFile}`);
   }
   const app = await buildApp(services);
+  await services.audit.recordPolicyVersion(services.decisions.policyVersion);
+  // Checkpoints: one now, then every LEDS_AUDIT_CHECKPOINT_SECONDS while entries arrive, and a last one at stop.
+  await services.audit.signCheckpoint();
+  const jobs = new JobScheduler((job, error) => app.log.error({ err: error, job }, 'job failed'));
+  jobs.every('audit-checkpoint', config.audit.checkpointSeconds, () => services.audit.signCheckpoint());
+  jobs.every('audit-vault-sweep', 24 * 3600, () =>
+    services.audit.destroyExpiredVaultContent(operatorContext('JOB', 'leds:audit-vault-sweep')),
+  );
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -35,5 +45,7 @@ export async function serve(services: Services, print: (line: string) => void): 
   );
   return async () => {
     await app.close();
+    await jobs.stop();
+    await services.audit.signCheckpoint();
   };
 }

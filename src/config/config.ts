@@ -45,8 +45,12 @@ export interface Config {
   port: number;
   /** PGlite data folder, used when no DATABASE_URL is set. */
   dataDir: string;
+  /** How long the lock of a PGlite folder outlives a killed process before another may take the folder. */
+  dataLockStaleSeconds: number;
   /** PostgreSQL connection string; when set, the embedded database is not used. */
   databaseUrl: string | undefined;
+  /** The PostgreSQL role LEDS runs as after migrating (empty: the login user's own rights). */
+  databaseRole: string | undefined;
   /** Folder that holds custody image bytes, addressed by SHA-256. */
   blobDir: string;
   /** Signs the web session cookie; only the web server needs it (checked by requireWebSecrets). */
@@ -73,6 +77,35 @@ export interface Config {
   agreementCacheSeconds: number;
   oidc: { issuer: string; audience: string; jwksUrl: string } | undefined;
   logLevel: string;
+  audit: AuditSettings;
+}
+
+/** The audit log's settings (issue 4). */
+export interface AuditSettings {
+  /** The log's name in its checkpoints and the name of its signing key. */
+  origin: string;
+  /** Ed25519 private key (PEM) that signs checkpoints; made on first start when missing. */
+  signingKeyFile: string;
+  /** How often a new checkpoint is signed while entries arrive. */
+  checkpointSeconds: number;
+  /** Most entries committed together by one group commit. */
+  groupCommitMax: number;
+  /** How long the audit vault keeps what users were shown (default 3 years); legal holds keep it longer. */
+  retentionDays: number;
+  /** Working hours in the service's time zone, for the out-of-hours pattern. */
+  workingHours: { from: number; to: number; timeZone: string };
+  /** A user whose day has this many times their usual number of actions is shown as unusual. */
+  unusualVolumeFactor: number;
+  /** This many refusals for one user in a day is shown as repeated denied attempts. */
+  deniedAttemptsThreshold: number;
+}
+
+function workingHours(raw: string | undefined): { from: number; to: number } {
+  const value = raw ?? '07-19';
+  const match = /^([01]?[0-9]|2[0-3])-([01]?[0-9]|2[0-4])$/.exec(value);
+  if (!match || Number(match[1]) >= Number(match[2]))
+    throw new ConfigError(`LEDS_AUDIT_WORKING_HOURS must be two hours like \`07-19\`, got \`${value}\``);
+  return { from: Number(match[1]), to: Number(match[2]) };
 }
 
 export class ConfigError extends Error {
@@ -155,7 +188,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     host: env.LEDS_HOST ?? '127.0.0.1',
     port: integer(env, 'LEDS_PORT', 8080, 0),
     dataDir,
+    dataLockStaleSeconds: integer(env, 'LEDS_DATA_LOCK_STALE_SECONDS', 30, 2),
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseRole: env.LEDS_DATABASE_ROLE === '' ? undefined : (env.LEDS_DATABASE_ROLE ?? 'leds_app'),
     blobDir: path.resolve(env.LEDS_BLOB_DIR ?? path.join(dataDir, 'blobs')),
     sessionSecret,
     sessionHours: integer(env, 'LEDS_SESSION_HOURS', 8),
@@ -175,6 +210,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
         ? { issuer: oidcIssuer, audience: oidcAudience, jwksUrl: oidcJwksUrl }
         : undefined,
     logLevel: env.LEDS_LOG_LEVEL ?? 'info',
+    audit: {
+      origin: env.LEDS_AUDIT_ORIGIN ?? 'leds.local/audit',
+      signingKeyFile: path.resolve(env.LEDS_AUDIT_SIGNING_KEY_FILE ?? path.join(dataDir, 'audit-signing-key.pem')),
+      checkpointSeconds: integer(env, 'LEDS_AUDIT_CHECKPOINT_SECONDS', 60),
+      groupCommitMax: integer(env, 'LEDS_AUDIT_GROUP_COMMIT_MAX', 256),
+      retentionDays: integer(env, 'LEDS_AUDIT_RETENTION_DAYS', 1096),
+      workingHours: { ...workingHours(env.LEDS_AUDIT_WORKING_HOURS), timeZone: env.LEDS_TIME_ZONE ?? 'Europe/London' },
+      unusualVolumeFactor: integer(env, 'LEDS_AUDIT_UNUSUAL_VOLUME_FACTOR', 3),
+      deniedAttemptsThreshold: integer(env, 'LEDS_AUDIT_DENIED_ATTEMPTS', 5),
+    },
     ...overrides,
   };
 }

@@ -23,4 +23,25 @@ export interface RequestContext {
   purpose: string | undefined;
   caseReference: string | undefined;
   correlationId: string;
+  /** How the action reached LEDS, for the audit entry; API when not set. */
+  channel?: 'API' | 'WEB' | 'CLI' | 'JOB';
+}
+
+/**
+ * The context of an operator working on the command line (adding organisations, users, keys, agreements) or of
+ * LEDS's own jobs: no organisation, no purpose. Their changes are audited under this name.
+ */
+export function operatorContext(
+  channel: 'CLI' | 'JOB' = 'CLI',
+  name = `operator:${process.env.USER ?? 'unknown'}`,
+): RequestContext {
+  return {
+    actor: { kind: 'system', id: name, name },
+    organisation: { id: '', code: '', kind: '' },
+    roles: [],
+    purpose: undefined,
+    caseReference: undefined,
+    correlationId: crypto.randomUUID(),
+    channel,
+  };
 }

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type * as schema from './schema.ts';
 
@@ -13,6 +14,8 @@ export interface PreparedStatement {
 export interface DatabaseHandle {
   db: Database;
   kind: 'pglite' | 'postgres';
+  /** The PostgreSQL connection string, for work that must run as the login user (migrations); unset on PGlite. */
+  url?: string;
   /**
    * Runs a prepared statement with one UUID. Planning a person read cost more than running it (measured: 3.4 ms
    * planning, 1.8 ms execution on PostgreSQL; 5.6 ms against 1.3 ms a read on PGlite), so hot reads are prepared.
@@ -27,4 +30,9 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function assertUuid(id: string): string {
   if (!uuid.test(id)) throw new TypeError('a prepared statement takes a UUID');
   return id.toLowerCase();
+}
+
+/** Runs raw SQL and returns its rows; both drivers answer `{ rows }`, which Drizzle's shared type leaves unknown. */
+export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }

@@ -15,23 +15,40 @@ import * as schema from './schema.ts';
 const migrationsFolder = path.resolve(import.meta.dirname, '..', '..', 'drizzle');
 
 export type DatabaseTarget =
-  | { kind: 'pglite'; dataDir: string | undefined }
-  | { kind: 'postgres'; url: string; poolSize?: number };
+  | {
+      kind: 'pglite';
+      dataDir: string | undefined;
+      /** How long a lock file left by a killed process holds the folder (proper-lockfile's `stale`). */
+      lockStaleMs?: number;
+    }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      /**
+       * The role every pooled connection runs as (`SET ROLE` at connect). Migrations run as the connecting user;
+       * the role may then read and write LEDS's tables but not change the audit log (migration 0007).
+       */
+      role?: string;
+    };
 
 /**
  * Opens the embedded database in a data folder (or in memory when dataDir is undefined).
  * INVARIANT: one process per data folder. PGlite does not lock its folder and a second process's writes are
  * silently lost, so LEDS takes a lock file beside the data and refuses to open a folder another process holds.
  */
-async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle & { client: PGlite }> {
+async function openPglite(
+  dataDir: string | undefined,
+  lockStaleMs = 30_000,
+): Promise<DatabaseHandle & { client: PGlite }> {
   let release: (() => Promise<void>) | undefined;
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     try {
       release = await lockfile.lock(dataDir, {
         lockfilePath: path.join(dataDir, 'leds.lock'),
-        stale: 30_000,
-        update: 10_000,
+        stale: lockStaleMs,
+        update: Math.max(1000, Math.floor(lockStaleMs / 3)),
       });
     } catch (error) {
       if ((error as { code?: string }).code === 'ELOCKED') {
@@ -75,20 +92,29 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle &
   };
 }
 
-async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle & { pool: pg.Pool }> {
-  // JIT off: LEDS runs short indexed queries, and measured here JIT compiled a 3 ms person read for 1.6 s.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c TimeZone=UTC -c jit=off' });
+async function openPostgres(url: string, poolSize = 10, role?: string): Promise<DatabaseHandle & { pool: pg.Pool }> {
+  if (role !== undefined && !/^[a-z_][a-z0-9_]*$/.test(role))
+    throw new TypeError('a role name is lower case letters, digits and _');
+  // Connect once as the login user: the role may not exist until the first migration has run.
+  const probe = new pg.Client({ connectionString: url });
   try {
-    const client = await pool.connect();
-    client.release();
+    await probe.connect();
   } catch (error) {
-    await pool.end();
     throw new LedsError('STORAGE_UNAVAILABLE', `cannot connect to PostgreSQL: ${(error as Error).message}`);
+  } finally {
+    await probe.end().catch(() => undefined);
   }
+  // JIT off: LEDS runs short indexed queries, and measured here JIT compiled a 3 ms person read for 1.6 s.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    options: `-c TimeZone=UTC -c jit=off${role ? ` -c role=${role}` : ''}`,
+  });
   const db = drizzlePostgres(pool, { schema }) as unknown as Database;
   return {
     db,
     pool,
+    url,
     kind: 'postgres',
     queryPrepared: async <T>(statement: PreparedStatement, id: string): Promise<T[]> =>
       (await pool.query({ name: statement.name, text: statement.text, values: [assertUuid(id)] })).rows as T[],
@@ -97,7 +123,9 @@ async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle 
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
-  return target.kind === 'pglite' ? openPglite(target.dataDir) : openPostgres(target.url, target.poolSize);
+  return target.kind === 'pglite'
+    ? openPglite(target.dataDir, target.lockStaleMs)
+    : openPostgres(target.url, target.poolSize, target.role);
 }
 
 /** Applies the forward-only migrations in drizzle/ that have not run yet. */
@@ -106,7 +134,13 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
     // biome-ignore lint/suspicious/noExplicitAny: the migrators are typed per driver; the handle is one of the two.
     await migratePglite(handle.db as any, { migrationsFolder });
   } else {
-    // biome-ignore lint/suspicious/noExplicitAny: as above.
-    await migratePostgres(handle.db as any, { migrationsFolder });
+    // As the login user, not the pool's role: migrations create tables and grant the role its rights.
+    const owner = new pg.Client({ connectionString: handle.url, options: '-c TimeZone=UTC' });
+    await owner.connect();
+    try {
+      await migratePostgres(drizzlePostgres(owner), { migrationsFolder });
+    } finally {
+      await owner.end();
+    }
   }
 }

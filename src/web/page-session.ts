@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../composition.ts';
-import type { SignedInUser } from '../modules/access/index.ts';
-import type { RequestContext, Role } from '../platform/request-context.ts';
+import { type SignedInUser, userContext } from '../modules/access/index.ts';
+import type { RequestContext } from '../platform/request-context.ts';
 
 export const sessionCookie = 'leds_session';
 
@@ -45,14 +45,7 @@ export function requireSignedIn(services: Services, options: { purpose: boolean 
 export function pageContext(request: FastifyRequest): RequestContext {
   const user = request.pageUser;
   if (!user) throw new Error('pageContext needs requireSignedIn before it');
-  return {
-    actor: { kind: 'user', id: user.user.id, name: user.user.username },
-    organisation: { id: user.organisation.id, code: user.organisation.code, kind: user.organisation.kind },
-    roles: user.user.roles as Role[],
-    purpose: user.purpose ?? undefined,
-    caseReference: user.caseReference ?? undefined,
-    correlationId: request.id,
-  };
+  return userContext(user, user, request.id);
 }
 
 /** What every signed-in page shows in its identity bar. */

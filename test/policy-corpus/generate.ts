@@ -143,5 +143,28 @@ for (const kind of Object.keys(kinds)) {
     }
   }
 }
+// Audit: auditors open cases and place holds; reading the log needs the AUDITOR role and the AUDIT purpose.
+for (const kind of Object.keys(kinds)) {
+  for (const roles of [['AUDITOR'], ['OFFICER'], ['ADMINISTRATOR'], ['OVERSIGHT_MEMBER']]) {
+    for (const purpose of ['AUDIT', 'INVESTIGATION', '']) {
+      for (const action of ['audit-case.open', 'audit-hold.manage', 'audit.search'] as const) {
+        const auditor = roles.includes('AUDITOR');
+        const allowed = action === 'audit.search' ? auditor && purpose === 'AUDIT' : auditor;
+        const policy =
+          action === 'audit.search'
+            ? 'auditors-read-the-log-for-an-audit-purpose'
+            : 'auditors-open-cases-and-place-holds';
+        cases.push({
+          name: `${kind} ${roles.join('+')} for ${purpose || 'no purpose'} asks ${action}`,
+          principal: { organisationKind: kind, roles },
+          action,
+          resource: { type: 'AuditLog', id: 'any' },
+          context: { purpose, grants: [] },
+          expected: allowed ? { decision: 'allow', reasons: [policy] } : { decision: 'deny', reasons: [] },
+        });
+      }
+    }
+  }
+}
 writeFileSync(new URL('./cases.json', import.meta.url), `${JSON.stringify(cases, null, 1)}\n`);
 console.log(`${cases.length} cases`);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
 import { migrateDatabase, openDatabase } from '../../src/storage/open-database.ts';
@@ -18,7 +19,8 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
   }
   const scratch = await createScratchPostgres();
   if (!scratch) throw new Error('LEDS_TEST_DATABASE_URL is set, so a scratch database is expected');
-  const handle = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 4 });
+  // As the application's role, so every suite also proves the role's rights are enough, and no more.
+  const handle = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 4, role: 'leds_app' });
   await migrateDatabase(handle);
   return {
     ...handle,
@@ -49,4 +51,22 @@ export async function createScratchPostgres(): Promise<{ url: string; drop(): Pr
       await cleanup.end();
     },
   };
+}
+
+/**
+ * Runs SQL as the database owner, as an administrator would by hand: on PostgreSQL over a separate connection
+ * as the login user (not the application's role), on PGlite on its one connection (its single user owns all).
+ */
+export async function asDatabaseOwner(handle: DatabaseHandle, statements: string[]): Promise<void> {
+  if (handle.kind === 'pglite') {
+    for (const statement of statements) await handle.db.execute(sql.raw(statement));
+    return;
+  }
+  const owner = new pg.Client({ connectionString: handle.url });
+  await owner.connect();
+  try {
+    for (const statement of statements) await owner.query(statement);
+  } finally {
+    await owner.end();
+  }
 }

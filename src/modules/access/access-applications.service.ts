@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { type FieldProblem, LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
+import type { AuditTrail } from '../audit/index.ts';
 import type { AccessDecisions } from './access.decisions.ts';
 import { accessApplicationItems, accessApplications, organisations } from './access.tables.ts';
 import type { AgreementsService } from './agreements.service.ts';
@@ -51,6 +52,7 @@ export class AccessApplicationsService {
     private readonly clock: Clock,
     private readonly decisions: AccessDecisions,
     private readonly agreements: AgreementsService,
+    private readonly audit: AuditTrail,
   ) {}
 
   async submit(ctx: RequestContext, input: ApplicationInput): Promise<Application> {
@@ -100,6 +102,17 @@ export class AccessApplicationsService {
           businessCase: item.businessCase.trim(),
         })),
       );
+      await this.audit.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'ACCESS_APPLICATION_SUBMITTED',
+          action: 'access-application.submit',
+          details: {
+            applicationId: id,
+            reference,
+            items: input.items.map((i) => ({ dataset: i.dataset, purposes: i.purposes })),
+          },
+        },
+      ]);
     });
     return this.load(id) as Promise<Application>;
   }
@@ -176,6 +189,7 @@ export class AccessApplicationsService {
   }
 
   private async grantAgreement(
+    ctx: RequestContext,
     application: Application,
     approved: Application['items'],
     dates: { validFrom: string; validTo: string; reviewDue: string },
@@ -185,16 +199,19 @@ export class AccessApplicationsService {
       .from(organisations)
       .where(eq(organisations.id, application.organisationId));
     const reference = `DSA-${application.reference}`;
-    await this.agreements.createAgreement({
-      organisationCode: organisation?.code ?? '',
-      reference,
-      ...dates,
-      grants: approved.map((item) => ({
-        dataset: item.dataset,
-        operations: item.operations as ('read' | 'search')[],
-        purposes: item.purposes,
-      })),
-    });
+    await this.agreements.createAgreement(
+      {
+        organisationCode: organisation?.code ?? '',
+        reference,
+        ...dates,
+        grants: approved.map((item) => ({
+          dataset: item.dataset,
+          operations: item.operations as ('read' | 'search')[],
+          purposes: item.purposes,
+        })),
+      },
+      ctx,
+    );
     return reference;
   }
 
@@ -216,7 +233,8 @@ export class AccessApplicationsService {
     const approved = application.items.filter((item) => byItem.get(item.id)?.decision === 'APPROVED');
     const status =
       approved.length === application.items.length ? 'APPROVED' : approved.length > 0 ? 'PARTLY_APPROVED' : 'REFUSED';
-    const agreementReference = approved.length > 0 ? await this.grantAgreement(application, approved, decision) : null;
+    const agreementReference =
+      approved.length > 0 ? await this.grantAgreement(ctx, application, approved, decision) : null;
     await this.db.transaction(async (tx) => {
       for (const item of application.items) {
         const d = byItem.get(item.id) as ItemDecision;
@@ -235,6 +253,19 @@ export class AccessApplicationsService {
           agreementReference,
         })
         .where(eq(accessApplications.id, id));
+      await this.audit.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'ACCESS_APPLICATION_DECIDED',
+          action: 'access-application.decide',
+          details: {
+            applicationId: id,
+            status,
+            agreementReference,
+            reason: decision.reason.trim(),
+            items: decision.items,
+          },
+        },
+      ]);
     });
     return this.get(ctx, id);
   }
@@ -250,10 +281,15 @@ export class AccessApplicationsService {
       throw new LedsError('REQUEST_INVALID', 'give the grounds of appeal', [
         { field: 'grounds', message: 'explain the grounds in at least 20 characters' },
       ]);
-    await this.db
-      .update(accessApplications)
-      .set({ status: 'APPEALED', appealGrounds: grounds.trim(), appealedAt: this.clock.now() })
-      .where(eq(accessApplications.id, id));
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(accessApplications)
+        .set({ status: 'APPEALED', appealGrounds: grounds.trim(), appealedAt: this.clock.now() })
+        .where(eq(accessApplications.id, id));
+      await this.audit.recordWithin(tx as Database, ctx, [
+        { kind: 'ACCESS_APPLICATION_APPEALED', action: 'access-application.submit', details: { applicationId: id } },
+      ]);
+    });
     return this.get(ctx, id);
   }
 
@@ -278,18 +314,27 @@ export class AccessApplicationsService {
     if (problems.length > 0) throw new LedsError('REQUEST_INVALID', 'the appeal decision is not complete', problems);
     const agreementReference =
       decision.outcome === 'UPHELD'
-        ? await this.grantAgreement(application, application.items, decision)
+        ? await this.grantAgreement(ctx, application, application.items, decision)
         : application.agreementReference;
-    await this.db
-      .update(accessApplications)
-      .set({
-        status: decision.outcome === 'UPHELD' ? 'APPEAL_UPHELD' : 'APPEAL_DISMISSED',
-        appealDecidedBy: ctx.actor.name,
-        appealDecidedAt: this.clock.now(),
-        appealReason: decision.reason.trim(),
-        agreementReference,
-      })
-      .where(eq(accessApplications.id, id));
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(accessApplications)
+        .set({
+          status: decision.outcome === 'UPHELD' ? 'APPEAL_UPHELD' : 'APPEAL_DISMISSED',
+          appealDecidedBy: ctx.actor.name,
+          appealDecidedAt: this.clock.now(),
+          appealReason: decision.reason.trim(),
+          agreementReference,
+        })
+        .where(eq(accessApplications.id, id));
+      await this.audit.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'ACCESS_APPLICATION_DECIDED',
+          action: 'access-application.decide',
+          details: { applicationId: id, appeal: decision.outcome, agreementReference, reason: decision.reason.trim() },
+        },
+      ]);
+    });
     return this.get(ctx, id);
   }
 
@@ -307,6 +352,6 @@ export class AccessApplicationsService {
     status: 'ACTIVE' | 'SUSPENDED' | 'ENDED',
   ): Promise<void> {
     await this.decisions.require(ctx, 'agreement.manage');
-    await this.agreements.setStatus(reference, status);
+    await this.agreements.setStatus(reference, status, ctx);
   }
 }

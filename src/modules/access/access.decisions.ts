@@ -113,7 +113,9 @@ export class AccessDecisions {
       ? 'IngestBatch'
       : action.startsWith('access-application') || action === 'agreement.manage'
         ? 'AccessApplication'
-        : 'Person';
+        : action.startsWith('audit')
+          ? 'AuditLog'
+          : 'Person';
     if (resourceType === 'Person') {
       return this.ask(ctx, grants, action, {
         type: 'Person',

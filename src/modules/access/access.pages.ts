@@ -25,8 +25,13 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
       }))
     : undefined;
 
-  const startSession = async (userId: string, next: string, reply: import('fastify').FastifyReply) => {
-    const token = await access.startSession(userId);
+  const startSession = async (
+    userId: string,
+    next: string,
+    reply: import('fastify').FastifyReply,
+    correlationId: string,
+  ) => {
+    const token = await access.startSession(userId, correlationId);
     return reply
       .setCookie(sessionCookie, token, cookieOptions)
       .redirect(`/purpose?next=${encodeURIComponent(safeNext(next))}`);
@@ -57,7 +62,7 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
     if (Object.keys(fieldErrors).length === 0) {
       try {
         const user = await access.signIn(username, password);
-        return startSession(user.id, form.next ?? '', reply);
+        return startSession(user.id, form.next ?? '', reply, request.id);
       } catch (error) {
         if (!isLedsError(error)) throw error;
         fieldErrors.password = 'The username or password is wrong';
@@ -80,7 +85,7 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
     const persona = config.demo ? demoPersonas.find((p) => p.username === form.username) : undefined;
     const user = persona ? await access.findUser(persona.username) : undefined;
     if (!user) return reply.callNotFound();
-    return startSession(user.id, form.next ?? '', reply);
+    return startSession(user.id, form.next ?? '', reply, request.id);
   });
 
   app.post('/sign-out', async (request, reply) => {
@@ -144,7 +149,7 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
         })),
       });
     }
-    await access.declarePurpose(request.pageUser?.token ?? '', purpose.code, caseReference);
+    await access.declarePurpose(request.pageUser?.token ?? '', purpose.code, caseReference, request.id);
     return reply.redirect(safeNext(form.next));
   });
 };

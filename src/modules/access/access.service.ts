@@ -5,8 +5,9 @@ import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Clock } from '../../platform/clock.ts';
 import { randomToken, sha256Hex } from '../../platform/crypto.ts';
 import { LedsError } from '../../platform/errors.ts';
-import type { RequestContext, Role } from '../../platform/request-context.ts';
+import { operatorContext, type RequestContext, type Role } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
+import type { AuditTrail } from '../audit/index.ts';
 import { apiKeys, organisations, users, webSessions } from './access.tables.ts';
 import { roles as knownRoles, type OrganisationKind } from './access.types.ts';
 
@@ -46,6 +47,7 @@ export class AccessService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
     private readonly settings: {
       sessionHours: number;
       /** How long a verified API key is trusted without asking the database again; 0 asks every time. */
@@ -58,13 +60,21 @@ export class AccessService {
     this.jwks = settings.jwks ?? (settings.oidc ? createRemoteJWKSet(new URL(settings.oidc.jwksUrl)) : undefined);
   }
 
-  async createOrganisation(input: { code: string; name: string; kind: OrganisationKind }): Promise<Organisation> {
-    const [row] = await this.db
-      .insert(organisations)
-      .values({ id: randomUUID(), ...input })
-      .onConflictDoUpdate({ target: organisations.code, set: { name: input.name, kind: input.kind } })
-      .returning();
-    return row as Organisation;
+  async createOrganisation(
+    input: { code: string; name: string; kind: OrganisationKind },
+    by: RequestContext = operatorContext(),
+  ): Promise<Organisation> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(organisations)
+        .values({ id: randomUUID(), ...input })
+        .onConflictDoUpdate({ target: organisations.code, set: { name: input.name, kind: input.kind } })
+        .returning();
+      await this.audit.recordWithin(tx as Database, by, [
+        { kind: 'ORGANISATION_CREATED', action: 'organisation.create', details: { ...input, id: row?.id } },
+      ]);
+      return row as Organisation;
+    });
   }
 
   async findOrganisation(code: string): Promise<Organisation | undefined> {
@@ -76,14 +86,18 @@ export class AccessService {
     return this.db.select().from(organisations).orderBy(organisations.name);
   }
 
-  async createUser(input: {
-    organisationCode: string;
-    username: string;
-    displayName: string;
-    password?: string;
-    oidcSubject?: string;
-    roles: string[];
-  }): Promise<User> {
+  async createUser(
+    input: {
+      organisationCode: string;
+      username: string;
+      displayName: string;
+      password?: string;
+      oidcSubject?: string;
+      roles: string[];
+      homePostcode?: string;
+    },
+    by: RequestContext = operatorContext(),
+  ): Promise<User> {
     const organisation = await this.findOrganisation(input.organisationCode);
     if (!organisation) {
       throw new LedsError('REQUEST_INVALID', `no organisation \`${input.organisationCode}\``, [
@@ -96,21 +110,41 @@ export class AccessService {
       passwordHash: input.password ? await argon2Hash(input.password) : null,
       oidcSubject: input.oidcSubject ?? null,
       roles: checkRoles(input.roles),
+      homePostcode: input.homePostcode ?? null,
     };
-    const [row] = await this.db
-      .insert(users)
-      .values({ id: randomUUID(), username: input.username, ...values })
-      .onConflictDoUpdate({ target: users.username, set: values })
-      .returning();
-    return row as User;
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(users)
+        .values({ id: randomUUID(), username: input.username, ...values })
+        .onConflictDoUpdate({ target: users.username, set: values })
+        .returning();
+      await this.audit.recordWithin(tx as Database, by, [
+        {
+          kind: 'USER_CREATED',
+          action: 'user.create',
+          details: {
+            userId: row?.id,
+            username: input.username,
+            organisationCode: input.organisationCode,
+            roles: values.roles,
+            password: input.password ? 'set' : 'none',
+            oidcSubject: input.oidcSubject ?? null,
+          },
+        },
+      ]);
+      return row as User;
+    });
   }
 
   /** Makes an API key for a force or agency system. The secret is returned once and only its hash is kept. */
-  async createApiKey(input: {
-    organisationCode: string;
-    name: string;
-    roles: string[];
-  }): Promise<{ id: string; key: string }> {
+  async createApiKey(
+    input: {
+      organisationCode: string;
+      name: string;
+      roles: string[];
+    },
+    by: RequestContext = operatorContext(),
+  ): Promise<{ id: string; key: string }> {
     const organisation = await this.findOrganisation(input.organisationCode);
     if (!organisation) {
       throw new LedsError('REQUEST_INVALID', `no organisation \`${input.organisationCode}\``, [
@@ -120,19 +154,29 @@ export class AccessService {
     const prefix = randomToken(6).replace(/[-_]/g, 'x');
     const key = `leds_${prefix}_${randomToken(24)}`;
     const id = randomUUID();
-    await this.db.insert(apiKeys).values({
-      id,
-      organisationId: organisation.id,
-      name: input.name,
-      keyPrefix: prefix,
-      keyHash: sha256Hex(key),
-      roles: checkRoles(input.roles),
+    await this.db.transaction(async (tx) => {
+      await tx.insert(apiKeys).values({
+        id,
+        organisationId: organisation.id,
+        name: input.name,
+        keyPrefix: prefix,
+        keyHash: sha256Hex(key),
+        roles: checkRoles(input.roles),
+      });
+      await this.audit.recordWithin(tx as Database, by, [
+        { kind: 'API_KEY_CREATED', action: 'api-key.create', details: { apiKeyId: id, ...input, keyPrefix: prefix } },
+      ]);
     });
     return { id, key };
   }
 
-  async revokeApiKey(id: string): Promise<void> {
-    await this.db.update(apiKeys).set({ revokedAt: this.clock.now() }).where(eq(apiKeys.id, id));
+  async revokeApiKey(id: string, by: RequestContext = operatorContext()): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.update(apiKeys).set({ revokedAt: this.clock.now() }).where(eq(apiKeys.id, id));
+      await this.audit.recordWithin(tx as Database, by, [
+        { kind: 'API_KEY_REVOKED', action: 'api-key.revoke', details: { apiKeyId: id } },
+      ]);
+    });
     // SECURITY: revocation takes effect at once in this process; other processes trust a key for at most
     // LEDS_API_KEY_CACHE_SECONDS more.
     for (const [hash, entry] of this.verifiedKeys) if (entry.keyId === id) this.verifiedKeys.delete(hash);
@@ -205,12 +249,25 @@ export class AccessService {
   }
 
   /** Starts a web session; returns the token for the cookie. */
-  async startSession(userId: string): Promise<string> {
+  async startSession(userId: string, correlationId: string = randomUUID()): Promise<string> {
     const token = randomToken();
     const expiresAt = new Date(this.clock.now().getTime() + this.settings.sessionHours * 3600_000);
-    await this.db
-      .insert(webSessions)
-      .values({ tokenHash: sha256Hex(token), userId, expiresAt, createdAt: this.clock.now() });
+    await this.db.transaction(async (tx) => {
+      await tx
+        .insert(webSessions)
+        .values({ tokenHash: sha256Hex(token), userId, expiresAt, createdAt: this.clock.now() });
+      const [who] = await tx
+        .select({ user: users, organisation: organisations })
+        .from(users)
+        .innerJoin(organisations, eq(organisations.id, users.organisationId))
+        .where(eq(users.id, userId));
+      if (who)
+        await this.audit.recordWithin(
+          tx as Database,
+          userContext(who, { purpose: null, caseReference: null }, correlationId),
+          [{ kind: 'USER_SIGNED_IN', action: 'session.start', details: { expiresAt: expiresAt.toISOString() } }],
+        );
+    });
     await this.db.delete(webSessions).where(lt(webSessions.expiresAt, this.clock.now()));
     return token;
   }
@@ -242,10 +299,39 @@ export class AccessService {
   }
 
   /** Records the purpose (and case reference) the user declared for this session's work. */
-  async declarePurpose(token: string, purpose: string, caseReference: string | null): Promise<void> {
-    await this.db
-      .update(webSessions)
-      .set({ purpose, caseReference })
-      .where(eq(webSessions.tokenHash, sha256Hex(token)));
+  async declarePurpose(
+    token: string,
+    purpose: string,
+    caseReference: string | null,
+    correlationId: string = randomUUID(),
+  ): Promise<void> {
+    const signedIn = await this.resumeSession(token);
+    if (!signedIn) throw new LedsError('ACCESS_UNAUTHENTICATED', 'sign in again');
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(webSessions)
+        .set({ purpose, caseReference })
+        .where(eq(webSessions.tokenHash, sha256Hex(token)));
+      await this.audit.recordWithin(tx as Database, userContext(signedIn, { purpose, caseReference }, correlationId), [
+        { kind: 'PURPOSE_DECLARED', action: 'session.declare-purpose', details: { purpose, caseReference } },
+      ]);
+    });
   }
+}
+
+/** The request context of a signed-in web user. */
+export function userContext(
+  signedIn: { user: User; organisation: Organisation },
+  declared: { purpose: string | null; caseReference: string | null },
+  correlationId: string,
+): RequestContext {
+  return {
+    actor: { kind: 'user', id: signedIn.user.id, name: signedIn.user.username },
+    organisation: { id: signedIn.organisation.id, code: signedIn.organisation.code, kind: signedIn.organisation.kind },
+    roles: signedIn.user.roles as Role[],
+    purpose: declared.purpose ?? undefined,
+    caseReference: declared.caseReference ?? undefined,
+    correlationId,
+    channel: 'WEB',
+  };
 }

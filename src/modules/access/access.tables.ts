@@ -20,6 +20,8 @@ export const users = pgTable('users', {
     .references(() => organisations.id),
   username: text('username').notNull().unique(),
   displayName: text('display_name').notNull(),
+  /** Where the user lives, for the audit pattern "viewed people at the user's own address". */
+  homePostcode: text('home_postcode'),
   /** Argon2id; null for users who sign in only through the identity provider. */
   passwordHash: text('password_hash'),
   oidcSubject: text('oidc_subject').unique(),

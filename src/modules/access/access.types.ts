@@ -15,6 +15,9 @@ export const actions = [
   'access-application.review',
   'access-application.decide',
   'agreement.manage',
+  'audit-case.open',
+  'audit.search',
+  'audit-hold.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 

@@ -3,7 +3,9 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { Dataset, Purpose } from '../../config/config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { LedsError } from '../../platform/errors.ts';
+import { operatorContext, type RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
+import type { AuditTrail } from '../audit/index.ts';
 import { agreementGrants, dataSharingAgreements, organisations } from './access.tables.ts';
 
 export const agreementOperations = ['read', 'search', 'create', 'update', 'delete', 'export', 'push'] as const;
@@ -59,6 +61,7 @@ export class AgreementsService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly audit: AuditTrail,
     private readonly settings: { datasets: Dataset[]; purposes: Purpose[]; agreementCacheSeconds: number },
   ) {}
 
@@ -86,7 +89,7 @@ export class AgreementsService {
     return problems;
   }
 
-  async createAgreement(input: AgreementInput): Promise<{ id: string }> {
+  async createAgreement(input: AgreementInput, by: RequestContext = operatorContext()): Promise<{ id: string }> {
     const problems = this.grantProblems(input.grants);
     if (!(input.validFrom <= input.validTo))
       problems.push({ field: 'validTo', message: 'must not be before validFrom' });
@@ -122,23 +125,36 @@ export class AgreementsService {
       if (input.grants.length > 0) {
         await tx.insert(agreementGrants).values(input.grants.map((g) => ({ id: randomUUID(), agreementId: id, ...g })));
       }
+      await this.audit.recordWithin(tx as Database, by, [
+        {
+          kind: 'AGREEMENT_CREATED',
+          action: 'agreement.manage',
+          details: { agreementId: id, replaced: existing?.id ?? null, ...input },
+        },
+      ]);
     });
     this.cache.delete(organisation.id);
     return { id };
   }
 
   /** Suspends, ends or reinstates an agreement; takes effect at once in this process. */
-  async setStatus(reference: string, status: AgreementStatus): Promise<void> {
-    const [row] = await this.db
-      .update(dataSharingAgreements)
-      .set({ status, updatedAt: this.clock.now() })
-      .where(eq(dataSharingAgreements.reference, reference))
-      .returning({ organisationId: dataSharingAgreements.organisationId });
-    if (!row)
-      throw new LedsError('REQUEST_INVALID', `no agreement \`${reference}\``, [
-        { field: 'reference', message: 'unknown agreement' },
+  async setStatus(reference: string, status: AgreementStatus, by: RequestContext = operatorContext()): Promise<void> {
+    const organisationId = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(dataSharingAgreements)
+        .set({ status, updatedAt: this.clock.now() })
+        .where(eq(dataSharingAgreements.reference, reference))
+        .returning({ organisationId: dataSharingAgreements.organisationId });
+      if (!row)
+        throw new LedsError('REQUEST_INVALID', `no agreement \`${reference}\``, [
+          { field: 'reference', message: 'unknown agreement' },
+        ]);
+      await this.audit.recordWithin(tx as Database, by, [
+        { kind: 'AGREEMENT_STATUS_CHANGED', action: 'agreement.manage', details: { reference, status } },
       ]);
-    this.cache.delete(row.organisationId);
+      return row.organisationId;
+    });
+    this.cache.delete(organisationId);
   }
 
   private async agreementsOf(organisationId: string): Promise<{ rows: AgreementRow[]; grants: Map<string, string[]> }> {

@@ -1,6 +1,6 @@
 /** The access module: organisations, users, API keys, sessions, purposes and access decisions. */
 export { AccessDecisions, type ProtectedView } from './access.decisions.ts';
-export { AccessService, type Organisation, type SignedInUser, type User } from './access.service.ts';
+export { AccessService, type Organisation, type SignedInUser, type User, userContext } from './access.service.ts';
 export * from './access.types.ts';
 export * from './access-applications.service.ts';
 export * from './agreements.service.ts';

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
 import { organisations } from '../access/access.tables.ts';
 import type { AccessDecisions } from '../access/index.ts';
+import type { AuditTrail } from '../audit/index.ts';
 import {
   type InboundRecord,
   type IntakeSource,
@@ -112,6 +113,7 @@ export class IngestService {
     private readonly db: Database,
     private readonly intake: RecordIntake,
     private readonly access: AccessDecisions,
+    private readonly audit: AuditTrail,
     private readonly clock: Clock,
     private readonly settings: { ingestMaxLines: number; linesPerTransaction?: number },
   ) {}
@@ -156,7 +158,7 @@ export class IngestService {
       if (text.trim() === '') continue;
       nonBlank += 1;
       if (nonBlank > this.settings.ingestMaxLines) {
-        await this.finishBatch(batchId);
+        await this.finishBatch(ctx, batchId);
         throw new LedsError(
           'INGEST_BATCH_TOO_MANY_LINES',
           `the batch has more than ${this.settings.ingestMaxLines} lines (LEDS_INGEST_MAX_LINES); lines up to ${lineNumber - 1} were stored in batch ${batchId}`,
@@ -164,18 +166,18 @@ export class IngestService {
       }
       chunk.push({ lineNumber, text });
       if (chunk.length >= chunkSize) {
-        await this.applyChunk(batchId, source, chunk);
+        await this.applyChunk(ctx, batchId, source, chunk);
         onProgress?.(lineNumber);
         chunk = [];
       }
     }
-    if (chunk.length > 0) await this.applyChunk(batchId, source, chunk);
+    if (chunk.length > 0) await this.applyChunk(ctx, batchId, source, chunk);
     onProgress?.(lineNumber);
     if (nonBlank === 0) {
       await this.db.delete(ingestBatches).where(eq(ingestBatches.id, batchId));
       throw new LedsError('INGEST_BATCH_EMPTY', 'the batch has no records');
     }
-    return this.finishBatch(batchId);
+    return this.finishBatch(ctx, batchId);
   }
 
   /** One record, pushed on its own: a batch of one line, so it is reported and traced the same way. */
@@ -189,7 +191,12 @@ export class IngestService {
     return { batch, line: line as LineReport };
   }
 
-  private async applyChunk(batchId: string, source: IntakeSource, chunk: { lineNumber: number; text: string }[]) {
+  private async applyChunk(
+    ctx: RequestContext,
+    batchId: string,
+    source: IntakeSource,
+    chunk: { lineNumber: number; text: string }[],
+  ) {
     const reports: LineReport[] = [];
     const images: string[] = [];
     await this.db.transaction(async (tx) => {
@@ -237,12 +244,33 @@ export class IngestService {
           problems: r.problems.length > 0 ? r.problems : null,
         })),
       );
+      // Collection is audited with the records, in the same transaction (DPA 2018 s62: collection, alteration).
+      await this.audit.recordWithin(
+        tx as Database,
+        ctx,
+        reports.map((r) => ({
+          kind: 'RECORD_RECEIVED',
+          action: 'ingest-batch.create',
+          outcome: r.outcome === 'REJECTED' ? 'FAILED' : 'ALLOWED',
+          subjects: r.personId ? [r.personId] : [],
+          reasons: r.problems.map((p) => `${p.field}: ${p.message}`),
+          details: {
+            batchId,
+            sourceSystem: source.sourceSystem,
+            lineNumber: r.lineNumber,
+            result: r.outcome,
+            recordKind: r.recordKind,
+            sourceRecordId: r.sourceRecordId,
+            recordId: r.recordId,
+          },
+        })),
+      );
     });
     // Images written by rejected lines, or replaced by corrected ones, are no longer referenced: remove them.
     await this.intake.removeUnreferencedImages(this.db, images);
   }
 
-  private async finishBatch(batchId: string): Promise<BatchReport> {
+  private async finishBatch(ctx: RequestContext, batchId: string): Promise<BatchReport> {
     const [counts] = await this.db
       .select({
         lineCount: sql<number>`count(*)::int`,
@@ -253,10 +281,15 @@ export class IngestService {
       })
       .from(ingestBatchLines)
       .where(eq(ingestBatchLines.batchId, batchId));
-    await this.db
-      .update(ingestBatches)
-      .set({ ...counts, completedAt: this.clock.now() })
-      .where(eq(ingestBatches.id, batchId));
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(ingestBatches)
+        .set({ ...counts, completedAt: this.clock.now() })
+        .where(eq(ingestBatches.id, batchId));
+      await this.audit.recordWithin(tx as Database, ctx, [
+        { kind: 'INGEST_BATCH_RECEIVED', action: 'ingest-batch.create', details: { batchId, ...counts } },
+      ]);
+    });
     return this.loadBatch(batchId) as Promise<BatchReport>;
   }
 

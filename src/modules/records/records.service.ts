@@ -1,6 +1,7 @@
 import { LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { AccessDecisions } from '../access/index.ts';
+import type { AuditEvent, AuditTrail } from '../audit/index.ts';
 import type { CustodyImageStore } from './custody-image-store.ts';
 import { parseCroNumber, parsePncId } from './identifiers.ts';
 import { applyProtectedView } from './protected-view.ts';
@@ -18,6 +19,19 @@ export type PersonSection =
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What a read hands back to be returned, and what its audit entry records. */
+interface AuditedRead<T> {
+  value: T;
+  subjects: string[];
+  shown: unknown;
+  reasons: string[];
+  details?: Record<string, unknown>;
+}
+
+/** A refusal made to look like "not found" (STYLE: a denied read looks like not found) keeps its real reason here. */
+const refused = (message: string, cause: unknown) =>
+  Object.assign(new LedsError('RECORDS_NOT_FOUND', message), { cause });
+
 /**
  * Use cases on person records. INVARIANT: the one way to person data; each method asks the access decision
  * first, so the protected view and the audit write (issues 3 and 4) slot into this same path.
@@ -26,13 +40,25 @@ export class RecordsService {
   constructor(
     private readonly repository: RecordsRepository,
     private readonly access: AccessDecisions,
+    private readonly audit: AuditTrail,
     private readonly images: CustodyImageStore,
     private readonly settings: { searchResultLimit: number },
   ) {}
 
   /** Finds people by PNC ID, by CRO number, or by surname with a forename and/or date of birth. */
   async searchPeople(ctx: RequestContext, query: PersonSearchQuery): Promise<PersonSummary[]> {
-    await this.access.require(ctx, 'person.search');
+    return this.audited(
+      ctx,
+      { kind: 'SEARCH_PERFORMED', action: 'person.search', details: { criteria: { ...query } } },
+      async () => {
+        const decision = await this.access.require(ctx, 'person.search');
+        const people = await this.findPeople(ctx, query);
+        return { value: people, subjects: people.map((p) => p.personId), shown: people, reasons: decision.reasons };
+      },
+    );
+  }
+
+  private async findPeople(ctx: RequestContext, query: PersonSearchQuery): Promise<PersonSummary[]> {
     if (query.pncId) {
       const pnc = parsePncId(query.pncId);
       if (!pnc.ok)
@@ -90,18 +116,68 @@ export class RecordsService {
    * not view, and one whose identity the view withholds all answer the same RECORDS_NOT_FOUND.
    */
   async viewPerson(ctx: RequestContext, personId: string): Promise<PersonRecordView> {
-    await this.requireOrNotFound(ctx, 'person.view', 'no such person');
+    return this.audited(ctx, { kind: 'PERSON_VIEWED', action: 'person.view', subjects: [personId] }, async () => {
+      const { record, reasons } = await this.protectedRecord(ctx, personId);
+      return { value: record, subjects: [personId], shown: record, reasons };
+    });
+  }
+
+  /**
+   * Runs a read and audits it. INVARIANT (no audit, no data): the value is returned only after its audit entry
+   * is durable, and a refusal or failure is audited before the error goes back.
+   */
+  private async audited<T>(
+    ctx: RequestContext,
+    event: Pick<AuditEvent, 'kind' | 'action' | 'subjects' | 'details'>,
+    read: () => Promise<AuditedRead<T>>,
+  ): Promise<T> {
+    let result: AuditedRead<T>;
+    try {
+      result = await read();
+    } catch (error) {
+      if (error instanceof LedsError) {
+        const cause = (error as { cause?: unknown }).cause;
+        const denied =
+          error.code.startsWith('ACCESS_') || (cause instanceof LedsError && cause.code.startsWith('ACCESS_'));
+        await this.audit.record(ctx, {
+          kind: 'ACCESS_REFUSED',
+          action: event.action,
+          outcome: denied ? 'DENIED' : 'FAILED',
+          subjects: event.subjects,
+          reasons: [error.code, ...(cause instanceof LedsError ? [cause.code] : [])],
+          details: { ...event.details, message: error.message },
+        });
+      }
+      throw error;
+    }
+    await this.audit.record(ctx, {
+      kind: event.kind,
+      action: event.action,
+      subjects: result.subjects,
+      reasons: result.reasons,
+      details: { ...event.details, ...result.details },
+      shown: result.shown,
+    });
+    return result.value;
+  }
+
+  /** The record as the caller's protected view shows it, with the policy reasons behind that view. */
+  private async protectedRecord(
+    ctx: RequestContext,
+    personId: string,
+  ): Promise<{ record: PersonRecordView; reasons: string[] }> {
+    const decision = await this.requireOrNotFound(ctx, 'person.view', 'no such person');
     const view = await this.access.viewFor(ctx);
     const record =
       uuidPattern.test(personId) && view.visible.has('NOMINAL_IDENTITY')
         ? await this.repository.loadPersonRecord(personId)
         : undefined;
-    if (!record || (record.provenance.materialClass === 'INTELLIGENCE' && !view.visible.has('INTELLIGENCE'))) {
-      throw new LedsError('RECORDS_NOT_FOUND', 'no such person');
-    }
+    if (!record) throw new LedsError('RECORDS_NOT_FOUND', 'no such person');
+    if (record.provenance.materialClass === 'INTELLIGENCE' && !view.visible.has('INTELLIGENCE'))
+      throw refused('no such person', new LedsError('ACCESS_DENIED', 'intelligence is withheld from this view'));
     if (record.protectedIdentity)
       await this.requireOrNotFound(ctx, 'person.view', 'no such person', { protectedIdentity: true });
-    return applyProtectedView(record, view);
+    return { record: applyProtectedView(record, view), reasons: [...decision.reasons, ...view.reasons] };
   }
 
   /**
@@ -114,17 +190,28 @@ export class RecordsService {
     personId: string,
     section: S,
   ): Promise<NonNullable<PersonRecordView[S]>> {
-    const record = await this.viewPerson(ctx, personId);
-    const value = record[section];
-    if (value === null) {
-      const reason = record.view.withheld.find((w) => w.section === section)?.reason ?? 'not granted';
-      const limited = reason.includes('never available');
-      throw new LedsError(
-        limited ? 'ACCESS_PURPOSE_LIMITED' : 'ACCESS_DENIED',
-        `${section} withheld for \`${ctx.purpose}\`: ${reason}`,
-      );
-    }
-    return value as NonNullable<PersonRecordView[S]>;
+    return this.audited(
+      ctx,
+      { kind: 'PERSON_SECTION_VIEWED', action: 'person.view', subjects: [personId], details: { section } },
+      async () => {
+        const { record, reasons } = await this.protectedRecord(ctx, personId);
+        const value = record[section];
+        if (value === null) {
+          const reason = record.view.withheld.find((w) => w.section === section)?.reason ?? 'not granted';
+          const limited = reason.includes('never available');
+          throw new LedsError(
+            limited ? 'ACCESS_PURPOSE_LIMITED' : 'ACCESS_DENIED',
+            `${section} withheld for \`${ctx.purpose}\`: ${reason}`,
+          );
+        }
+        return {
+          value: value as NonNullable<PersonRecordView[S]>,
+          subjects: [personId],
+          shown: { [section]: value },
+          reasons,
+        };
+      },
+    );
   }
 
   private async requireOrNotFound(
@@ -134,10 +221,9 @@ export class RecordsService {
     person?: { protectedIdentity: boolean },
   ) {
     try {
-      await this.access.require(ctx, action, person);
+      return await this.access.require(ctx, action, person);
     } catch (error) {
-      if (error instanceof LedsError && error.code === 'ACCESS_DENIED')
-        throw new LedsError('RECORDS_NOT_FOUND', message);
+      if (error instanceof LedsError && error.code === 'ACCESS_DENIED') throw refused(message, error);
       throw error;
     }
   }
@@ -148,18 +234,32 @@ export class RecordsService {
     personId: string,
     imageId: string,
   ): Promise<{ bytes: Buffer; mediaType: string }> {
-    await this.requireOrNotFound(ctx, 'custody-image.view', 'no such custody image');
-    // INVARIANT: the bytes are served only for an image the caller's protected view of the person shows, so
-    // every record-level rule (protected identity, intelligence, agreement, purpose) applies to images too.
-    const record = await this.viewPerson(ctx, personId).catch((error: unknown) => {
-      if (error instanceof LedsError && error.code === 'RECORDS_NOT_FOUND')
-        throw new LedsError('RECORDS_NOT_FOUND', 'no such custody image');
-      throw error;
-    });
-    const shown = record.custodyImages?.find((i) => i.imageId === imageId);
-    const image = shown ? await this.repository.findCustodyImage(personId, imageId) : undefined;
-    const bytes = image ? await this.images.get(image.contentSha256) : undefined;
-    if (!image || !bytes) throw new LedsError('RECORDS_NOT_FOUND', 'no such custody image');
-    return { bytes, mediaType: image.mediaType };
+    return this.audited(
+      ctx,
+      { kind: 'CUSTODY_IMAGE_VIEWED', action: 'custody-image.view', subjects: [personId], details: { imageId } },
+      async () => {
+        const decision = await this.requireOrNotFound(ctx, 'custody-image.view', 'no such custody image');
+        // INVARIANT: the bytes are served only for an image the caller's protected view of the person shows, so
+        // every record-level rule (protected identity, intelligence, agreement, purpose) applies to images too.
+        const { record, reasons } = await this.protectedRecord(ctx, personId).catch((error: unknown) => {
+          if (error instanceof LedsError && error.code === 'RECORDS_NOT_FOUND')
+            throw Object.assign(new LedsError('RECORDS_NOT_FOUND', 'no such custody image'), {
+              cause: (error as { cause?: unknown }).cause,
+            });
+          throw error;
+        });
+        const shown = record.custodyImages?.find((i) => i.imageId === imageId);
+        const image = shown ? await this.repository.findCustodyImage(personId, imageId) : undefined;
+        const bytes = image ? await this.images.get(image.contentSha256) : undefined;
+        if (!image || !bytes) throw new LedsError('RECORDS_NOT_FOUND', 'no such custody image');
+        return {
+          value: { bytes, mediaType: image.mediaType },
+          subjects: [personId],
+          // The image itself stays in the image store; the entry pins exactly which bytes were shown.
+          shown: { imageId, contentSha256: image.contentSha256, mediaType: image.mediaType, bytes: bytes.length },
+          reasons: [...decision.reasons, ...reasons],
+        };
+      },
+    );
   }
 }

@@ -1,0 +1,310 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { desc, eq, sql } from 'drizzle-orm';
+import stringify from 'safe-stable-stringify';
+import { LedsError } from '../../platform/errors.ts';
+import { bulkInsert } from '../../storage/bulk-insert.ts';
+import { type Database, queryRows } from '../../storage/database.ts';
+import {
+  auditCheckpoints,
+  auditEntries,
+  auditLegalHolds,
+  auditTreeNodes,
+  auditVaultContent,
+  auditVaultKeys,
+} from './audit.tables.ts';
+import type { AuditEntryBody } from './audit.types.ts';
+import {
+  consistencyProofRanges,
+  foldRange,
+  inclusionProofRanges,
+  leafHash,
+  type NodeId,
+  rangeNodes,
+  TreeFrontier,
+} from './merkle.ts';
+import type { CheckpointSigner } from './signed-checkpoint.ts';
+
+/** Serialises appends across transactions and processes (pg_advisory_xact_lock): the tree has one right edge. */
+const appendLock = 0x4c454453;
+
+/** An entry waiting to be appended: its body without the leaf index, and what the user was shown, if anything. */
+export interface AuditDraft {
+  body: Omit<AuditEntryBody, 'seq'>;
+  shownContent?: Buffer;
+}
+
+interface Pending {
+  draft: AuditDraft;
+  resolve: (seq: number) => void;
+  reject: (error: unknown) => void;
+}
+
+const hex = (bytes: Uint8Array) => `\\x${Buffer.from(bytes).toString('hex')}`;
+/** The calendar month an entry belongs to; vault content is sealed per month so it can be destroyed per month. */
+export const periodOf = (recordedAt: string) => recordedAt.slice(0, 7);
+
+function seal(key: Uint8Array, content: Buffer): { nonce: Buffer; sealed: Buffer } {
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  const sealed = Buffer.concat([cipher.update(content), cipher.final(), cipher.getAuthTag()]);
+  return { nonce, sealed };
+}
+
+export function unseal(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Buffer {
+  const body = Buffer.from(sealed);
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+  decipher.setAuthTag(body.subarray(body.length - 16));
+  return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]);
+}
+
+/**
+ * The audit log's storage: entries, the Merkle tree's nodes, checkpoints and the sealed vault content.
+ * INVARIANT: an append writes the entry, every tree node it completes and its sealed content in one transaction,
+ * under one lock, so the stored tree always matches the stored entries.
+ * Reads are appended by group commit: callers that arrive while a commit is running wait for the next one, and
+ * that one commits all of them together, so durability costs one commit per batch rather than per read.
+ */
+export class AuditLog {
+  private queue: Pending[] = [];
+  private flushing = false;
+  /** The tree's right edge after the last commit this process made; checked against the stored size each time. */
+  private frontier: TreeFrontier | undefined;
+  private readonly vaultKeys = new Map<string, Buffer>();
+  readonly stats = { commits: 0, entries: 0 };
+
+  constructor(
+    private readonly db: Database,
+    private readonly settings: { groupCommitMax: number },
+  ) {}
+
+  /** Appends one entry durably; resolves with its leaf index once the commit holding it is done. */
+  append(draft: AuditDraft): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ draft, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Started on the next turn so appends made in the same turn share the first commit.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.settings.groupCommitMax);
+      try {
+        let seqs: number[] = [];
+        let frontier: TreeFrontier | undefined;
+        await this.db.transaction(async (tx) => {
+          const appended = await this.appendRows(
+            tx as Database,
+            batch.map((p) => p.draft),
+          );
+          seqs = appended.seqs;
+          frontier = appended.frontier;
+        });
+        this.frontier = frontier;
+        this.stats.commits += 1;
+        this.stats.entries += batch.length;
+        batch.forEach((pending, i) => {
+          pending.resolve(seqs[i] as number);
+        });
+      } catch (error) {
+        this.frontier = undefined;
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+    this.flushing = false;
+  }
+
+  /**
+   * Appends entries inside the caller's transaction, so a change and its audit entry commit or fail together.
+   * The cached right edge is not moved: the caller may still roll back.
+   */
+  async appendWithin(tx: Database, drafts: AuditDraft[]): Promise<number[]> {
+    if (drafts.length === 0) return [];
+    return (await this.appendRows(tx, drafts)).seqs;
+  }
+
+  private async appendRows(tx: Database, drafts: AuditDraft[]): Promise<{ seqs: number[]; frontier: TreeFrontier }> {
+    await tx.execute(sql`select pg_advisory_xact_lock(${appendLock})`);
+    const size = await this.storedSize(tx);
+    const frontier = this.frontier?.size === size ? this.frontier.clone() : await this.loadFrontier(tx, size);
+    const entryRows: Record<string, unknown>[] = [];
+    const nodeRows: Record<string, unknown>[] = [];
+    const vaultRows: Record<string, unknown>[] = [];
+    const seqs: number[] = [];
+    for (const draft of drafts) {
+      const seq = frontier.size;
+      const body: AuditEntryBody = { seq, ...draft.body };
+      const entry = stringify(body) as string;
+      for (const node of frontier.append(leafHash(entry)))
+        nodeRows.push({ level: node.level, nodeIndex: node.index, hash: hex(node.hash) });
+      entryRows.push({
+        seq,
+        recordedAt: body.recordedAt,
+        kind: body.kind,
+        action: body.action,
+        outcome: body.outcome,
+        actorKind: body.actor.kind,
+        actorId: body.actor.id,
+        actorName: body.actor.name,
+        organisationId: body.organisation?.id ?? null,
+        organisationCode: body.organisation?.code ?? null,
+        organisationKind: body.organisation?.kind ?? null,
+        purpose: body.purpose,
+        caseReference: body.caseReference,
+        channel: body.channel,
+        correlationId: body.correlationId,
+        subjectIds: body.subjects,
+        entry,
+      });
+      if (draft.shownContent) {
+        const period = periodOf(body.recordedAt);
+        const key = await this.vaultKey(tx, period);
+        if (key) {
+          const { nonce, sealed } = seal(key, draft.shownContent);
+          vaultRows.push({ seq, period, nonce: hex(nonce), sealed: hex(sealed), bytes: draft.shownContent.length });
+        }
+      }
+      seqs.push(seq);
+    }
+    await bulkInsert(tx, auditEntries, entryRows);
+    await bulkInsert(tx, auditTreeNodes, nodeRows);
+    await bulkInsert(tx, auditVaultContent, vaultRows);
+    return { seqs, frontier };
+  }
+
+  private async storedSize(db: Database): Promise<number> {
+    const rows = await queryRows<{ size: string | number }>(
+      db,
+      sql`select coalesce(max(seq) + 1, 0)::int8 as size from audit_entries`,
+    );
+    return Number(rows[0]?.size ?? 0);
+  }
+
+  /** The key that seals this month's vault content, made the first time it is needed; undefined once destroyed. */
+  private async vaultKey(tx: Database, period: string): Promise<Buffer | undefined> {
+    const cached = this.vaultKeys.get(period);
+    if (cached) return cached;
+    await tx
+      .insert(auditVaultKeys)
+      .values({ period, key: randomBytes(32), createdAt: new Date() })
+      .onConflictDoNothing();
+    const [row] = await tx.select().from(auditVaultKeys).where(eq(auditVaultKeys.period, period));
+    if (!row?.key) return undefined;
+    const key = Buffer.from(row.key);
+    this.vaultKeys.set(period, key);
+    return key;
+  }
+
+  /** Forgets cached vault keys, after the retention sweep destroyed some. */
+  forgetVaultKeys(): void {
+    this.vaultKeys.clear();
+  }
+
+  async nodeHashes(db: Database, ids: readonly NodeId[]): Promise<Buffer[]> {
+    if (ids.length === 0) return [];
+    // Integers this module computed, never user input, so they may be written into the statement.
+    const wanted = sql.raw(ids.map((id) => `(${Number(id.level)}, ${Number(id.index)})`).join(', '));
+    const rows = await queryRows<{ level: number; node_index: string | number; hash: Uint8Array }>(
+      db,
+      sql`select level, node_index, hash from audit_tree_nodes where (level, node_index) in (${wanted})`,
+    );
+    const byId = new Map(rows.map((r) => [`${r.level}:${Number(r.node_index)}`, Buffer.from(r.hash)]));
+    return ids.map((id) => {
+      const hash = byId.get(`${id.level}:${id.index}`);
+      if (!hash) throw new LedsError('AUDIT_LOG_INCOMPLETE', `tree node ${id.level}/${id.index} is missing`);
+      return hash;
+    });
+  }
+
+  private async loadFrontier(db: Database, size: number): Promise<TreeFrontier> {
+    return TreeFrontier.of(size, await this.nodeHashes(db, rangeNodes(0, size)));
+  }
+
+  async size(): Promise<number> {
+    return this.storedSize(this.db);
+  }
+
+  async rootAt(size: number, db: Database = this.db): Promise<Buffer> {
+    return foldRange(await this.nodeHashes(db, rangeNodes(0, size)));
+  }
+
+  private async rangeHashes(ranges: [number, number][]): Promise<Buffer[]> {
+    const ids = ranges.map(([a, b]) => rangeNodes(a, b));
+    const hashes = await this.nodeHashes(this.db, ids.flat());
+    let at = 0;
+    return ids.map((group) => {
+      const slice = hashes.slice(at, at + group.length);
+      at += group.length;
+      return foldRange(slice);
+    });
+  }
+
+  async inclusionProof(seq: number, treeSize: number): Promise<{ leafHash: Buffer; proof: Buffer[]; root: Buffer }> {
+    const [leaf] = await this.nodeHashes(this.db, [{ level: 0, index: seq }]);
+    return {
+      leafHash: leaf as Buffer,
+      proof: await this.rangeHashes(inclusionProofRanges(seq, treeSize)),
+      root: await this.rootAt(treeSize),
+    };
+  }
+
+  async consistencyProof(from: number, to: number): Promise<Buffer[]> {
+    return this.rangeHashes(consistencyProofRanges(from, to));
+  }
+
+  /** Signs a checkpoint of the log as it stands, unless the newest one already has this size. */
+  async signCheckpoint(signer: CheckpointSigner, origin: string, now: Date): Promise<StoredCheckpoint | undefined> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${appendLock})`);
+      const size = await this.storedSize(tx as Database);
+      const latest = await this.latestCheckpoint(tx as Database);
+      if (size === 0 || latest?.treeSize === size) return undefined;
+      const rootHash = await this.rootAt(size, tx as Database);
+      const checkpoint = { treeSize: size, rootHash, note: signer.sign({ origin, size, rootHash }), signedAt: now };
+      await tx.insert(auditCheckpoints).values(checkpoint);
+      return checkpoint;
+    });
+  }
+
+  async latestCheckpoint(db: Database = this.db): Promise<StoredCheckpoint | undefined> {
+    const [row] = await db.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.treeSize)).limit(1);
+    return row ? { ...row, rootHash: Buffer.from(row.rootHash) } : undefined;
+  }
+
+  async checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
+    const [row] = await this.db.select().from(auditCheckpoints).where(eq(auditCheckpoints.treeSize, size));
+    return row ? { ...row, rootHash: Buffer.from(row.rootHash) } : undefined;
+  }
+
+  /** What a user was shown in an entry, for auditors; undefined when nothing was kept or it has been destroyed. */
+  async shownContent(seq: number): Promise<Buffer | undefined> {
+    const [row] = await this.db
+      .select({
+        nonce: auditVaultContent.nonce,
+        sealed: auditVaultContent.sealed,
+        periodKey: auditVaultKeys.key,
+        holdKey: auditLegalHolds.key,
+      })
+      .from(auditVaultContent)
+      .leftJoin(auditVaultKeys, eq(auditVaultKeys.period, auditVaultContent.period))
+      .leftJoin(auditLegalHolds, eq(auditLegalHolds.id, auditVaultContent.legalHoldId))
+      .where(eq(auditVaultContent.seq, seq));
+    const key = row?.holdKey ?? row?.periodKey;
+    return row && key ? unseal(key, row.nonce, row.sealed) : undefined;
+  }
+
+  /** Seals content for a legal hold's key, for the retention sweep moving held content off a period key. */
+  sealForHold(key: Uint8Array, content: Buffer): { nonce: Buffer; sealed: Buffer } {
+    return seal(key, content);
+  }
+}
+
+export interface StoredCheckpoint {
+  treeSize: number;
+  rootHash: Buffer;
+  note: string;
+  signedAt: Date;
+}

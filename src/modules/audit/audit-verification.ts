@@ -1,0 +1,204 @@
+import { and, asc, gte, lt, sql } from 'drizzle-orm';
+import { type Database, queryRows } from '../../storage/database.ts';
+import { auditCheckpoints, auditEntries } from './audit.tables.ts';
+import type { AuditEntryBody } from './audit.types.ts';
+import { leafHash, TreeFrontier } from './merkle.ts';
+import { CheckpointError, type CheckpointVerifier } from './signed-checkpoint.ts';
+
+export interface AuditProblem {
+  /** The first entry the problem concerns, when one can be named. */
+  seq: number | null;
+  problem: string;
+}
+
+export interface AuditVerificationReport {
+  ok: boolean;
+  entries: number;
+  checkpoints: number;
+  rootHash: string;
+  problems: AuditProblem[];
+  firstBadEntry: number | null;
+  seconds: number;
+  leavesPerSecond: number;
+}
+
+type EntryRow = typeof auditEntries.$inferSelect;
+
+/** The columns auditors search by must still say what the hashed entry says. */
+function columnDifferences(row: EntryRow, body: AuditEntryBody): string[] {
+  const expected: [string, unknown, unknown][] = [
+    ['recorded_at', new Date(row.recordedAt).toISOString(), body.recordedAt],
+    ['kind', row.kind, body.kind],
+    ['action', row.action, body.action],
+    ['outcome', row.outcome, body.outcome],
+    ['actor_id', row.actorId, body.actor.id],
+    ['actor_name', row.actorName, body.actor.name],
+    ['actor_kind', row.actorKind, body.actor.kind],
+    ['organisation_id', row.organisationId, body.organisation?.id ?? null],
+    ['organisation_code', row.organisationCode, body.organisation?.code ?? null],
+    ['organisation_kind', row.organisationKind, body.organisation?.kind ?? null],
+    ['purpose', row.purpose, body.purpose],
+    ['case_reference', row.caseReference, body.caseReference],
+    ['channel', row.channel, body.channel],
+    ['correlation_id', row.correlationId, body.correlationId],
+    ['subject_ids', JSON.stringify(row.subjectIds), JSON.stringify(body.subjects)],
+  ];
+  return expected.filter(([, a, b]) => a !== b).map(([name]) => name);
+}
+
+/**
+ * Recomputes the whole Merkle tree from the stored entries, never trusting a stored hash, and checks the stored
+ * tree nodes and every signed checkpoint against it. Reads in chunks of `chunk` leaves (a power of two, so each
+ * chunk holds whole subtrees), so memory stays flat however long the log is.
+ */
+export async function verifyAuditLog(
+  db: Database,
+  verifier: CheckpointVerifier,
+  origin: string,
+  options: { chunk?: number; maxProblems?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<AuditVerificationReport> {
+  const started = performance.now();
+  const chunk = options.chunk ?? 16_384;
+  const maxProblems = options.maxProblems ?? 100;
+  const problems: AuditProblem[] = [];
+  const report = (seq: number | null, problem: string) => {
+    if (problems.length < maxProblems) problems.push({ seq, problem });
+  };
+  const [{ size, rows } = { size: 0, rows: 0 }] = (
+    await queryRows<{ size: string; rows: string }>(
+      db,
+      sql`select coalesce(max(seq) + 1, 0)::text as size, count(*)::text as rows from audit_entries`,
+    )
+  ).map((r) => ({ size: Number(r.size), rows: Number(r.rows) }));
+  const frontier = new TreeFrontier();
+  let checkpointsChecked = 0;
+
+  for (let start = 0; start < size; start += chunk) {
+    const end = Math.min(start + chunk, size);
+    const entries = await db
+      .select()
+      .from(auditEntries)
+      .where(and(gte(auditEntries.seq, start), lt(auditEntries.seq, end)))
+      .orderBy(asc(auditEntries.seq));
+    const stored = await storedNodes(db, start, end);
+    const checkpoints = await db
+      .select()
+      .from(auditCheckpoints)
+      .where(and(gte(auditCheckpoints.treeSize, start + 1), lt(auditCheckpoints.treeSize, end + 1)))
+      .orderBy(asc(auditCheckpoints.treeSize));
+    let next = 0;
+    for (let seq = start; seq < end; seq += 1) {
+      const row = entries[next]?.seq === seq ? entries[next] : undefined;
+      let leaf: Buffer;
+      if (!row) {
+        report(seq, `entry ${seq} is missing`);
+        // Carry on with the stored leaf hash so later entries can still be checked.
+        const kept = stored.get(`0:${seq}`);
+        if (!kept) {
+          report(seq, `neither entry ${seq} nor its leaf hash is stored; the tree cannot be recomputed past it`);
+          return finish();
+        }
+        leaf = kept;
+      } else {
+        next += 1;
+        leaf = leafHash(row.entry);
+        let body: AuditEntryBody | undefined;
+        try {
+          body = JSON.parse(row.entry) as AuditEntryBody;
+        } catch {
+          report(seq, `entry ${seq} is not valid JSON`);
+        }
+        if (body && body.seq !== seq) report(seq, `the row at ${seq} holds entry ${body.seq}: rows were reordered`);
+        else if (body) {
+          const differing = columnDifferences(row, body);
+          if (differing.length > 0)
+            report(seq, `entry ${seq}: columns ${differing.join(', ')} no longer match the hashed entry`);
+        }
+      }
+      for (const node of frontier.append(leaf)) {
+        const kept = stored.get(`${node.level}:${node.index}`);
+        const first = node.index * 2 ** node.level;
+        const last = first + 2 ** node.level - 1;
+        if (problems.some((p) => p.seq !== null && p.seq >= first && p.seq <= last)) continue;
+        if (!kept) report(first, `tree node ${node.level}/${node.index} (entries ${first} to ${last}) is missing`);
+        else if (!kept.equals(node.hash))
+          report(
+            first,
+            node.level === 0
+              ? `entry ${seq} does not match its stored leaf hash: the entry was changed`
+              : `tree node ${node.level}/${node.index} (entries ${first} to ${last}) does not match the entries`,
+          );
+      }
+      while (checkpoints[0] && checkpoints[0].treeSize === frontier.size) {
+        const checkpoint = checkpoints.shift() as (typeof checkpoints)[number];
+        checkpointsChecked += 1;
+        checkCheckpoint(checkpoint, frontier.root());
+      }
+    }
+    if (next < entries.length) report(entries[next]?.seq ?? null, 'entries are stored out of order');
+    options.onProgress?.(end, size);
+  }
+  if (rows !== size) report(null, `the log has ${rows} rows for ${size} leaf indexes`);
+  const beyond = await db
+    .select()
+    .from(auditCheckpoints)
+    .where(gte(auditCheckpoints.treeSize, size + 1));
+  for (const checkpoint of beyond) {
+    checkpointsChecked += 1;
+    report(
+      size,
+      `checkpoint of ${checkpoint.treeSize} entries was signed, but only ${size} are stored: entries ${size} to ${checkpoint.treeSize - 1} were removed`,
+    );
+  }
+  return finish();
+
+  function checkCheckpoint(checkpoint: typeof auditCheckpoints.$inferSelect, root: Buffer) {
+    try {
+      const opened = verifier.open(checkpoint.note, origin);
+      if (opened.size !== checkpoint.treeSize || !opened.rootHash.equals(Buffer.from(checkpoint.rootHash)))
+        report(null, `checkpoint of ${checkpoint.treeSize} entries: its columns differ from its signed note`);
+      if (!opened.rootHash.equals(root)) {
+        const firstSuspect = problems.find((p) => p.seq !== null)?.seq;
+        report(
+          firstSuspect ?? null,
+          `checkpoint of ${checkpoint.treeSize} entries: the entries no longer hash to its signed root`,
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      report(null, `checkpoint of ${checkpoint.treeSize} entries: ${error.message}`);
+    }
+  }
+
+  function finish(): AuditVerificationReport {
+    const seconds = (performance.now() - started) / 1000;
+    const seqs = problems.map((p) => p.seq).filter((s): s is number => s !== null);
+    return {
+      ok: problems.length === 0,
+      entries: size,
+      checkpoints: checkpointsChecked,
+      rootHash: frontier.root().toString('base64'),
+      problems,
+      firstBadEntry: seqs.length > 0 ? Math.min(...seqs) : null,
+      seconds,
+      leavesPerSecond: seconds > 0 ? Math.round(frontier.size / seconds) : 0,
+    };
+  }
+}
+
+/** The stored nodes completed by leaves [start, end): for each level, the nodes whose last leaf is in the range. */
+async function storedNodes(db: Database, start: number, end: number): Promise<Map<string, Buffer>> {
+  const ranges: string[] = [];
+  for (let level = 0; 2 ** level <= end; level += 1) {
+    const width = 2 ** level;
+    const first = Math.ceil((start + 1) / width) - 1;
+    const last = Math.floor(end / width) - 1;
+    if (last >= first) ranges.push(`(level = ${level} and node_index between ${first} and ${last})`);
+  }
+  if (ranges.length === 0) return new Map();
+  const rows = await queryRows<{ level: number; node_index: string | number; hash: Uint8Array }>(
+    db,
+    sql`select level, node_index, hash from audit_tree_nodes where ${sql.raw(ranges.join(' or '))}`,
+  );
+  return new Map(rows.map((r) => [`${r.level}:${Number(r.node_index)}`, Buffer.from(r.hash)]));
+}
