@@ -221,3 +221,67 @@ describe('ingest batch pages', () => {
     assert.match(report.body, /<code>\/person<\/code> is required/);
   });
 });
+
+describe('auditor console and public audit page', () => {
+  it('makes an auditor open a case, then shows who viewed a person, the entry, its proof and what was shown', async () => {
+    const officer = await signIn();
+    await declare(officer);
+    const found = await app.inject({
+      method: 'GET',
+      url: `/people/search?pncId=${encodeURIComponent(chain.pncId)}`,
+      headers: { cookie: officer },
+    });
+    const personId = /\/people\/([0-9a-f-]{36})/.exec(found.body)?.[1] as string;
+    const page = await app.inject({ method: 'GET', url: `/people/${personId}`, headers: { cookie: officer } });
+    assert.equal(page.statusCode, 200);
+
+    const auditor = await signIn('web.auditor');
+    const withoutCase = await app.inject({ method: 'GET', url: `/audit/entries?personId=${personId}`, headers: { cookie: auditor } });
+    assert.equal(withoutCase.statusCode, 400);
+    assert.match(withoutCase.body, /Open an audit case, or resume one/);
+    const tooShort = await app.inject({ method: 'POST', url: '/audit/cases', headers: { cookie: auditor }, payload: { reason: 'x' } });
+    assert.equal(tooShort.statusCode, 400);
+    assert.match(tooShort.body, /govuk-error-summary/);
+    const opened = await app.inject({
+      method: 'POST',
+      url: '/audit/cases',
+      headers: { cookie: auditor },
+      payload: { reason: 'routine dip sample of person views' },
+    });
+    assert.equal(opened.statusCode, 302);
+    const console = await app.inject({ method: 'GET', url: '/audit', headers: { cookie: auditor } });
+    assert.match(console.body, /data-testid="current-case">You are working on audit case <strong>AUD-/);
+
+    const list = await app.inject({
+      method: 'GET',
+      url: `/audit/entries?personId=${personId}&kind=PERSON_VIEWED`,
+      headers: { cookie: auditor },
+    });
+    assert.equal(list.statusCode, 200);
+    const seq = /href="\/audit\/entries\/(\d+)"/.exec(list.body)?.[1];
+    assert.ok(seq, 'the officer’s view is listed');
+    const entry = await app.inject({ method: 'GET', url: `/audit/entries/${seq}`, headers: { cookie: auditor } });
+    assert.equal(entry.statusCode, 200);
+    assert.match(entry.body, /Person viewed/);
+    assert.match(entry.body, /web\.officer/);
+    assert.match(entry.body, /Matches the entry&#39;s hash|Matches the entry's hash/);
+    assert.ok(entry.body.includes(chain.pncId), 'what the officer saw is shown to the auditor');
+    assert.match(entry.body, /Proof hashes and checkpoint/);
+
+    const patterns = await app.inject({ method: 'GET', url: '/audit/patterns', headers: { cookie: auditor } });
+    assert.equal(patterns.statusCode, 200);
+    assert.match(patterns.body, /Repeated refusals/);
+    const officerTries = await app.inject({ method: 'GET', url: '/audit/entries', headers: { cookie: officer } });
+    assert.equal(officerTries.statusCode, 403);
+  });
+
+  it('publishes the checkpoint, the verifier key and monthly figures without sign-in', async () => {
+    await services.audit.signCheckpoint();
+    const page = await app.inject({ method: 'GET', url: '/transparency/audit' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /data-testid="checkpoint"[^>]*>leds\.local\/audit\n\d+\n/);
+    assert.ok(page.body.includes(services.audit.verifierKey));
+    assert.match(page.body, /data-testid="audit-figures"/);
+    assert.ok(!page.body.includes('web.officer'), 'no rows, no names');
+  });
+});

@@ -156,3 +156,34 @@ describe('without JavaScript', () => {
     await context.close();
   });
 });
+
+describe('an auditor checks who saw a person', () => {
+  it('opens an audit case, finds an officer’s view of the person, and reads the entry with what was shown', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    await page.click('[data-testid="persona-demo.auditor"]');
+    await page.goto(`${base}/audit`);
+    await assertAccessible(page);
+    await page.fill('#reason', 'dip sample of views of a demo person');
+    await page.click('button:has-text("Open audit case")');
+    assert.match(page.url(), /\/audit\/entries/);
+    await page.selectOption('#outcome', 'ALLOWED');
+    await page.click('button:has-text("Search")');
+    await assertAccessible(page);
+    await page.click('[data-testid="audit-entries"] tbody tr:first-child a');
+    assert.match((await page.textContent('[data-testid="audit-entry"]')) ?? '', /Who/);
+    await assertAccessible(page);
+    await page.goto(`${base}/audit/patterns`);
+    await assertAccessible(page);
+    await page.close();
+  });
+
+  it('shows the public audit page with the signed checkpoint, without sign-in', async () => {
+    await services.audit.signCheckpoint();
+    const page = await browser.newPage();
+    await page.goto(`${base}/transparency/audit`);
+    assert.match((await page.textContent('[data-testid="checkpoint"]')) ?? '', /leds\.local\/audit\n\d+\n/);
+    await assertAccessible(page);
+    await page.close();
+  });
+});

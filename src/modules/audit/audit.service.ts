@@ -187,24 +187,27 @@ export class AuditService {
    */
   private async requireOpenCase(ctx: RequestContext): Promise<void> {
     try {
-      await this.decisions.require(ctx, 'audit.search');
-      const [open] = ctx.caseReference
-        ? await this.db
-            .select({ id: auditCases.id })
-            .from(auditCases)
-            .where(
-              and(
-                eq(auditCases.reference, ctx.caseReference),
-                eq(auditCases.auditorId, ctx.actor.id),
-                isNull(auditCases.closedAt),
-              ),
-            )
-        : [];
+      // An auditor without a case is sent to open one; anyone else is simply refused.
+      await this.decisions.require(ctx, 'audit-case.open');
+      const [open] =
+        ctx.purpose === 'AUDIT' && ctx.caseReference
+          ? await this.db
+              .select({ id: auditCases.id })
+              .from(auditCases)
+              .where(
+                and(
+                  eq(auditCases.reference, ctx.caseReference),
+                  eq(auditCases.auditorId, ctx.actor.id),
+                  isNull(auditCases.closedAt),
+                ),
+              )
+          : [];
       if (!open)
         throw new LedsError(
           'AUDIT_CASE_REQUIRED',
           'declare the AUDIT purpose with the reference of an audit case you have open',
         );
+      await this.decisions.require(ctx, 'audit.search');
     } catch (error) {
       if (error instanceof LedsError)
         await this.trail.record(ctx, {

@@ -226,6 +226,7 @@ describe('ingest of a batch', () => {
       services.database.db,
       services.intake,
       services.decisions,
+      services.auditTrail,
       services.clock,
       { ingestMaxLines: 2 },
     );
