@@ -236,10 +236,19 @@ describe('auditor console and public audit page', () => {
     assert.equal(page.statusCode, 200);
 
     const auditor = await signIn('web.auditor');
-    const withoutCase = await app.inject({ method: 'GET', url: `/audit/entries?personId=${personId}`, headers: { cookie: auditor } });
+    const withoutCase = await app.inject({
+      method: 'GET',
+      url: `/audit/entries?personId=${personId}`,
+      headers: { cookie: auditor },
+    });
     assert.equal(withoutCase.statusCode, 400);
     assert.match(withoutCase.body, /Open an audit case, or resume one/);
-    const tooShort = await app.inject({ method: 'POST', url: '/audit/cases', headers: { cookie: auditor }, payload: { reason: 'x' } });
+    const tooShort = await app.inject({
+      method: 'POST',
+      url: '/audit/cases',
+      headers: { cookie: auditor },
+      payload: { reason: 'x' },
+    });
     assert.equal(tooShort.statusCode, 400);
     assert.match(tooShort.body, /govuk-error-summary/);
     const opened = await app.inject({

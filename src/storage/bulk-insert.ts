@@ -1,4 +1,4 @@
-import { getTableColumns, getTableName, sql } from 'drizzle-orm';
+import { getTableColumns, getTableName, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from './database.ts';
 
@@ -10,8 +10,13 @@ import type { Database } from './database.ts';
  * are written, so every row must have the same fields.
  */
 export async function bulkInsert(db: Database, table: PgTable, rows: Record<string, unknown>[]): Promise<void> {
-  const first = rows[0];
-  if (!first) return;
+  if (rows.length === 0) return;
+  await db.execute(recordsetInsert(table, rows));
+}
+
+/** The INSERT ... SELECT FROM json_populate_recordset statement bulkInsert runs, to extend (CTEs, WHERE). */
+export function recordsetInsert(table: PgTable, rows: Record<string, unknown>[]): SQL {
+  const first = rows[0] ?? {};
   const columns = getTableColumns(table);
   const names: [string, string][] = Object.keys(first).map((key) => {
     const column = columns[key];
@@ -23,7 +28,5 @@ export async function bulkInsert(db: Database, table: PgTable, rows: Record<stri
   );
   const columnList = sql.raw(names.map(([, name]) => `"${name}"`).join(', '));
   const tableName = sql.raw(`"${getTableName(table)}"`);
-  await db.execute(
-    sql`insert into ${tableName} (${columnList}) select ${columnList} from json_populate_recordset(null::${tableName}, ${json}::json)`,
-  );
+  return sql`insert into ${tableName} (${columnList}) select ${columnList} from json_populate_recordset(null::${tableName}, ${json}::json)`;
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import stringify from 'safe-stable-stringify';
 import type { Clock } from '../../platform/clock.ts';
 import { LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -37,7 +36,8 @@ export class AuditTrail {
   }
 
   private draft(ctx: RequestContext, event: AuditEvent): AuditDraft {
-    const shownContent = event.shown === undefined ? undefined : Buffer.from(stringify(event.shown) as string, 'utf8');
+    // The exact bytes kept are the bytes hashed, so plain JSON.stringify will do (half the cost of sorted keys).
+    const shownContent = event.shown === undefined ? undefined : Buffer.from(JSON.stringify(event.shown), 'utf8');
     return {
       body: {
         v: 1,
