@@ -41,6 +41,29 @@ interface Pending {
 }
 
 const hex = (bytes: Uint8Array) => `\\x${Buffer.from(bytes).toString('hex')}`;
+/** The row of audit_entries for an entry: its hashed text, and the fields auditors search by beside it. */
+export function entryRow(body: AuditEntryBody, entry: string): typeof auditEntries.$inferInsert {
+  return {
+    seq: body.seq,
+    recordedAt: body.recordedAt as unknown as Date,
+    kind: body.kind,
+    action: body.action,
+    outcome: body.outcome,
+    actorKind: body.actor.kind,
+    actorId: body.actor.id,
+    actorName: body.actor.name,
+    organisationId: body.organisation?.id ?? null,
+    organisationCode: body.organisation?.code ?? null,
+    organisationKind: body.organisation?.kind ?? null,
+    purpose: body.purpose,
+    caseReference: body.caseReference,
+    channel: body.channel,
+    correlationId: body.correlationId,
+    subjectIds: body.subjects,
+    entry,
+  };
+}
+
 /** The calendar month an entry belongs to; vault content is sealed per month so it can be destroyed per month. */
 export const periodOf = (recordedAt: string) => recordedAt.slice(0, 7);
 
@@ -174,25 +197,7 @@ export class AuditLog {
       const entry = stringify(body) as string;
       for (const node of frontier.append(leafHash(entry)))
         nodes.push({ level: node.level, nodeIndex: node.index, hash: hex(node.hash) });
-      entries.push({
-        seq,
-        recordedAt: body.recordedAt,
-        kind: body.kind,
-        action: body.action,
-        outcome: body.outcome,
-        actorKind: body.actor.kind,
-        actorId: body.actor.id,
-        actorName: body.actor.name,
-        organisationId: body.organisation?.id ?? null,
-        organisationCode: body.organisation?.code ?? null,
-        organisationKind: body.organisation?.kind ?? null,
-        purpose: body.purpose,
-        caseReference: body.caseReference,
-        channel: body.channel,
-        correlationId: body.correlationId,
-        subjectIds: body.subjects,
-        entry,
-      });
+      entries.push(entryRow(body, entry));
       if (draft.shownContent) {
         const period = periodOf(body.recordedAt);
         const key = await this.vaultKey(tx, period);
