@@ -110,6 +110,9 @@ async function openPostgres(url: string, poolSize = 10, role?: string): Promise<
     max: poolSize,
     options: `-c TimeZone=UTC -c jit=off${role ? ` -c role=${role}` : ''}`,
   });
+  // An idle connection the server closes (a restart, an administrator) must not crash LEDS: the pool drops it and
+  // the next query opens a new one. node-postgres raises this as an 'error' event that is fatal when unheard.
+  pool.on('error', () => undefined);
   const db = drizzlePostgres(pool, { schema }) as unknown as Database;
   return {
     db,
