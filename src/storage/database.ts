@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { isUuid } from '../platform/ids.ts';
 import type * as schema from './schema.ts';
 
 /** The storage port: one Drizzle database over PGlite or PostgreSQL. Transactions have the same type. */
@@ -24,11 +25,9 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** SECURITY: the one check that lets a UUID be written into SQL text (PGlite's EXECUTE takes no bind parameters). */
 export function assertUuid(id: string): string {
-  if (!uuid.test(id)) throw new TypeError('a prepared statement takes a UUID');
+  if (!isUuid(id)) throw new TypeError('a prepared statement takes a UUID');
   return id.toLowerCase();
 }
 

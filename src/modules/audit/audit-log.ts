@@ -310,11 +310,6 @@ export class AuditLog {
     return row ? { ...row, rootHash: Buffer.from(row.rootHash) } : undefined;
   }
 
-  async checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
-    const [row] = await this.db.select().from(auditCheckpoints).where(eq(auditCheckpoints.treeSize, size));
-    return row ? { ...row, rootHash: Buffer.from(row.rootHash) } : undefined;
-  }
-
   /** What a user was shown in an entry, for auditors; undefined when nothing was kept or it has been destroyed. */
   async shownContent(seq: number): Promise<Buffer | undefined> {
     const [row] = await this.db

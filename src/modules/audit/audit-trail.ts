@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { LedsError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
 import type { AuditEvent } from './audit.types.ts';
 import type { AuditDraft, AuditLog } from './audit-log.ts';
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The one way services write to the audit log. INVARIANT (no audit, no data): `record` resolves only once the
@@ -54,7 +53,7 @@ export class AuditTrail {
         channel: ctx.channel ?? 'API',
         correlationId: ctx.correlationId,
         // Only record ids go in the indexed column; a mistyped id still shows in details.
-        subjects: [...new Set((event.subjects ?? []).filter((s) => uuid.test(s)).map((s) => s.toLowerCase()))],
+        subjects: [...new Set((event.subjects ?? []).filter(isUuid).map((s) => s.toLowerCase()))],
         reasons: [...(event.reasons ?? [])],
         details: event.details ?? {},
         shown: shownContent

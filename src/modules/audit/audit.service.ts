@@ -3,6 +3,7 @@ import { and, arrayContains, desc, eq, gte, inArray, isNull, lt, lte, type SQL, 
 import type { AuditSettings } from '../../config/config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { LedsError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
 import { operatorContext, type RequestContext } from '../../platform/request-context.ts';
 import { type Database, queryRows } from '../../storage/database.ts';
 import type { AccessDecisions } from '../access/index.ts';
@@ -96,7 +97,6 @@ const toSummary = (row: typeof auditEntries.$inferSelect): AuditEntrySummary => 
   subjects: row.subjectIds,
 });
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const day = 86_400_000;
 
 /**
@@ -226,7 +226,7 @@ export class AuditService {
     await this.requireOpenCase(ctx);
     const where: SQL[] = [];
     if (search.personId) {
-      if (!uuidPattern.test(search.personId))
+      if (!isUuid(search.personId))
         throw new LedsError('REQUEST_INVALID', `\`${search.personId}\` is not a person id`, [
           { field: 'personId', message: 'must be a UUID' },
         ]);
@@ -556,20 +556,6 @@ export class AuditService {
         { kind: 'AUDIT_LEGAL_HOLD_LIFTED', action: 'audit-hold.manage', details: { holdId: id } },
       ]);
     });
-  }
-
-  async legalHolds() {
-    return this.db
-      .select({
-        id: auditLegalHolds.id,
-        subjectKind: auditLegalHolds.subjectKind,
-        subjectId: auditLegalHolds.subjectId,
-        reason: auditLegalHolds.reason,
-        placedAt: auditLegalHolds.placedAt,
-        liftedAt: auditLegalHolds.liftedAt,
-      })
-      .from(auditLegalHolds)
-      .orderBy(desc(auditLegalHolds.placedAt));
   }
 
   /**

@@ -1,4 +1,5 @@
 import { LedsError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { AccessDecisions } from '../access/index.ts';
 import type { AuditEvent, AuditTrail } from '../audit/index.ts';
@@ -16,8 +17,6 @@ export type PersonSection =
   | 'missingPersonReports'
   | 'markers'
   | 'associates';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a read hands back to be returned, and what its audit entry records. */
 interface AuditedRead<T> {
@@ -169,7 +168,7 @@ export class RecordsService {
     const decision = await this.requireOrNotFound(ctx, 'person.view', 'no such person');
     const view = await this.access.viewFor(ctx);
     const record =
-      uuidPattern.test(personId) && view.visible.has('NOMINAL_IDENTITY')
+      isUuid(personId) && view.visible.has('NOMINAL_IDENTITY')
         ? await this.repository.loadPersonRecord(personId)
         : undefined;
     if (!record) throw new LedsError('RECORDS_NOT_FOUND', 'no such person');
