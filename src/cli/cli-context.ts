@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { userInfo } from 'node:os';
 import type { Services } from '../composition.ts';
 import { LedsError } from '../platform/errors.ts';
-import type { RequestContext, Role } from '../platform/request-context.ts';
+import { operatorContext, type RequestContext, type Role } from '../platform/request-context.ts';
 
 /** The request context of a command run by an operator on behalf of an organisation's system. */
 export async function cliContext(services: Services, organisationCode: string, roles: Role[]): Promise<RequestContext> {
@@ -15,11 +13,8 @@ export async function cliContext(services: Services, organisationCode: string, r
     );
   }
   return {
-    actor: { kind: 'system', id: 'cli', name: `cli:${userInfo().username}` },
+    ...operatorContext('CLI'),
     organisation: { id: organisation.id, code: organisation.code, kind: organisation.kind },
     roles,
-    purpose: undefined,
-    caseReference: undefined,
-    correlationId: randomUUID(),
   };
 }

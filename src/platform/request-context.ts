@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+
 /** The roles a person or system can hold; what each allows is decided in the access module. */
 export const roles = [
   'OFFICER',
@@ -31,17 +34,14 @@ export interface RequestContext {
  * The context of an operator working on the command line (adding organisations, users, keys, agreements) or of
  * LEDS's own jobs: no organisation, no purpose. Their changes are audited under this name.
  */
-export function operatorContext(
-  channel: 'CLI' | 'JOB' = 'CLI',
-  name = `operator:${process.env.USER ?? 'unknown'}`,
-): RequestContext {
+export function operatorContext(channel: 'CLI' | 'JOB' = 'CLI', name = `cli:${userInfo().username}`): RequestContext {
   return {
     actor: { kind: 'system', id: name, name },
     organisation: { id: '', code: '', kind: '' },
     roles: [],
     purpose: undefined,
     caseReference: undefined,
-    correlationId: crypto.randomUUID(),
+    correlationId: randomUUID(),
     channel,
   };
 }
