@@ -42,6 +42,12 @@ export function requireSignedIn(services: Services, options: { purpose: boolean 
   };
 }
 
+/** The signed-in session of a page behind requireSignedIn. */
+export function signedInSession(request: FastifyRequest): SignedInUser & { token: string } {
+  if (!request.pageUser) throw new Error('signedInSession needs requireSignedIn before it');
+  return request.pageUser;
+}
+
 export function pageContext(request: FastifyRequest): RequestContext {
   const user = request.pageUser;
   if (!user) throw new Error('pageContext needs requireSignedIn before it');

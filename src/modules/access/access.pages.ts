@@ -1,7 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
-import { pageLocals, requireSignedIn, resumePageSession, safeNext, sessionCookie } from '../../web/page-session.ts';
+import {
+  pageLocals,
+  requireSignedIn,
+  resumePageSession,
+  safeNext,
+  sessionCookie,
+  signedInSession,
+} from '../../web/page-session.ts';
 import { demoOrganisations, demoPersonas } from './demo-personas.ts';
 
 type Form = Record<string, string | undefined>;
@@ -149,7 +156,7 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
         })),
       });
     }
-    await access.declarePurpose(request.pageUser?.token ?? '', purpose.code, caseReference, request.id);
+    await access.declarePurpose(signedInSession(request), purpose.code, caseReference, request.id);
     return reply.redirect(safeNext(form.next));
   });
 };

@@ -300,19 +300,17 @@ export class AccessService {
 
   /** Records the purpose (and case reference) the user declared for this session's work. */
   async declarePurpose(
-    token: string,
+    session: SignedInUser & { token: string },
     purpose: string,
     caseReference: string | null,
     correlationId: string = randomUUID(),
   ): Promise<void> {
-    const signedIn = await this.resumeSession(token);
-    if (!signedIn) throw new LedsError('ACCESS_UNAUTHENTICATED', 'sign in again');
     await this.db.transaction(async (tx) => {
       await tx
         .update(webSessions)
         .set({ purpose, caseReference })
-        .where(eq(webSessions.tokenHash, sha256Hex(token)));
-      await this.audit.recordWithin(tx as Database, userContext(signedIn, { purpose, caseReference }, correlationId), [
+        .where(eq(webSessions.tokenHash, sha256Hex(session.token)));
+      await this.audit.recordWithin(tx as Database, userContext(session, { purpose, caseReference }, correlationId), [
         { kind: 'PURPOSE_DECLARED', action: 'session.declare-purpose', details: { purpose, caseReference } },
       ]);
     });

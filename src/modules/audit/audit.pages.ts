@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
-import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
+import { pageContext, pageLocals, requireSignedIn, signedInSession } from '../../web/page-session.ts';
 import type { AuditSearch } from './audit.service.ts';
 
 type Form = Record<string, string | undefined>;
@@ -32,7 +32,7 @@ export const auditPages: FastifyPluginAsync<{ services: Services }> = async (app
     const form = (request.body ?? {}) as Form;
     try {
       const opened = await audit.openCase(pageContext(request), form.reason ?? '');
-      await services.access.declarePurpose(request.pageUser?.token ?? '', 'AUDIT', opened.reference, request.id);
+      await services.access.declarePurpose(signedInSession(request), 'AUDIT', opened.reference, request.id);
       return reply.redirect('/audit/entries');
     } catch (error) {
       if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
@@ -45,7 +45,7 @@ export const auditPages: FastifyPluginAsync<{ services: Services }> = async (app
     const mine = await audit.listCases(pageContext(request));
     if (!mine.some((c) => c.reference === reference && !c.closedAt))
       return renderConsole(request, reply, [{ text: `no open audit case ${reference}` }]);
-    await services.access.declarePurpose(request.pageUser?.token ?? '', 'AUDIT', reference, request.id);
+    await services.access.declarePurpose(signedInSession(request), 'AUDIT', reference, request.id);
     return reply.redirect('/audit/entries');
   });
 
