@@ -2,18 +2,12 @@
 // view, against the same read with the gate off (the same prepared query, no decision, no view), in one run.
 // Then Cedar decisions per second with and without the decision cache. p50 is the median of the rounds' medians,
 // p99 the worst round's.
-import { parseArgs } from 'node:util';
 import { AccessDecisions, PolicyEngine } from '../src/modules/access/index.ts';
 import { RecordsRepository } from '../src/modules/records/index.ts';
 import type { RequestContext } from '../src/platform/request-context.ts';
-import { benchArgs, benchOptions, benchPopulation, compare } from './bench-population.ts';
+import { compare, startBench } from './bench-population.ts';
 
-const {
-  people: wanted,
-  seconds,
-  connections,
-} = benchOptions(parseArgs({ options: benchArgs, strict: false }).values as Record<string, string>);
-const { services, held, ids } = await benchPopulation(wanted);
+const { services, held, ids, seconds, connections } = await startBench();
 const mps = await services.access.findOrganisation('MPS');
 if (!mps) throw new Error('the MPS organisation is missing');
 const ctx: RequestContext = {

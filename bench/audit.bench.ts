@@ -2,19 +2,13 @@
 // response, group commit) and with it off (a trail that writes nothing, built here only), same database, same
 // durability settings, alternating rounds in one run. Then `leds audit verify`'s speed over the log just written.
 // Usage: npm run bench [-- --people 100000 --seconds 10 --connections 8]; DATABASE_URL selects PostgreSQL.
-import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.ts';
 import { type AuditTrail, CheckpointVerifier, verifyAuditLog } from '../src/modules/audit/index.ts';
 import { RecordsRepository, RecordsService } from '../src/modules/records/index.ts';
-import { benchArgs, benchOptions, benchPopulation } from './bench-population.ts';
+import { startBench } from './bench-population.ts';
 import { httpLoad } from './http-load.ts';
 
-const {
-  people: wanted,
-  seconds,
-  connections,
-} = benchOptions(parseArgs({ options: benchArgs, strict: false }).values as Record<string, string>);
-const { services, held, ids } = await benchPopulation(wanted);
+const { services, held, ids, seconds, connections } = await startBench();
 const { key } = await services.access.createApiKey({ organisationCode: 'MPS', name: 'bench', roles: ['SYSTEM_READ'] });
 
 // BENCH ONLY: the unaudited baseline. LEDS itself has no switch that turns the audit trail off.

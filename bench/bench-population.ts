@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { seedPeople } from '../src/cli/seed.ts';
 import { createServices, type Services } from '../src/composition.ts';
@@ -93,12 +94,19 @@ export async function compare(
   return { baseline: combine(runs.baseline), candidate: combine(runs.candidate) };
 }
 
-export function benchOptions(values: { people?: string; seconds?: string; connections?: string }) {
-  return { people: Number(values.people), seconds: Number(values.seconds), connections: Number(values.connections) };
-}
-
-export const benchArgs = {
+const benchArgs = {
   people: { type: 'string', default: process.env.BENCH_PEOPLE ?? '100000' },
   seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '10' },
   connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '8' },
 } as const;
+
+/**
+ * What every benchmark starts with: its options (`--people`, `--seconds`, `--connections`, or BENCH_* variables)
+ * and the population it reads.
+ */
+export async function startBench() {
+  const values = parseArgs({ options: benchArgs, strict: false }).values as Record<string, string>;
+  const seconds = Number(values.seconds);
+  const connections = Number(values.connections);
+  return { ...(await benchPopulation(Number(values.people))), seconds, connections };
+}

@@ -1,18 +1,12 @@
 // Reading a person through the API (HTTP on loopback, API key, purpose, access decision, protected view,
 // response schema) against the very same prepared SQL run directly on the database, in one run.
 // Usage: npm run bench [-- --people 100000 --seconds 10 --connections 8]; DATABASE_URL selects PostgreSQL.
-import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.ts';
 import { personRecordStatement } from '../src/modules/records/person-record.query.ts';
-import { benchArgs, benchOptions, benchPopulation, measure } from './bench-population.ts';
+import { measure, startBench } from './bench-population.ts';
 import { httpLoad } from './http-load.ts';
 
-const {
-  people: wanted,
-  seconds,
-  connections,
-} = benchOptions(parseArgs({ options: benchArgs, strict: false }).values as Record<string, string>);
-const { services, held, ids } = await benchPopulation(wanted);
+const { services, held, ids, seconds, connections } = await startBench();
 const { key } = await services.access.createApiKey({ organisationCode: 'MPS', name: 'bench', roles: ['SYSTEM_READ'] });
 
 const direct = await measure(seconds, connections, (i) =>
