@@ -55,6 +55,8 @@ export const auditEntries = pgTable(
     index('audit_entries_actor_idx').on(t.actorId, t.recordedAt),
     index('audit_entries_organisation_idx').on(t.organisationId, t.recordedAt),
     index('audit_entries_correlation_idx').on(t.correlationId),
+    // Auditors search by kind, and each start finds the last POLICIES_CHANGED entry without scanning the log.
+    index('audit_entries_kind_idx').on(t.kind, t.seq),
     index('audit_entries_subjects_idx').using('gin', t.subjectIds),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "audit_entries_kind_idx" ON "audit_entries" USING btree ("kind","seq");
