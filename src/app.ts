@@ -15,6 +15,7 @@ import { accessApplicationRoutes } from './modules/access/access-applications.ro
 import { auditorRoutes, publicAuditRoutes } from './modules/audit/audit.routes.ts';
 import { ingestRoutes } from './modules/integration/ingest.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
+import { publicRetentionRoutes, retentionRoutes } from './modules/retention/retention.routes.ts';
 import { registerWeb } from './web/web.ts';
 
 const correlationIdPattern = /^[A-Za-z0-9._-]{8,100}$/;
@@ -114,6 +115,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   // Public: the access register needs no sign-in.
   await app.register(accessRegisterRoutes, { services, prefix: '/api/v1' });
   await app.register(publicAuditRoutes, { services, prefix: '/api/v1' });
+  await app.register(publicRetentionRoutes, { services, prefix: '/api/v1' });
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticateApiCaller(services));
@@ -121,6 +123,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       await api.register(ingestRoutes, { services });
       await api.register(accessApplicationRoutes, { services });
       await api.register(auditorRoutes, { services });
+      await api.register(retentionRoutes, { services });
     },
     { prefix: '/api/v1' },
   );

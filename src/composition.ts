@@ -10,7 +10,9 @@ import {
 import { AuditLog, AuditService, AuditTrail, CheckpointSigner } from './modules/audit/index.ts';
 import { IngestService } from './modules/integration/index.ts';
 import { CustodyImageStore, RecordIntake, RecordsRepository, RecordsService } from './modules/records/index.ts';
+import { RetentionRuleSet, RetentionService } from './modules/retention/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
+import { operatorContext } from './platform/request-context.ts';
 import type { DatabaseHandle } from './storage/database.ts';
 import { migrateDatabase, openDatabase } from './storage/open-database.ts';
 
@@ -31,6 +33,7 @@ export interface Services {
   records: RecordsService;
   intake: RecordIntake;
   ingest: IngestService;
+  retention: RetentionService;
   close(): Promise<void>;
 }
 
@@ -79,7 +82,19 @@ export async function createServices(config: Config, options: ServiceOptions = {
   });
   const records = new RecordsService(new RecordsRepository(database), decisions, auditTrail, custodyImages, config);
   const intake = new RecordIntake(custodyImages, clock, config);
-  const ingest = new IngestService(db, intake, decisions, auditTrail, clock, config);
+  const retention = new RetentionService(
+    db,
+    auditTrail,
+    decisions,
+    intake,
+    clock,
+    config.retention,
+    RetentionRuleSet.load(config.retention.rulesFile),
+  );
+  // A fact arriving by ingest (a disposal, a conviction) re-decides its person at once: nobody presses a button.
+  const ingest = new IngestService(db, intake, decisions, auditTrail, clock, config, (personIds) =>
+    retention.reevaluate(operatorContext('JOB', 'leds:retention'), personIds),
+  );
   return {
     config,
     clock,
@@ -95,6 +110,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     records,
     intake,
     ingest,
+    retention,
     close: async () => {
       if (ownsDatabase) await database.close();
     },

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { signAuditCheckpoint, sweepAuditVault, verifyAudit } from './cli/audit.ts';
 import { importFile } from './cli/import.ts';
+import { planRetention, printDeletionNotices, printRetentionRules, sweepRetention } from './cli/retention.ts';
 import { seedPeople } from './cli/seed.ts';
 import { serve } from './cli/serve.ts';
 import { createServices, openConfiguredDatabase } from './composition.ts';
@@ -266,6 +267,39 @@ audit
   .description('destroy what users were shown once the audit retention period has passed (legal holds excepted)')
   .action(async () => {
     await withServices(false, (services) => sweepAuditVault(services, print));
+  });
+
+const retention = program.command('retention').description('retention rules, decisions, deletion and notices');
+retention
+  .command('rules')
+  .description('print the retention rule set in force, with citations and configured values')
+  .action(async () => {
+    await withServices(false, async (services) => printRetentionRules(services, print));
+  });
+retention
+  .command('plan')
+  .description('show what a sweep on a date would destroy or put before a reviewer; changes nothing')
+  .requiredOption('--as-of <date>', 'the date to plan for, YYYY-MM-DD')
+  .option('--limit <n>', 'how many due items to list', wholeNumber, 200)
+  .action(async (options: { asOf: string; limit: number }) => {
+    await withServices(false, (services) => planRetention(services, options, print));
+  });
+retention
+  .command('sweep')
+  .description('decide every item now and carry out what is due (also a scheduled job of leds serve)')
+  .action(async () => {
+    await withServices(false, (services) => sweepRetention(services, print));
+  });
+retention
+  .command('notices')
+  .description("an organisation's deletion notices, for its local deletion run")
+  .requiredOption('--organisation <code>', 'the owning force')
+  .addOption(
+    new Option('--status <status>', 'which notices').choices(['PENDING', 'ACKNOWLEDGED', 'ALL']).default('PENDING'),
+  )
+  .option('--csv', 'print CSV')
+  .action(async (options: { organisation: string; csv?: boolean; status: 'PENDING' | 'ACKNOWLEDGED' | 'ALL' }) => {
+    await withServices(false, (services) => printDeletionNotices(services, options, print));
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

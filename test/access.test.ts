@@ -187,7 +187,7 @@ describe('protected views', () => {
       grant('CONVICTIONS_DISPOSALS', ['PROSECUTION']),
     ]);
     const record = (await read('COURTS', `/api/v1/people/${personId}`, 'PROSECUTION')).json();
-    assert.equal(record.events[0].disposals[0].outcome, 'ACQUITTED');
+    assert.equal(record.events[0].disposals[0].outcome, 'CONVICTED');
     assert.equal(record.events[0].custodyRecords, null);
     assert.equal(record.events[0].location, null);
     assert.equal(record.events[0].fingerprintStatus, null);
@@ -439,7 +439,7 @@ describe('property: no response holds a field outside the decided view', () => {
             markersVisible && intelligenceAllowed,
             'intelligence on the page',
           );
-          assert.equal(shows('Outcome: acquitted'), outcomes, 'outcome on the page');
+          assert.equal(shows('Outcome: convicted'), outcomes, 'outcome on the page');
           assert.equal(shows('EX/2024/400'), custody, 'custody record on the page');
           assert.equal(
             shows('data-testid="associates"'),

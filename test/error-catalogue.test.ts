@@ -20,6 +20,6 @@ describe('error catalogue', () => {
 
   it('names every code <MODULE>_<CONDITION>', () => {
     for (const code of Object.keys(errorCatalogue))
-      assert.match(code, /^(REQUEST|ACCESS|RECORDS|INGEST|AUDIT|STORAGE|INTERNAL)_[A-Z_]+$/);
+      assert.match(code, /^(REQUEST|ACCESS|RECORDS|INGEST|AUDIT|RETENTION|STORAGE|INTERNAL)_[A-Z_]+$/);
   });
 });

@@ -172,7 +172,7 @@ describe('finding a person', () => {
       chain.pncId,
       'Identity confirmed by fingerprints',
       'CRO number',
-      'Outcome: acquitted',
+      'Outcome: convicted',
       'data-testid="custody-image"',
       'Warning signal VI',
       'Did not return home',

@@ -37,6 +37,9 @@ export async function serve(services: Services, print: (line: string) => void): 
   jobs.every('audit-vault-sweep', 24 * 3600, () =>
     services.audit.destroyExpiredVaultContent(operatorContext('JOB', 'leds:audit-vault-sweep')),
   );
+  jobs.every('retention-sweep', config.retention.sweepSeconds, () =>
+    services.retention.sweep(operatorContext('JOB', 'leds:retention-sweep')),
+  );
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

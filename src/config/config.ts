@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Static, type TSchema, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
+import type { RetentionSettings } from '../modules/retention/retention.types.ts';
 
 /** A purpose a user may declare before reading a person's data (brief 3.3). */
 const PurposeSchema = Type.Object(
@@ -78,6 +79,20 @@ export interface Config {
   oidc: { issuer: string; audience: string; jwksUrl: string } | undefined;
   logLevel: string;
   audit: AuditSettings;
+  retention: RetentionConfig;
+}
+
+/** The retention engine's settings (issue 5): the [U] values of brief section 5 and the job's limits. */
+export interface RetentionConfig extends RetentionSettings {
+  rulesFile: string;
+  /** Days a force has to acknowledge a deletion notice before it shows overdue and is chased. */
+  noticeAcknowledgeDays: number;
+  /** Days between chases of an unacknowledged notice. */
+  noticeChaseDays: number;
+  /** The statutory target for deciding an application for deletion (RDP: 28 days). */
+  applicationTargetDays: number;
+  sweepSeconds: number;
+  sweepBatchSize: number;
 }
 
 /** The audit log's settings (issue 4). */
@@ -219,6 +234,29 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       workingHours: { ...workingHours(env.LEDS_AUDIT_WORKING_HOURS), timeZone: env.LEDS_TIME_ZONE ?? 'Europe/London' },
       unusualVolumeFactor: integer(env, 'LEDS_AUDIT_UNUSUAL_VOLUME_FACTOR', 3),
       deniedAttemptsThreshold: integer(env, 'LEDS_AUDIT_DENIED_ATTEMPTS', 5),
+    },
+    retention: {
+      rulesFile: path.resolve(
+        env.LEDS_RETENTION_RULES_FILE ?? path.join(projectRoot, 'config', 'retention-rules.json'),
+      ),
+      gaughranReviewYears: integer(env, 'LEDS_RETENTION_GAUGHRAN_REVIEW_YEARS', 10),
+      nsdMaxYears: integer(env, 'LEDS_RETENTION_NSD_MAX_YEARS', 5),
+      imageGraceDays: integer(env, 'LEDS_RETENTION_IMAGE_GRACE_DAYS', 0, 0),
+      exceptionalReviewYears: integer(env, 'LEDS_RETENTION_EXCEPTIONAL_REVIEW_YEARS', 3),
+      mopiGroup1MarkerCodes: (env.LEDS_RETENTION_MOPI_GROUP1_MARKER_CODES ?? 'MAPPA,PDP')
+        .split(',')
+        .map((code) => code.trim())
+        .filter(Boolean),
+      mopiGroup1ReviewYears: integer(env, 'LEDS_RETENTION_MOPI_GROUP1_REVIEW_YEARS', 10),
+      mopiGroup2ClearYears: integer(env, 'LEDS_RETENTION_MOPI_GROUP2_CLEAR_YEARS', 10),
+      mopiGroup3ClearYears: integer(env, 'LEDS_RETENTION_MOPI_GROUP3_CLEAR_YEARS', 6),
+      markerReviewMonths: integer(env, 'LEDS_RETENTION_MARKER_REVIEW_MONTHS', 12),
+      djExtensionWindowMonths: 3,
+      noticeAcknowledgeDays: integer(env, 'LEDS_RETENTION_NOTICE_ACKNOWLEDGE_DAYS', 28),
+      noticeChaseDays: integer(env, 'LEDS_RETENTION_NOTICE_CHASE_DAYS', 7),
+      applicationTargetDays: integer(env, 'LEDS_RETENTION_APPLICATION_TARGET_DAYS', 28),
+      sweepSeconds: integer(env, 'LEDS_RETENTION_SWEEP_SECONDS', 24 * 3600),
+      sweepBatchSize: integer(env, 'LEDS_RETENTION_SWEEP_BATCH_SIZE', 2000),
     },
     ...overrides,
   };

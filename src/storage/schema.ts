@@ -3,3 +3,4 @@ export * from '../modules/access/access.tables.ts';
 export * from '../modules/audit/audit.tables.ts';
 export * from '../modules/integration/ingest.tables.ts';
 export * from '../modules/records/records.tables.ts';
+export * from '../modules/retention/retention.tables.ts';

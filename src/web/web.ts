@@ -14,6 +14,7 @@ import { auditPages } from '../modules/audit/audit.pages.ts';
 import { ingestPages } from '../modules/integration/ingest.pages.ts';
 import { formatAsn } from '../modules/records/identifiers.ts';
 import { recordsPages } from '../modules/records/records.pages.ts';
+import { retentionPages } from '../modules/retention/retention.pages.ts';
 import { formatDate, formatDateTime } from './format.ts';
 
 declare module 'fastify' {
@@ -79,4 +80,5 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   await app.register(recordsPages, { services });
   await app.register(ingestPages, { services });
   await app.register(auditPages, { services });
+  await app.register(retentionPages, { services });
 }

@@ -79,7 +79,7 @@ export function personChain(n: number, options: { outcome?: string; surname?: st
         arrest: { sourceRecordId: `${p}-A` },
         offenceSourceRecordId: `${p}-O`,
         courtCaseSourceRecordId: `${p}-K`,
-        outcome: options.outcome ?? 'ACQUITTED',
+        outcome: options.outcome ?? 'CONVICTED',
         disposedOn: '2024-05-01',
         recordable: true,
       },

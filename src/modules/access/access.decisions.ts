@@ -6,7 +6,12 @@ import type { AgreementsService } from './agreements.service.ts';
 import type { PolicyEngine, PolicyRequest } from './policy-engine.ts';
 
 /** Actions that read a person's data and so need a declared purpose (brief 3.3). */
-const purposeBound: ReadonlySet<Action> = new Set(['person.search', 'person.view', 'custody-image.view']);
+const purposeBound: ReadonlySet<Action> = new Set([
+  'person.search',
+  'person.view',
+  'custody-image.view',
+  'retention.review',
+]);
 
 /** Why a dataset is withheld, in words a user can act on, by the policy that forbade it. */
 const forbidReasons: Record<string, string> = {
@@ -115,7 +120,9 @@ export class AccessDecisions {
         ? 'AccessApplication'
         : action.startsWith('audit')
           ? 'AuditLog'
-          : 'Person';
+          : action.startsWith('retention') || action.startsWith('deletion')
+            ? 'RetentionSchedule'
+            : 'Person';
     if (resourceType === 'Person') {
       return this.ask(ctx, grants, action, {
         type: 'Person',

@@ -18,6 +18,10 @@ export const actions = [
   'audit-case.open',
   'audit.search',
   'audit-hold.manage',
+  'retention.review',
+  'retention.decide',
+  'deletion-notice.receive',
+  'deletion-application.submit',
 ] as const;
 export type Action = (typeof actions)[number];
 

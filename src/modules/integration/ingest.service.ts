@@ -116,6 +116,8 @@ export class IngestService {
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
     private readonly settings: { ingestMaxLines: number; linesPerTransaction?: number },
+    /** Told which people's records changed once they are committed: retention re-decides them. */
+    private readonly onRecordsChanged?: (personIds: string[]) => Promise<unknown>,
   ) {}
 
   /**
@@ -268,6 +270,10 @@ export class IngestService {
     });
     // Images written by rejected lines, or replaced by corrected ones, are no longer referenced: remove them.
     await this.intake.removeUnreferencedImages(this.db, images);
+    const changed = reports.filter((r) => r.personId && (r.outcome === 'CREATED' || r.outcome === 'UPDATED'));
+    if (changed.length > 0 && this.onRecordsChanged) {
+      await this.onRecordsChanged([...new Set(changed.map((r) => r.personId as string))]);
+    }
   }
 
   private async finishBatch(ctx: RequestContext, batchId: string): Promise<BatchReport> {

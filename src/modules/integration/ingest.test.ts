@@ -65,7 +65,7 @@ describe('ingest of a batch', () => {
     assert.equal(person.names.length, 2);
     assert.equal(person.events?.length, 1);
     const event = person.events?.[0];
-    assert.equal(event?.disposals?.[0]?.outcome, 'ACQUITTED');
+    assert.equal(event?.disposals?.[0]?.outcome, 'CONVICTED');
     assert.equal(event?.offences?.[0]?.chargeId, event?.charges?.[0]?.chargeId);
     assert.equal(event?.disposals?.[0]?.courtCaseId, event?.courtCases?.[0]?.courtCaseId);
     assert.equal(person.custodyImages?.length, 1);

@@ -1,6 +1,14 @@
 /** The records module: people, names, identifiers, events, custody, disposals, images, biometric references. */
 export { CustodyImageStore } from './custody-image-store.ts';
 export * from './identifiers.ts';
+export {
+  type ErasableKind,
+  type Erasure,
+  eraseRecord,
+  linkTombstonesToAudit,
+  personTables,
+  type Tombstone,
+} from './record-erasure.ts';
 export { type IntakeOutcome, type IntakeSource, RecordIntake, RecordRejected } from './record-intake.ts';
 export { RecordsRepository } from './records.repository.ts';
 export * from './records.schemas.ts';

@@ -107,6 +107,7 @@ export class RecordIntake {
   async apply(db: Database, record: InboundRecord, source: IntakeSource): Promise<IntakeOutcome> {
     const contentSha256 = sha256Hex(stringify(record) ?? '');
     const existing = await this.sourceKey(db, source.sourceSystem, record.sourceRecordId);
+    if (!existing) await this.refuseDeleted(db, source.sourceSystem, record.sourceRecordId);
     if (existing) {
       if (existing.recordKind !== record.kind) {
         reject(
@@ -148,6 +149,23 @@ export class RecordIntake {
       personId: written.personId,
       touchedImages: written.touchedImages ?? [],
     };
+  }
+
+  /** A record deleted under a retention rule may not come back by being sent again (brief 5.2: deletion is real). */
+  private async refuseDeleted(db: Database, sourceSystem: string, sourceRecordId: string): Promise<void> {
+    const [tombstone] = await db
+      .select({ ruleId: t.recordTombstones.ruleId, deletedAt: t.recordTombstones.deletedAt })
+      .from(t.recordTombstones)
+      .where(
+        and(eq(t.recordTombstones.sourceSystem, sourceSystem), eq(t.recordTombstones.sourceRecordId, sourceRecordId)),
+      )
+      .limit(1);
+    if (tombstone) {
+      reject(
+        '/sourceRecordId',
+        `\`${sourceRecordId}\` of \`${sourceSystem}\` was deleted under retention rule ${tombstone.ruleId} on ${tombstone.deletedAt.toISOString().slice(0, 10)} and may not be sent again; delete it from the local system (see the deletion notice)`,
+      );
+    }
   }
 
   /** Removes stored images that no custody image row refers to any more (after a failed or replacing write). */
@@ -470,10 +488,17 @@ export class RecordIntake {
     p: Provenance,
     existing: SourceKey | undefined,
   ): Promise<Written> {
-    return this.underPerson(db, t.arrests, r.person, p, existing, () => {
+    return this.underPerson(db, t.arrests, r.person, p, existing, async (personId) => {
       const asn = parseAsn(r.asn);
       if (!asn.ok) return reject('/asn', `\`${r.asn}\` ${asn.reason}`);
+      let arisingFromArrestId: string | null = null;
+      if (r.arisingFrom) {
+        const earlier = await this.resolveArrest(db, r.arisingFrom, p, '/arisingFrom');
+        if (earlier.personId !== personId) reject('/arisingFrom', 'the earlier arrest belongs to another person');
+        arisingFromArrestId = earlier.arrestId;
+      }
       return {
+        arisingFromArrestId,
         asn: asn.value,
         eventType: r.eventType,
         occurredAt: new Date(r.occurredAt),
@@ -575,6 +600,7 @@ export class RecordIntake {
         recordable: r.recordable,
         sentence: r.sentence ?? null,
         custodialMonths: r.custodialMonths ?? null,
+        jurisdiction: r.jurisdiction ?? 'ENGLAND_AND_WALES',
       };
     });
   }
@@ -671,6 +697,9 @@ export class RecordIntake {
         takenAt: new Date(r.takenAt),
         identityConfirmed: r.identityConfirmed ?? false,
         confirmedAt: r.confirmedAt ? new Date(r.confirmedAt) : null,
+        takenUnder: r.takenUnder ?? 'ARREST',
+        purposeFulfilledOn: r.purposeFulfilledOn ?? null,
+        profileDerivedAt: r.profileDerivedAt ? new Date(r.profileDerivedAt) : null,
       };
     });
   }

@@ -7,6 +7,7 @@ import {
   custodyImageMediaTypes,
   disposalOutcomes,
   fingerprintStatuses,
+  jurisdictions,
   legalRegimes,
   markerTypes,
   materialClasses,
@@ -84,6 +85,8 @@ export const ArrestRecordIn = strict({
   officerInCase: Type.Optional(text(100)),
   fingerprintStatus: oneOf(fingerprintStatuses),
   offenceSummary: text(500),
+  /** The earlier arrest whose investigation led to this one (PACE s63P: material is kept as if taken for this). */
+  arisingFrom: Type.Optional(arrestRef),
 });
 
 export const ChargeRecordIn = strict({
@@ -125,6 +128,8 @@ export const DisposalRecordIn = strict({
   recordable: Type.Boolean(),
   sentence: Type.Optional(text(500)),
   custodialMonths: Type.Optional(Type.Integer({ minimum: 0, maximum: 1200 })),
+  /** Where the person was convicted; outside England and Wales brings PACE s63J (default ENGLAND_AND_WALES). */
+  jurisdiction: Type.Optional(oneOf(jurisdictions)),
 });
 
 export const CustodyRecordIn = strict({
@@ -159,6 +164,12 @@ export const BiometricReferenceRecordIn = strict({
   takenAt: isoDateTime(),
   identityConfirmed: Type.Optional(Type.Boolean()),
   confirmedAt: Type.Optional(isoDateTime()),
+  /** ARREST (default) or VOLUNTARY (given for elimination: PACE s63N). */
+  takenUnder: Type.Optional(oneOf(['ARREST', 'VOLUNTARY'] as const)),
+  /** For voluntary material: when the purpose it was given for was fulfilled. */
+  purposeFulfilledOn: Type.Optional(isoDate()),
+  /** For a DNA sample: when the profile was derived from it (PACE s63R). */
+  profileDerivedAt: Type.Optional(isoDateTime()),
 });
 
 export const MarkerRecordIn = strict({

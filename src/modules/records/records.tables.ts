@@ -151,6 +151,8 @@ export const arrests = pgTable(
     /** NOT_TAKEN | TAKEN | SUBMITTED | CONFIRMED */
     fingerprintStatus: text('fingerprint_status').notNull(),
     offenceSummary: text('offence_summary').notNull(),
+    /** The earlier arrest whose investigation led to this one (PACE s63P). */
+    arisingFromArrestId: uuid('arising_from_arrest_id'),
     ...provenance(),
   },
   (t) => [index('arrests_person_idx').on(t.personId), index('arrests_asn_idx').on(t.asn)],
@@ -218,6 +220,8 @@ export const disposals = pgTable(
     recordable: boolean('recordable').notNull(),
     sentence: text('sentence'),
     custodialMonths: integer('custodial_months'),
+    /** ENGLAND_AND_WALES | SCOTLAND | NORTHERN_IRELAND | OVERSEAS */
+    jurisdiction: text('jurisdiction').notNull().default('ENGLAND_AND_WALES'),
     ...provenance(),
   },
   (t) => [index('disposals_person_idx').on(t.personId)],
@@ -274,6 +278,10 @@ export const biometricReferences = pgTable(
     /** Identity confirmed by a fingerprint match: shown as a badge on the person page (brief 2.6). */
     identityConfirmed: boolean('identity_confirmed').notNull().default(false),
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    /** ARREST | VOLUNTARY */
+    takenUnder: text('taken_under').notNull().default('ARREST'),
+    purposeFulfilledOn: date('purpose_fulfilled_on', { mode: 'string' }),
+    profileDerivedAt: timestamp('profile_derived_at', { withTimezone: true }),
     ...provenance(),
   },
   (t) => [index('biometric_references_person_idx').on(t.personId)],
@@ -345,4 +353,34 @@ export const sourceRecords = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.sourceSystem, t.sourceRecordId] })],
+);
+
+/**
+ * What is left of a deleted record (brief 4.3): which record it was, under which rule, who authorised it and when;
+ * never its content. Also stops the source system sending the same record again.
+ */
+export const recordTombstones = pgTable(
+  'record_tombstones',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    /** PERSON_RECORD | EVENT | CUSTODY_IMAGE | BIOMETRIC_REFERENCE | MARKER | DISPOSAL and the rows deleted with them */
+    recordKind: text('record_kind').notNull(),
+    recordId: uuid('record_id').notNull(),
+    owningOrganisationId: uuid('owning_organisation_id').notNull(),
+    sourceSystem: text('source_system').notNull(),
+    sourceRecordId: text('source_record_id').notNull(),
+    /** The retention rule (config/retention-rules.json) the deletion was made under. */
+    ruleId: text('rule_id').notNull(),
+    basis: text('basis').notNull(),
+    authorisedBy: text('authorised_by').notNull(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }).notNull(),
+    /** The audit entry that holds the deleted content in the vault, for auditors. */
+    auditSeq: integer('audit_seq'),
+  },
+  (t) => [
+    index('record_tombstones_person_idx').on(t.personId),
+    index('record_tombstones_source_idx').on(t.sourceSystem, t.sourceRecordId),
+    index('record_tombstones_deleted_idx').on(t.deletedAt),
+  ],
 );

@@ -14,6 +14,9 @@ export const disposalOutcomes = [
 ] as const;
 export type DisposalOutcome = (typeof disposalOutcomes)[number];
 
+/** Where a conviction was given; outside England and Wales it is kept under PACE s63J. */
+export const jurisdictions = ['ENGLAND_AND_WALES', 'SCOTLAND', 'NORTHERN_IRELAND', 'OVERSEAS'] as const;
+
 export const materialClasses = ['EVIDENTIAL', 'INTELLIGENCE'] as const;
 export const legalRegimes = ['DPA2018_PART3', 'UK_GDPR'] as const;
 export const sexes = ['MALE', 'FEMALE', 'NOT_KNOWN', 'NOT_SPECIFIED'] as const;

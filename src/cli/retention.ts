@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import type { Services } from '../composition.ts';
+import { RetentionService } from '../modules/retention/index.ts';
+import { LedsError } from '../platform/errors.ts';
+import { operatorContext } from '../platform/request-context.ts';
+import { queryRows } from '../storage/database.ts';
+import { cliContext } from './cli-context.ts';
+import { progressBar } from './progress.ts';
+
+async function peopleCount(services: Services): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(services.database.db, sql`SELECT count(*)::int AS n FROM people`);
+  return row?.n ?? 0;
+}
+
+/** `leds retention rules`: the rule set in force, with citations and the configured values. */
+export function printRetentionRules(services: Services, print: (line: string) => void): void {
+  const { rules } = services.retention;
+  print(`retention rule set ${rules.version} (${services.config.retention.rulesFile})`);
+  for (const rule of rules.rules) {
+    print(`${rule.id.padEnd(14)} ${rule.title}`);
+    print(`${''.padEnd(14)} ${rule.retention}`);
+    print(`${''.padEnd(14)} ${rule.citation} [${rule.sources.join(', ')}] (${rule.confidence})`);
+  }
+  const s = services.config.retention;
+  print('configured values ([U] in the brief):');
+  print(
+    `  Gaughran review every ${s.gaughranReviewYears} years; NSD at most ${s.nsdMaxYears} years; image grace ${s.imageGraceDays} days`,
+  );
+  print(
+    `  MoPI: group 1 review every ${s.mopiGroup1ReviewYears} years (markers ${s.mopiGroup1MarkerCodes.join(', ')}), group 2 clear period ${s.mopiGroup2ClearYears} years, group 3 ${s.mopiGroup3ClearYears} years`,
+  );
+  print(
+    `  notices acknowledged within ${s.noticeAcknowledgeDays} days, chased every ${s.noticeChaseDays}; applications decided within ${s.applicationTargetDays} days`,
+  );
+}
+
+/** `leds retention plan --as-of DATE`: what a sweep on that date would do; changes nothing. */
+export async function planRetention(
+  services: Services,
+  options: { asOf: string; limit: number },
+  print: (line: string) => void,
+): Promise<void> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.asOf) || Number.isNaN(Date.parse(options.asOf)))
+    throw new LedsError('REQUEST_INVALID', `\`${options.asOf}\` is not a date`, [
+      { field: '--as-of', message: 'YYYY-MM-DD' },
+    ]);
+  const total = await peopleCount(services);
+  const bar = total < 20_000 ? undefined : progressBar('Planning retention', total);
+  try {
+    const plan = await services.retention.plan(options.asOf, {
+      onProgress: (n) => bar?.update(n),
+      listLimit: options.limit,
+    });
+    bar?.stop();
+    print(`retention plan as of ${plan.asOf} (rule set ${services.retention.rules.version}; nothing changed)`);
+    print(
+      `${plan.people} people, ${plan.items} items: ${plan.dueCount.DESTROY} to destroy, ${plan.dueCount.REVIEW} reviews due`,
+    );
+    for (const [key, n] of Object.entries(plan.byAction).sort()) print(`  ${key.padEnd(24)} ${n}`);
+    if (plan.due.length > 0) print(`due by ${plan.asOf} (first ${plan.due.length}):`);
+    for (const d of plan.due) print(`  ${d.action}\t${d.dueOn}\t${d.ruleId}\t${d.itemKind}\t${d.itemId}\t${d.reason}`);
+  } finally {
+    bar?.stop();
+  }
+}
+
+/** `leds retention sweep`: decides every item now and carries out what is due. */
+export async function sweepRetention(services: Services, print: (line: string) => void): Promise<void> {
+  const total = await peopleCount(services);
+  const bar = total < 20_000 ? undefined : progressBar('Retention sweep', total);
+  try {
+    const report = await services.retention.sweep(operatorContext('CLI'), { onProgress: (n) => bar?.update(n) });
+    bar?.stop();
+    print(
+      `retention sweep as of ${report.asOf}: ${report.people} people, ${report.items} items, ${report.changed} decisions changed, ${report.destroyed} records destroyed, ${report.reviewsDue} reviews due, ${report.held} held, ${report.noticesChased} notices chased`,
+    );
+  } finally {
+    bar?.stop();
+  }
+}
+
+/** `leds retention notices --organisation CODE [--csv]`: a force's deletion notices. */
+export async function printDeletionNotices(
+  services: Services,
+  options: { organisation: string; csv?: boolean; status?: 'PENDING' | 'ACKNOWLEDGED' | 'ALL' },
+  print: (line: string) => void,
+): Promise<void> {
+  const ctx = await cliContext(services, options.organisation, ['ADMINISTRATOR']);
+  const notices = await services.retention.noticesFor(ctx, { status: options.status });
+  if (options.csv) {
+    print(RetentionService.noticesCsv(notices).trimEnd());
+    return;
+  }
+  print(
+    `${notices.length} ${(options.status ?? 'PENDING').toLowerCase()} deletion notice(s) for ${options.organisation}`,
+  );
+  for (const n of notices)
+    print(
+      `  ${n.id}\t${n.sourceSystem}\t${n.sourceRecordId}\t${n.recordKind}\t${n.ruleId}\tdue ${n.dueBy}${n.overdue ? '\tOVERDUE' : ''}`,
+    );
+}

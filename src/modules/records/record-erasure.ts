@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { assertUuid, type Database, queryRows } from '../../storage/database.ts';
+import { recordTombstones } from './records.tables.ts';
+
+/** What a deletion takes away: one retained item and everything that hangs from it. */
+export type ErasableKind = 'PERSON_RECORD' | 'EVENT' | 'CUSTODY_IMAGE' | 'BIOMETRIC_REFERENCE' | 'MARKER' | 'DISPOSAL';
+
+export interface ErasureBasis {
+  ruleId: string;
+  basis: string;
+  authorisedBy: string;
+  at: Date;
+}
+
+export interface Tombstone {
+  id: string;
+  personId: string;
+  recordKind: string;
+  recordId: string;
+  owningOrganisationId: string;
+  sourceSystem: string;
+  sourceRecordId: string;
+}
+
+export interface Erasure {
+  personId: string;
+  /** The deleted rows by table, for the audit vault (auditors only) and nowhere else. */
+  content: Record<string, unknown[]>;
+  tombstones: Tombstone[];
+  /** Custody image blobs no longer referenced by the deleted rows; removed after the transaction commits. */
+  imageHashes: string[];
+}
+
+type Scope = { table: string; where: string }[];
+
+// Which rows each kind of item takes with it. Every person-scoped table of the records module appears under
+// PERSON_RECORD; the storage test checks that no person-scoped table is forgotten here.
+function scopeOf(kind: ErasableKind): Scope {
+  switch (kind) {
+    case 'CUSTODY_IMAGE':
+      return [{ table: 'custody_images', where: 'id = $1' }];
+    case 'BIOMETRIC_REFERENCE':
+      return [{ table: 'biometric_references', where: 'id = $1' }];
+    case 'MARKER':
+      return [{ table: 'markers', where: 'id = $1' }];
+    case 'DISPOSAL':
+      return [{ table: 'disposals', where: 'id = $1' }];
+    case 'EVENT':
+      return [
+        ...[
+          'custody_images',
+          'custody_records',
+          'disposals',
+          'court_cases',
+          'offences',
+          'charges',
+          'biometric_references',
+        ].map((table) => ({ table, where: 'arrest_id = $1' })),
+        { table: 'arrests', where: 'id = $1' },
+      ];
+    case 'PERSON_RECORD':
+      return [
+        ...personTables.map((table) => ({ table, where: 'person_id = $1' })),
+        { table: 'person_associations', where: 'associate_person_id = $1' },
+      ];
+  }
+}
+
+/** Every person-scoped table of the records module, children first. */
+export const personTables = [
+  'custody_images',
+  'custody_records',
+  'disposals',
+  'court_cases',
+  'offences',
+  'charges',
+  'biometric_references',
+  'arrests',
+  'markers',
+  'missing_person_reports',
+  'person_associations',
+  'person_identifiers',
+  'person_addresses',
+  'person_dates_of_birth',
+  'person_names',
+  'people',
+] as const;
+
+/**
+ * Deletes an item from every live table and search key, inside the caller's transaction, and leaves a tombstone
+ * for each source record it removes. Returns the content for the audit vault and the blobs to remove.
+ * Idempotent: an item already gone erases nothing and leaves no second tombstone.
+ */
+export async function eraseRecord(
+  tx: Database,
+  kind: ErasableKind,
+  itemId: string,
+  personId: string,
+  basis: ErasureBasis,
+): Promise<Erasure> {
+  const content: Record<string, unknown[]> = {};
+  const deletedIds: string[] = [];
+  const provenance = new Map<
+    string,
+    { owning_organisation_id: string; source_system: string; source_record_id: string }
+  >();
+  const imageHashes: string[] = [];
+  for (const { table, where } of scopeOf(kind)) {
+    const condition = where.replace('$1', `'${assertUuid(itemId)}'::uuid`);
+    const rows = await queryRows<Record<string, unknown>>(
+      tx,
+      sql.raw(`DELETE FROM ${table} WHERE ${condition} RETURNING to_jsonb(${table}.*) AS row`),
+    );
+    if (rows.length === 0) continue;
+    content[table] = rows.map((r) => r.row);
+    for (const { row } of rows as { row: Record<string, string> }[]) {
+      deletedIds.push(row.id ?? row.person_id ?? '');
+      if (row.content_sha256) imageHashes.push(row.content_sha256);
+      provenance.set(row.id ?? row.person_id ?? '', {
+        owning_organisation_id: row.owning_organisation_id as string,
+        source_system: row.source_system as string,
+        source_record_id: row.source_record_id as string,
+      });
+    }
+  }
+  if (deletedIds.length === 0) return { personId, content, tombstones: [], imageHashes: [] };
+  // Rows that pointed at what went: cleared, not deleted, because they are someone else's record.
+  if (kind === 'EVENT') {
+    await tx.execute(sql`UPDATE arrests SET arising_from_arrest_id = NULL WHERE arising_from_arrest_id = ${itemId}`);
+  }
+  if (kind === 'PERSON_RECORD') {
+    await tx.execute(
+      sql`UPDATE unidentified_remains SET identified_person_id = NULL WHERE identified_person_id = ${itemId}`,
+    );
+  }
+  // The idempotency keys are search keys too: a deleted record's source id must not lead back to anything.
+  const keys = await queryRows<{
+    source_system: string;
+    source_record_id: string;
+    record_kind: string;
+    record_id: string;
+    owning_organisation_id: string;
+  }>(
+    tx,
+    sql`DELETE FROM source_records WHERE record_id = ANY(${`{${deletedIds.join(',')}}`}::uuid[])
+        RETURNING source_system, source_record_id, record_kind, record_id::text, owning_organisation_id::text`,
+  );
+  const tombstones: Tombstone[] = keys.map((k) => ({
+    id: randomUUID(),
+    personId,
+    recordKind: k.record_kind,
+    recordId: k.record_id,
+    owningOrganisationId: k.owning_organisation_id,
+    sourceSystem: k.source_system,
+    sourceRecordId: k.source_record_id,
+  }));
+  // An item loaded without a source key (demo data, bulk loads) still leaves its tombstone.
+  if (!tombstones.some((t) => t.recordId === itemId)) {
+    const own = provenance.get(itemId);
+    if (own) {
+      tombstones.push({
+        id: randomUUID(),
+        personId,
+        recordKind: kind,
+        recordId: itemId,
+        owningOrganisationId: own.owning_organisation_id,
+        sourceSystem: own.source_system,
+        sourceRecordId: own.source_record_id,
+      });
+    }
+  }
+  if (tombstones.length > 0) {
+    await tx.insert(recordTombstones).values(
+      tombstones.map((t) => ({
+        ...t,
+        ruleId: basis.ruleId,
+        basis: basis.basis,
+        authorisedBy: basis.authorisedBy,
+        deletedAt: basis.at,
+      })),
+    );
+  }
+  return { personId, content, tombstones, imageHashes };
+}
+
+/** Links the tombstones of a deletion to the audit entry that holds its content in the vault. */
+export async function linkTombstonesToAudit(tx: Database, tombstoneIds: string[], auditSeq: number): Promise<void> {
+  if (tombstoneIds.length === 0) return;
+  await tx.execute(
+    sql`UPDATE record_tombstones SET audit_seq = ${auditSeq} WHERE id = ANY(${`{${tombstoneIds.join(',')}}`}::uuid[])`,
+  );
+}

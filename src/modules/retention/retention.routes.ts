@@ -1,0 +1,326 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { PurposeHeaders, problemResponses } from '../../api/problem.schemas.ts';
+import { contextOf } from '../../api/request-context.ts';
+import type { Services } from '../../composition.ts';
+import { RetentionService } from './retention.service.ts';
+import { instrumentKinds } from './retention.types.ts';
+
+const open = (description: string) => Type.Object({}, { additionalProperties: true, description });
+const date = () => Type.String({ format: 'date' });
+const text = (maxLength = 2000) => Type.String({ maxLength });
+const uuidParam = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+
+const ApplicationIn = Type.Object(
+  {
+    applicantName: text(200),
+    applicantDateOfBirth: date(),
+    contact: text(500),
+    eventReference: Type.String({ maxLength: 30, description: 'the arrest/summons number of the arrest or event' }),
+    grounds: text(),
+  },
+  { additionalProperties: false },
+);
+
+/** Public: the rule set in force, the published figures, and the application form's API. No sign-in. */
+export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { retention } = services;
+  const tags = ['retention (public)'];
+  app.get(
+    '/retention/rules',
+    {
+      schema: {
+        tags,
+        security: [],
+        summary: 'The retention rule set in force, each rule with its citation',
+        response: { 200: open('version and rules') },
+      },
+    },
+    async () => ({
+      version: retention.rules.version,
+      rules: retention.rules.rules,
+      settings: services.config.retention,
+    }),
+  );
+  app.get(
+    '/transparency/retention',
+    {
+      schema: {
+        tags,
+        security: [],
+        summary: 'Custody images held by conviction status, deletions per month by rule, applications for deletion',
+        response: { 200: open('counts only, never rows') },
+      },
+    },
+    async () => retention.figures(),
+  );
+  app.post(
+    '/deletion-applications',
+    {
+      schema: {
+        tags,
+        security: [],
+        summary: 'Apply for deletion of a custody image or record, naming the arrest or event (no sign-in)',
+        body: ApplicationIn,
+        response: { 201: open('the application reference, status and target date'), ...problemResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await retention.applyForDeletion(null, request.body)),
+  );
+};
+
+/** For retention officers and force systems, signed in. */
+export const retentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { retention } = services;
+  const tags = ['retention'];
+
+  app.get(
+    '/deletion-notices',
+    {
+      schema: {
+        tags,
+        summary: "Your organisation's deletion notices: delete these records from your local systems, then acknowledge",
+        querystring: Type.Object(
+          {
+            status: Type.Optional(
+              Type.Union([Type.Literal('PENDING'), Type.Literal('ACKNOWLEDGED'), Type.Literal('ALL')]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ notices: Type.Array(open('a deletion notice')) }), ...problemResponses },
+      },
+    },
+    async (request) => ({ notices: await retention.noticesFor(contextOf(request), { status: request.query.status }) }),
+  );
+
+  app.get(
+    '/deletion-notices.csv',
+    {
+      schema: {
+        tags,
+        summary: "Your organisation's pending deletion notices as CSV, for a local deletion run",
+        produces: ['text/csv'],
+        querystring: Type.Object(
+          {
+            status: Type.Optional(
+              Type.Union([Type.Literal('PENDING'), Type.Literal('ACKNOWLEDGED'), Type.Literal('ALL')]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const notices = await retention.noticesFor(contextOf(request), { status: request.query.status });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="deletion-notices.csv"')
+        .send(RetentionService.noticesCsv(notices));
+    },
+  );
+
+  app.post(
+    '/deletion-notices/:id/acknowledgement',
+    {
+      schema: {
+        tags,
+        summary: 'Acknowledge that the record has been deleted from your local systems',
+        params: uuidParam,
+        response: { 200: open('the acknowledged notice'), ...problemResponses },
+      },
+    },
+    async (request) => retention.acknowledgeNotice(contextOf(request), request.params.id),
+  );
+
+  app.get(
+    '/retention/people/:id',
+    {
+      schema: {
+        tags,
+        summary: "A person's retention: each item's rule, next action and date (purpose DATA_QUALITY)",
+        headers: PurposeHeaders,
+        params: uuidParam,
+        response: { 200: open('decisions, instruments, reviews, tombstones'), ...problemResponses },
+      },
+    },
+    async (request) => retention.personRetention(contextOf(request), request.params.id),
+  );
+
+  app.get(
+    '/retention/due',
+    {
+      schema: {
+        tags,
+        summary: 'What is due: reviews and destructions, holds, applications and overdue notices',
+        response: { 200: open('the retention desk'), ...problemResponses },
+      },
+    },
+    async (request) => retention.overview(contextOf(request)),
+  );
+
+  app.post(
+    '/retention/instruments',
+    {
+      schema: {
+        tags,
+        summary: 'Record an extension, consent, determination, court order, exceptional retention or legal hold',
+        body: Type.Object(
+          {
+            kind: Type.Union(instrumentKinds.map((k) => Type.Literal(k))),
+            itemId: Type.Optional(Type.String({ format: 'uuid' })),
+            personId: Type.Optional(Type.String({ format: 'uuid' })),
+            appliedOn: Type.Optional(date()),
+            madeOn: date(),
+            until: Type.Optional(date()),
+            madeBy: text(300),
+            evidence: text(),
+            policingPurpose: Type.Optional(text(500)),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: open('the instrument'), ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await retention.recordInstrument(contextOf(request), request.body)),
+  );
+
+  app.post(
+    '/retention/instruments/:id/end',
+    {
+      schema: {
+        tags,
+        summary: 'End an instrument: consent withdrawn, hold lifted, determination revoked',
+        params: uuidParam,
+        body: Type.Object({ endedOn: date(), reason: text() }, { additionalProperties: false }),
+        response: { 200: open('what changed'), ...problemResponses },
+      },
+    },
+    async (request) =>
+      retention.endInstrument(contextOf(request), request.params.id, request.body.endedOn, request.body.reason),
+  );
+
+  app.post(
+    '/retention/reviews',
+    {
+      schema: {
+        tags,
+        summary: 'Record a review: keep with a reason, or dispose (which deletes the item)',
+        body: Type.Object(
+          {
+            itemId: Type.String({ format: 'uuid' }),
+            outcome: Type.Union([Type.Literal('KEEP'), Type.Literal('DISPOSE')]),
+            reason: text(),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: open('what changed'), ...problemResponses },
+      },
+    },
+    async (request) => retention.recordReview(contextOf(request), request.body),
+  );
+
+  app.post(
+    '/retention/disregards',
+    {
+      schema: {
+        tags,
+        summary: "Delete a conviction on the Secretary of State's direction (PoFA Part 5 Ch 4)",
+        body: Type.Object(
+          { disposalId: Type.String({ format: 'uuid' }), direction: text() },
+          { additionalProperties: false },
+        ),
+        response: { 200: open('what changed'), ...problemResponses },
+      },
+    },
+    async (request) =>
+      retention.disregardConviction(contextOf(request), request.body.disposalId, request.body.direction),
+  );
+
+  app.get(
+    '/retention/plan',
+    {
+      schema: {
+        tags,
+        summary: 'What a sweep on a date would destroy or put before a reviewer; changes nothing',
+        querystring: Type.Object({ asOf: date() }, { additionalProperties: false }),
+        response: { 200: open('the plan'), ...problemResponses },
+      },
+    },
+    async (request) => {
+      await services.decisions.require(contextOf(request), 'retention.decide');
+      return retention.plan(request.query.asOf);
+    },
+  );
+
+  app.post(
+    '/deletion-applications/staff-entry',
+    {
+      schema: {
+        tags,
+        summary: 'Enter an application for deletion on a person’s behalf',
+        body: ApplicationIn,
+        response: { 201: open('the application reference, status and target date'), ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await retention.applyForDeletion(contextOf(request), request.body)),
+  );
+
+  app.post(
+    '/deletion-applications/:id/decision',
+    {
+      schema: {
+        tags,
+        summary: "The chief officer's delegate decides, with reasons",
+        params: uuidParam,
+        body: Type.Object(
+          {
+            decision: Type.Union([Type.Literal('GRANTED'), Type.Literal('REFUSED')]),
+            reasons: text(),
+            policingPurpose: Type.Optional(text(500)),
+            exceptionalReason: Type.Optional(text()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: open('the application'), ...problemResponses },
+      },
+    },
+    async (request) => retention.decideApplication(contextOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/deletion-applications/:id/applicant-told',
+    {
+      schema: {
+        tags,
+        summary: 'Record that the applicant was told the outcome',
+        params: uuidParam,
+        response: { 200: open('the application'), ...problemResponses },
+      },
+    },
+    async (request) => retention.recordApplicantTold(contextOf(request), request.params.id),
+  );
+
+  app.post(
+    '/deletion-applications/:id/appeal',
+    {
+      schema: {
+        tags,
+        summary: 'Lodge an appeal against a refusal (grounds), or decide it (outcome and reasons)',
+        params: uuidParam,
+        body: Type.Object(
+          {
+            grounds: Type.Optional(text()),
+            outcome: Type.Optional(Type.Union([Type.Literal('UPHELD'), Type.Literal('DISMISSED')])),
+            reasons: Type.Optional(text()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: open('the application'), ...problemResponses },
+      },
+    },
+    async (request) => retention.appeal(contextOf(request), request.params.id, request.body),
+  );
+};

@@ -1,0 +1,1095 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { RetentionConfig } from '../../config/config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { LedsError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import { recordsetInsert } from '../../storage/bulk-insert.ts';
+import { type Database, queryRows } from '../../storage/database.ts';
+import type { AccessDecisions } from '../access/index.ts';
+import type { AuditTrail } from '../audit/index.ts';
+import {
+  type ErasableKind,
+  eraseRecord,
+  linkTombstonesToAudit,
+  parseAsn,
+  type RecordIntake,
+} from '../records/index.ts';
+import { arrests, disposals, recordTombstones } from '../records/records.tables.ts';
+import {
+  convictionDisregards,
+  deletionApplications,
+  deletionNotices,
+  retentionDecisions,
+  retentionInstruments,
+  retentionReviews,
+} from './retention.tables.ts';
+import { type InstrumentKind, instrumentKinds, type RetentionDecision } from './retention.types.ts';
+import { addDays, addYears, assessRetention, extensionWindowOpens, isDue } from './retention-engine.ts';
+import { loadPersonFacts } from './retention-facts.ts';
+import type { RetentionRuleSet } from './retention-rules.ts';
+
+export interface SweepReport {
+  asOf: string;
+  people: number;
+  items: number;
+  changed: number;
+  destroyed: number;
+  reviewsDue: number;
+  held: number;
+  noticesChased: number;
+  byRule: Record<string, number>;
+}
+
+export interface PlanReport {
+  asOf: string;
+  people: number;
+  items: number;
+  byAction: Record<string, number>;
+  /** Items whose action is due by the date: what a sweep on that date would destroy or put before a reviewer. */
+  due: RetentionDecision[];
+  dueCount: { DESTROY: number; REVIEW: number };
+}
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * The retention engine at work: keeps every item's decision current, destroys what is due (everywhere, with a
+ * tombstone, a notice to the owning force and the content sealed in the audit vault), and records the
+ * instruments, reviews and applications that change what is due (brief section 5).
+ */
+export class RetentionService {
+  constructor(
+    private readonly db: Database,
+    private readonly trail: AuditTrail,
+    private readonly access: AccessDecisions,
+    private readonly intake: RecordIntake,
+    private readonly clock: Clock,
+    private readonly settings: RetentionConfig,
+    readonly rules: RetentionRuleSet,
+  ) {}
+
+  today(): string {
+    return isoDay(this.clock.now());
+  }
+
+  // ---- Decisions, the sweep and the plan ------------------------------------------------------------------
+
+  /**
+   * Re-decides everything about these people now (a fact changed) and carries out what is due. Called by ingest
+   * after each transaction of records, and after every instrument, review or application decision.
+   */
+  async reevaluate(by: RequestContext, personIds: readonly string[]): Promise<{ changed: number; destroyed: number }> {
+    const asOf = this.today();
+    const facts = await loadPersonFacts(this.db, [...new Set(personIds)]);
+    const decisions = facts.flatMap((f) => assessRetention(f, asOf, this.settings));
+    const changed = await this.storeDecisions(
+      personIds,
+      decisions,
+      new Map(facts.map((f) => [f.personId, f.owningOrganisationId])),
+    );
+    const destroyed = await this.carryOut(by, decisions, asOf);
+    return { changed, destroyed };
+  }
+
+  /** Writes decisions that changed, and drops those of items no longer held; returns how many changed. */
+  private async storeDecisions(
+    personIds: readonly string[],
+    decisions: RetentionDecision[],
+    owners: Map<string, string>,
+  ): Promise<number> {
+    if (personIds.length === 0) return 0;
+    const now = this.clock.now();
+    const rows = decisions.map((d) => ({
+      itemId: d.itemId,
+      personId: d.personId,
+      itemKind: d.itemKind,
+      owningOrganisationId: owners.get(d.personId),
+      ruleId: d.ruleId,
+      action: d.action,
+      dueOn: d.dueOn,
+      reason: d.reason,
+      held: d.held,
+      ruleSetVersion: this.rules.version,
+      evaluatedAt: now,
+    }));
+    return this.db.transaction(async (tx) => {
+      const ids = `{${[...new Set(personIds)].join(',')}}`;
+      const items = `{${decisions.map((d) => d.itemId).join(',')}}`;
+      await tx.execute(
+        sql`DELETE FROM retention_decisions WHERE person_id = ANY(${ids}::uuid[]) AND NOT item_id = ANY(${items}::uuid[])`,
+      );
+      if (rows.length === 0) return 0;
+      const written = await queryRows<{ n: number }>(
+        tx as Database,
+        sql`with written as (${recordsetInsert(retentionDecisions, rows)}
+          on conflict (item_id) do update set rule_id = excluded.rule_id, action = excluded.action,
+            due_on = excluded.due_on, reason = excluded.reason, held = excluded.held,
+            rule_set_version = excluded.rule_set_version, evaluated_at = excluded.evaluated_at
+          where (retention_decisions.rule_id, retention_decisions.action, retention_decisions.due_on,
+                 retention_decisions.reason, retention_decisions.held, retention_decisions.rule_set_version)
+            is distinct from (excluded.rule_id, excluded.action, excluded.due_on, excluded.reason, excluded.held,
+                 excluded.rule_set_version)
+          returning 1) select count(*)::int as n from written`,
+      );
+      return written[0]?.n ?? 0;
+    });
+  }
+
+  /** Destroys every item whose DESTROY date has come; a person record first, since it takes everything. */
+  private async carryOut(by: RequestContext, decisions: RetentionDecision[], asOf: string): Promise<number> {
+    const due = decisions.filter((d) => d.action === 'DESTROY' && isDue(d, asOf) && !d.held);
+    const order = ['PERSON_RECORD', 'EVENT', 'CUSTODY_IMAGE', 'BIOMETRIC_REFERENCE', 'MARKER'];
+    due.sort((a, b) => order.indexOf(a.itemKind) - order.indexOf(b.itemKind));
+    let destroyed = 0;
+    for (const d of due) {
+      destroyed += await this.destroy(by, d, by.actor.name);
+    }
+    return destroyed;
+  }
+
+  /**
+   * Deletes one item everywhere it lives, in one transaction with its tombstones, its deletion notices and its
+   * audit entry (whose sealed content is the auditors' copy); removes image files once that has committed.
+   * Returns the number of records removed (0 when the item had already gone).
+   */
+  async destroy(
+    by: RequestContext,
+    d: { personId: string; itemKind: ErasableKind; itemId: string; ruleId: string; reason: string },
+    authorisedBy: string,
+  ): Promise<number> {
+    const now = this.clock.now();
+    const { removed, imageHashes } = await this.db.transaction(async (tx) => {
+      const erasure = await eraseRecord(tx as Database, d.itemKind, d.itemId, d.personId, {
+        ruleId: d.ruleId,
+        basis: d.reason,
+        authorisedBy,
+        at: now,
+      });
+      const rows = Object.values(erasure.content).flat() as Record<string, string>[];
+      if (rows.length === 0) return { removed: 0, imageHashes: [] };
+      const recordIds = rows.map((r) => r.id ?? r.person_id).filter((id): id is string => !!id);
+      if (d.itemKind === 'PERSON_RECORD') {
+        for (const table of [retentionDecisions, retentionInstruments, retentionReviews, convictionDisregards]) {
+          await tx.delete(table).where(eq(table.personId, d.personId));
+        }
+      } else {
+        await tx.delete(retentionDecisions).where(inArray(retentionDecisions.itemId, recordIds));
+      }
+      const dueBy = addDays(isoDay(now), this.settings.noticeAcknowledgeDays);
+      if (erasure.tombstones.length > 0) {
+        await tx.insert(deletionNotices).values(
+          erasure.tombstones.map((t) => ({
+            id: randomUUID(),
+            personId: d.personId,
+            tombstoneId: t.id,
+            owningOrganisationId: t.owningOrganisationId,
+            recordKind: t.recordKind,
+            recordId: t.recordId,
+            sourceSystem: t.sourceSystem,
+            sourceRecordId: t.sourceRecordId,
+            ruleId: d.ruleId,
+            issuedAt: now,
+            dueBy,
+          })),
+        );
+      }
+      const [seq] = await this.trail.recordWithin(tx as Database, by, [
+        {
+          kind: 'RECORD_DELETED',
+          action: 'retention.destroy',
+          subjects: [d.personId],
+          reasons: [`${d.ruleId}: ${d.reason}`],
+          details: {
+            itemKind: d.itemKind,
+            itemId: d.itemId,
+            ruleId: d.ruleId,
+            ruleSetVersion: this.rules.version,
+            authorisedBy,
+            records: rows.length,
+            tombstones: erasure.tombstones.map((t) => t.id),
+          },
+          shown: erasure.content,
+        },
+      ]);
+      await linkTombstonesToAudit(
+        tx as Database,
+        erasure.tombstones.map((t) => t.id),
+        seq as number,
+      );
+      return { removed: rows.length, imageHashes: erasure.imageHashes };
+    });
+    await this.intake.removeUnreferencedImages(this.db, imageHashes);
+    return removed;
+  }
+
+  /** Every person, in batches by person id: decisions brought up to date and what is due carried out. */
+  async sweep(
+    by: RequestContext,
+    options: { onProgress?: (people: number) => void; batchSize?: number } = {},
+  ): Promise<SweepReport> {
+    const asOf = this.today();
+    const report: SweepReport = {
+      asOf,
+      people: 0,
+      items: 0,
+      changed: 0,
+      destroyed: 0,
+      reviewsDue: 0,
+      held: 0,
+      noticesChased: 0,
+      byRule: {},
+    };
+    for await (const facts of this.batches(options.batchSize)) {
+      const decisions = facts.flatMap((f) => assessRetention(f, asOf, this.settings));
+      report.people += facts.length;
+      report.items += decisions.length;
+      for (const d of decisions) {
+        report.byRule[d.ruleId] = (report.byRule[d.ruleId] ?? 0) + 1;
+        if (d.action === 'REVIEW' && isDue(d, asOf)) report.reviewsDue += 1;
+        if (d.held) report.held += 1;
+      }
+      report.changed += await this.storeDecisions(
+        facts.map((f) => f.personId),
+        decisions,
+        new Map(facts.map((f) => [f.personId, f.owningOrganisationId])),
+      );
+      report.destroyed += await this.carryOut(by, decisions, asOf);
+      options.onProgress?.(report.people);
+    }
+    report.noticesChased = await this.chaseOverdueNotices();
+    await this.trail.record(by, {
+      kind: 'RETENTION_SWEEP_COMPLETED',
+      action: 'retention.sweep',
+      details: { ...report, byRule: undefined },
+    });
+    return report;
+  }
+
+  /** What a sweep on a date would do, changing nothing (`leds retention plan --as-of`). */
+  async plan(
+    asOf: string,
+    options: { onProgress?: (people: number) => void; listLimit?: number } = {},
+  ): Promise<PlanReport> {
+    const report: PlanReport = {
+      asOf,
+      people: 0,
+      items: 0,
+      byAction: {},
+      due: [],
+      dueCount: { DESTROY: 0, REVIEW: 0 },
+    };
+    for await (const facts of this.batches()) {
+      for (const f of facts) {
+        for (const d of assessRetention(f, asOf, this.settings)) {
+          report.items += 1;
+          report.byAction[`${d.action} ${d.ruleId}`] = (report.byAction[`${d.action} ${d.ruleId}`] ?? 0) + 1;
+          if (isDue(d, asOf)) {
+            report.dueCount[d.action as 'DESTROY' | 'REVIEW'] += 1;
+            if (report.due.length < (options.listLimit ?? 200)) report.due.push(d);
+          }
+        }
+      }
+      report.people += facts.length;
+      options.onProgress?.(report.people);
+    }
+    return report;
+  }
+
+  private async *batches(size = this.settings.sweepBatchSize) {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const ids = await queryRows<{ person_id: string }>(
+        this.db,
+        sql`SELECT person_id FROM people WHERE person_id > ${after}::uuid ORDER BY person_id LIMIT ${size}`,
+      );
+      if (ids.length === 0) return;
+      after = ids[ids.length - 1]?.person_id as string;
+      yield await loadPersonFacts(
+        this.db,
+        ids.map((r) => r.person_id),
+      );
+    }
+  }
+
+  // ---- Deletion notices to forces ------------------------------------------------------------------------
+
+  /** Marks unacknowledged notices past their date as chased again, at most once every noticeChaseDays. */
+  async chaseOverdueNotices(): Promise<number> {
+    const now = this.clock.now();
+    const chaseBefore = new Date(now.getTime() - this.settings.noticeChaseDays * 86_400_000);
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      sql`UPDATE deletion_notices SET chase_count = chase_count + 1, last_chased_at = ${now.toISOString()}::timestamptz
+          WHERE acknowledged_at IS NULL AND due_by < ${isoDay(now)}::date
+            AND (last_chased_at IS NULL OR last_chased_at <= ${chaseBefore.toISOString()}::timestamptz)
+          RETURNING id`,
+    );
+    return rows.length;
+  }
+
+  /** The caller's organisation's notices: pending by default, newest first. */
+  async noticesFor(ctx: RequestContext, options: { status?: 'PENDING' | 'ACKNOWLEDGED' | 'ALL'; limit?: number } = {}) {
+    await this.access.require(ctx, 'deletion-notice.receive');
+    const status = options.status ?? 'PENDING';
+    const rows = await this.db
+      .select()
+      .from(deletionNotices)
+      .where(
+        and(
+          eq(deletionNotices.owningOrganisationId, ctx.organisation.id),
+          status === 'PENDING'
+            ? isNull(deletionNotices.acknowledgedAt)
+            : status === 'ACKNOWLEDGED'
+              ? sql`${deletionNotices.acknowledgedAt} is not null`
+              : undefined,
+        ),
+      )
+      .orderBy(desc(deletionNotices.issuedAt))
+      .limit(options.limit ?? 1000);
+    await this.trail.record(ctx, {
+      kind: 'DELETION_NOTICES_FETCHED',
+      action: 'deletion-notice.receive',
+      details: { status, count: rows.length },
+    });
+    const today = this.today();
+    return rows.map((n) => noticeView(n, today));
+  }
+
+  async acknowledgeNotice(ctx: RequestContext, noticeId: string) {
+    await this.access.require(ctx, 'deletion-notice.receive');
+    if (!isUuid(noticeId)) throw new LedsError('RETENTION_NOTICE_NOT_FOUND', `no deletion notice ${noticeId}`);
+    return this.db.transaction(async (tx) => {
+      const [notice] = await tx
+        .select()
+        .from(deletionNotices)
+        .where(and(eq(deletionNotices.id, noticeId), eq(deletionNotices.owningOrganisationId, ctx.organisation.id)));
+      if (!notice)
+        throw new LedsError('RETENTION_NOTICE_NOT_FOUND', `no deletion notice ${noticeId} for your organisation`);
+      if (notice.acknowledgedAt) return noticeView(notice, this.today());
+      const [updated] = await tx
+        .update(deletionNotices)
+        .set({ acknowledgedAt: this.clock.now(), acknowledgedBy: ctx.actor.name })
+        .where(eq(deletionNotices.id, noticeId))
+        .returning();
+      await this.trail.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'DELETION_NOTICE_ACKNOWLEDGED',
+          action: 'deletion-notice.receive',
+          subjects: [notice.personId],
+          details: { noticeId, sourceSystem: notice.sourceSystem, sourceRecordId: notice.sourceRecordId },
+        },
+      ]);
+      return noticeView(updated as typeof notice, this.today());
+    });
+  }
+
+  // ---- Instruments, reviews and disregards --------------------------------------------------------------
+
+  /** The stored decision of an item: whose it is, what it is and the rule it is under. */
+  private async decisionOf(itemId: string) {
+    const [decision] = isUuid(itemId)
+      ? await this.db.select().from(retentionDecisions).where(eq(retentionDecisions.itemId, itemId))
+      : [];
+    if (!decision)
+      throw new LedsError('RETENTION_ITEM_NOT_FOUND', `LEDS holds no retained item ${itemId}`, [
+        { field: 'itemId', message: 'no such item' },
+      ]);
+    return decision;
+  }
+
+  /** Records an extension, consent, determination, court order, exceptional retention or hold, checked first. */
+  async recordInstrument(
+    ctx: RequestContext,
+    input: {
+      itemId?: string;
+      personId?: string;
+      kind: InstrumentKind;
+      appliedOn?: string;
+      madeOn: string;
+      until?: string;
+      madeBy: string;
+      evidence: string;
+      policingPurpose?: string;
+    },
+  ) {
+    await this.access.require(ctx, 'retention.decide');
+    const invalid = (field: string, message: string): never => {
+      throw new LedsError('RETENTION_INSTRUMENT_INVALID', `${input.kind}: ${message}`, [{ field, message }]);
+    };
+    if (!instrumentKinds.includes(input.kind)) invalid('kind', `must be one of ${instrumentKinds.join(', ')}`);
+    if (!input.evidence?.trim()) invalid('evidence', 'record the evidence (order, consent form, determination)');
+    if (!input.madeBy?.trim()) invalid('madeBy', 'record who made it');
+    let personId: string;
+    let decision: Awaited<ReturnType<RetentionService['decisionOf']>> | undefined;
+    if (input.kind === 'LEGAL_HOLD' && !input.itemId) {
+      if (!input.personId || !isUuid(input.personId)) return invalid('personId', 'name the person or the item held');
+      personId = input.personId;
+    } else {
+      if (!input.itemId) return invalid('itemId', 'name the item it applies to');
+      decision = await this.decisionOf(input.itemId);
+      personId = decision.personId;
+    }
+    const itemKind = decision?.itemKind ?? null;
+    switch (input.kind) {
+      case 'DISTRICT_JUDGE_EXTENSION': {
+        if (decision?.ruleId !== 'B4' && decision?.ruleId !== 'B5')
+          invalid('itemId', 'a District Judge extends only the 3-year retention of B4 or B5 (PACE s63F(7))');
+        const existing = await this.instrumentsOf(input.itemId as string, 'DISTRICT_JUDGE_EXTENSION');
+        if (existing.length > 0)
+          invalid('itemId', 'an extension was already granted; there is no further extension (s63F(10))');
+        const facts = (await loadPersonFacts(this.db, [personId]))[0];
+        const taken = facts?.biometrics.find((b) => b.id === input.itemId)?.takenOn;
+        if (!taken) return invalid('itemId', 'only biometric material can be extended');
+        const expiry = addYears(taken, 3);
+        const applied = input.appliedOn ?? invalid('appliedOn', 'give the date the application was made');
+        const windowOpens = extensionWindowOpens(expiry, this.settings);
+        if (applied < windowOpens || applied > expiry)
+          invalid(
+            'appliedOn',
+            `the application must be made in the 3 months before ${expiry} (CrimPR 47.35(2)(a)), from ${windowOpens}`,
+          );
+        input.until = addYears(expiry, 2);
+        break;
+      }
+      case 'BIOMETRICS_COMMISSIONER_CONSENT':
+        if (decision?.ruleId !== 'B5')
+          invalid(
+            'itemId',
+            'the Commissioner consents only for B5 material (arrested for a qualifying offence, not charged)',
+          );
+        break;
+      case 'NATIONAL_SECURITY_DETERMINATION': {
+        if (itemKind !== 'BIOMETRIC_REFERENCE') invalid('itemId', 'a determination applies to fingerprints or DNA');
+        const until = input.until ?? invalid('until', 'give the date the determination ends');
+        const maximum = addYears(input.madeOn, this.settings.nsdMaxYears);
+        if (until > maximum)
+          invalid(
+            'until',
+            `a determination lasts at most ${this.settings.nsdMaxYears} years (LEDS_RETENTION_NSD_MAX_YEARS): until ${maximum} at the latest`,
+          );
+        break;
+      }
+      case 'EXCEPTIONAL_RETENTION':
+        if (itemKind !== 'CUSTODY_IMAGE') invalid('itemId', 'exceptional retention applies to custody images');
+        if (!input.policingPurpose?.trim())
+          invalid('policingPurpose', 'record the policing purpose the image is kept for');
+        break;
+      case 'CPIA_ORDER':
+        if (itemKind !== 'BIOMETRIC_REFERENCE') invalid('itemId', 'a CPIA order applies to a DNA sample');
+        break;
+      default:
+        break;
+    }
+    if (input.until && input.until < input.madeOn) invalid('until', 'must not be before the date it was made');
+    const id = randomUUID();
+    await this.db.transaction(async (tx) => {
+      await tx.insert(retentionInstruments).values({
+        id,
+        personId,
+        itemId: input.itemId ?? null,
+        kind: input.kind,
+        appliedOn: input.appliedOn ?? null,
+        madeOn: input.madeOn,
+        until: input.until ?? null,
+        madeBy: input.madeBy,
+        evidence: input.evidence,
+        policingPurpose: input.policingPurpose ?? null,
+        recordedBy: ctx.actor.name,
+        recordedAt: this.clock.now(),
+      });
+      await this.trail.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'RETENTION_INSTRUMENT_RECORDED',
+          action: 'retention.decide',
+          subjects: [personId],
+          details: {
+            instrumentId: id,
+            kind: input.kind,
+            itemId: input.itemId ?? null,
+            madeOn: input.madeOn,
+            until: input.until ?? null,
+          },
+        },
+      ]);
+    });
+    await this.reevaluate(ctx, [personId]);
+    return { id, personId, ...input };
+  }
+
+  private instrumentsOf(itemId: string, kind: InstrumentKind) {
+    return this.db
+      .select()
+      .from(retentionInstruments)
+      .where(and(eq(retentionInstruments.itemId, itemId), eq(retentionInstruments.kind, kind)));
+  }
+
+  /** Ends an instrument: consent withdrawn, a hold lifted, a determination revoked. */
+  async endInstrument(ctx: RequestContext, instrumentId: string, endedOn: string, reason: string) {
+    await this.access.require(ctx, 'retention.decide');
+    if (!reason?.trim())
+      throw new LedsError('RETENTION_REASON_REQUIRED', 'say why it ends', [{ field: 'reason', message: 'required' }]);
+    const [instrument] = isUuid(instrumentId)
+      ? await this.db.select().from(retentionInstruments).where(eq(retentionInstruments.id, instrumentId))
+      : [];
+    if (!instrument) throw new LedsError('RETENTION_INSTRUMENT_NOT_FOUND', `no instrument ${instrumentId}`);
+    await this.db.transaction(async (tx) => {
+      await tx.update(retentionInstruments).set({ endedOn }).where(eq(retentionInstruments.id, instrumentId));
+      await this.trail.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'RETENTION_INSTRUMENT_ENDED',
+          action: 'retention.decide',
+          subjects: [instrument.personId],
+          reasons: [reason],
+          details: { instrumentId, kind: instrument.kind, endedOn },
+        },
+      ]);
+    });
+    return this.reevaluate(ctx, [instrument.personId]);
+  }
+
+  /** A reviewer keeps an item (with a recorded reason, as the APP requires) or disposes of it, which destroys it. */
+  async recordReview(ctx: RequestContext, input: { itemId: string; outcome: 'KEEP' | 'DISPOSE'; reason: string }) {
+    await this.access.require(ctx, 'retention.decide');
+    if (!input.reason?.trim())
+      throw new LedsError('RETENTION_REASON_REQUIRED', 'a review records its reason', [
+        { field: 'reason', message: 'required' },
+      ]);
+    const decision = await this.decisionOf(input.itemId);
+    await this.db.transaction(async (tx) => {
+      await tx.insert(retentionReviews).values({
+        id: randomUUID(),
+        personId: decision.personId,
+        itemId: input.itemId,
+        itemKind: decision.itemKind,
+        ruleId: decision.ruleId,
+        reviewedOn: this.today(),
+        outcome: input.outcome,
+        reason: input.reason,
+        reviewedBy: ctx.actor.name,
+      });
+      await this.trail.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'RETENTION_REVIEW_RECORDED',
+          action: 'retention.decide',
+          subjects: [decision.personId],
+          reasons: [input.reason],
+          details: {
+            itemId: input.itemId,
+            itemKind: decision.itemKind,
+            outcome: input.outcome,
+            ruleId: decision.ruleId,
+          },
+        },
+      ]);
+    });
+    return this.reevaluate(ctx, [decision.personId]);
+  }
+
+  /** PoFA Part 5 Ch 4: deletes a conviction on the Secretary of State's direction (brief 5.4 P8, T22). */
+  async disregardConviction(ctx: RequestContext, disposalId: string, direction: string) {
+    await this.access.require(ctx, 'retention.decide');
+    if (!direction?.trim())
+      throw new LedsError('RETENTION_REASON_REQUIRED', "cite the Secretary of State's direction", [
+        { field: 'direction', message: 'required' },
+      ]);
+    const [disposal] = isUuid(disposalId)
+      ? await this.db.select().from(disposals).where(eq(disposals.id, disposalId))
+      : [];
+    if (!disposal)
+      throw new LedsError('RETENTION_ITEM_NOT_FOUND', `no disposal ${disposalId}`, [
+        { field: 'disposalId', message: 'no such disposal' },
+      ]);
+    await this.db.insert(convictionDisregards).values({
+      id: randomUUID(),
+      personId: disposal.personId,
+      arrestId: disposal.arrestId,
+      disregardedOn: this.today(),
+      direction,
+      recordedBy: ctx.actor.name,
+    });
+    await this.destroy(
+      ctx,
+      {
+        personId: disposal.personId,
+        itemKind: 'DISPOSAL',
+        itemId: disposalId,
+        ruleId: 'P8',
+        reason: `disregarded conviction: ${direction}`,
+      },
+      ctx.actor.name,
+    );
+    return this.reevaluate(ctx, [disposal.personId]);
+  }
+
+  // ---- Applications for deletion -------------------------------------------------------------------------
+
+  /**
+   * Receives an application (public form, no sign-in, or staff entry) naming an arrest or event. A matched
+   * application puts the whole record before a reviewer at once (C6).
+   */
+  async applyForDeletion(
+    ctx: RequestContext | null,
+    input: {
+      applicantName: string;
+      applicantDateOfBirth: string;
+      contact: string;
+      eventReference: string;
+      grounds: string;
+    },
+  ) {
+    if (ctx) await this.access.require(ctx, 'deletion-application.submit');
+    const problems: { field: string; message: string }[] = [];
+    for (const field of ['applicantName', 'applicantDateOfBirth', 'contact', 'eventReference', 'grounds'] as const) {
+      if (!input[field]?.trim()) problems.push({ field, message: 'required' });
+    }
+    if (input.applicantDateOfBirth && !/^\d{4}-\d{2}-\d{2}$/.test(input.applicantDateOfBirth))
+      problems.push({ field: 'applicantDateOfBirth', message: 'must be a date, YYYY-MM-DD' });
+    const asn = parseAsn(input.eventReference ?? '');
+    if (input.eventReference?.trim() && !asn.ok)
+      problems.push({ field: 'eventReference', message: `the arrest/summons number ${asn.reason}` });
+    if (problems.length > 0) throw new LedsError('REQUEST_INVALID', 'the application is incomplete', problems);
+    const [arrest] = await this.db
+      .select({ id: arrests.id, personId: arrests.personId, org: arrests.owningOrganisationId })
+      .from(arrests)
+      .where(eq(arrests.asn, (asn as { value: string }).value))
+      .limit(1);
+    const receivedOn = this.today();
+    const id = randomUUID();
+    const reference = `DEL-${receivedOn.slice(0, 4)}-${id.slice(0, 8).toUpperCase()}`;
+    const by = ctx ?? publicContext();
+    await this.db.transaction(async (tx) => {
+      await tx.insert(deletionApplications).values({
+        id,
+        reference,
+        personId: arrest?.personId ?? null,
+        arrestId: arrest?.id ?? null,
+        owningOrganisationId: arrest?.org ?? null,
+        channel: ctx ? 'STAFF' : 'PUBLIC',
+        applicantName: input.applicantName,
+        applicantDateOfBirth: input.applicantDateOfBirth,
+        contact: input.contact,
+        eventReference: (asn as { value: string }).value,
+        grounds: input.grounds,
+        receivedOn,
+        targetDate: addDays(receivedOn, this.settings.applicationTargetDays),
+        // An unmatched application is still a request a person made: it waits for staff to find the event.
+        status: arrest ? 'RECEIVED' : 'UNMATCHED',
+        recordedBy: by.actor.name,
+      });
+      await this.trail.recordWithin(tx as Database, by, [
+        {
+          kind: 'DELETION_APPLICATION_RECEIVED',
+          action: 'deletion-application.submit',
+          subjects: arrest ? [arrest.personId] : [],
+          details: { applicationId: id, reference, matched: !!arrest },
+        },
+      ]);
+    });
+    if (arrest) await this.reevaluate(by, [arrest.personId]);
+    return {
+      id,
+      reference,
+      status: arrest ? 'RECEIVED' : 'UNMATCHED',
+      targetDate: addDays(receivedOn, this.settings.applicationTargetDays),
+    };
+  }
+
+  /**
+   * The chief officer's delegate decides. Keeping an image of an unconvicted person needs a policing purpose and
+   * an exceptional reason (C1, C2), recorded as exceptional retention of each image of the event.
+   */
+  async decideApplication(
+    ctx: RequestContext,
+    applicationId: string,
+    input: { decision: 'GRANTED' | 'REFUSED'; reasons: string; policingPurpose?: string; exceptionalReason?: string },
+  ) {
+    await this.access.require(ctx, 'retention.decide');
+    const application = await this.application(applicationId);
+    if (application.status !== 'RECEIVED' || !application.personId || !application.arrestId)
+      throw new LedsError(
+        'RETENTION_APPLICATION_STATE',
+        `application ${application.reference} is ${application.status}`,
+      );
+    if (!input.reasons?.trim())
+      throw new LedsError('RETENTION_REASON_REQUIRED', 'a decision gives its reasons', [
+        { field: 'reasons', message: 'required' },
+      ]);
+    const decidedOn = this.today();
+    const images = await queryRows<{ item_id: string; rule_id: string }>(
+      this.db,
+      sql`SELECT d.item_id, d.rule_id FROM retention_decisions d JOIN custody_images i ON i.id = d.item_id
+          WHERE i.arrest_id = ${application.arrestId}::uuid`,
+    );
+    const unconvicted = images.filter((i) => i.rule_id === 'C1' || i.rule_id === 'C2' || i.rule_id === 'C9');
+    if (input.decision === 'REFUSED' && unconvicted.length > 0) {
+      const problems = [];
+      if (!input.policingPurpose?.trim())
+        problems.push({ field: 'policingPurpose', message: 'required to keep an image of an unconvicted person' });
+      if (!input.exceptionalReason?.trim())
+        problems.push({ field: 'exceptionalReason', message: 'required to keep an image of an unconvicted person' });
+      if (problems.length > 0)
+        throw new LedsError(
+          'RETENTION_REASON_REQUIRED',
+          'the presumption is deletion: keeping needs a policing purpose and an exceptional reason (C1, C2)',
+          problems,
+        );
+    }
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(deletionApplications)
+        .set({
+          status: input.decision,
+          decidedOn,
+          decidedBy: ctx.actor.name,
+          decisionReasons: input.reasons,
+          policingPurpose: input.policingPurpose ?? null,
+          exceptionalReason: input.exceptionalReason ?? null,
+        })
+        .where(eq(deletionApplications.id, applicationId));
+      if (input.decision === 'REFUSED') {
+        for (const image of unconvicted) {
+          await tx.insert(retentionInstruments).values({
+            id: randomUUID(),
+            personId: application.personId as string,
+            itemId: image.item_id,
+            kind: 'EXCEPTIONAL_RETENTION',
+            madeOn: decidedOn,
+            madeBy: ctx.actor.name,
+            evidence: input.exceptionalReason as string,
+            policingPurpose: input.policingPurpose ?? null,
+            recordedBy: ctx.actor.name,
+            recordedAt: this.clock.now(),
+          });
+        }
+      }
+      await this.trail.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'DELETION_APPLICATION_DECIDED',
+          action: 'retention.decide',
+          subjects: [application.personId as string],
+          reasons: [input.reasons],
+          details: {
+            applicationId,
+            decision: input.decision,
+            images: images.length,
+            policingPurpose: input.policingPurpose ?? null,
+          },
+        },
+      ]);
+    });
+    await this.reevaluate(ctx, [application.personId]);
+    return this.application(applicationId);
+  }
+
+  /** The applicant has been told the outcome (the letter or email sent). */
+  async recordApplicantTold(ctx: RequestContext, applicationId: string) {
+    await this.access.require(ctx, 'retention.decide');
+    const application = await this.application(applicationId);
+    if (application.status !== 'GRANTED' && application.status !== 'REFUSED')
+      throw new LedsError('RETENTION_APPLICATION_STATE', 'tell the applicant once the application is decided');
+    await this.db
+      .update(deletionApplications)
+      .set({ applicantToldOn: this.today() })
+      .where(eq(deletionApplications.id, applicationId));
+    return this.application(applicationId);
+  }
+
+  /** An appeal against a refusal; upheld, it grants the application (and so deletes). */
+  async appeal(
+    ctx: RequestContext,
+    applicationId: string,
+    input: { grounds?: string; outcome?: 'UPHELD' | 'DISMISSED'; reasons?: string },
+  ) {
+    await this.access.require(ctx, 'retention.decide');
+    const application = await this.application(applicationId);
+    if (application.status !== 'REFUSED')
+      throw new LedsError('RETENTION_APPLICATION_STATE', 'only a refusal can be appealed');
+    if (!input.outcome) {
+      if (!input.grounds?.trim())
+        throw new LedsError('RETENTION_REASON_REQUIRED', 'give the grounds of appeal', [
+          { field: 'grounds', message: 'required' },
+        ]);
+      await this.db
+        .update(deletionApplications)
+        .set({ appealStatus: 'LODGED', appealGrounds: input.grounds, appealLodgedOn: this.today() })
+        .where(eq(deletionApplications.id, applicationId));
+    } else {
+      if (application.appealStatus !== 'LODGED')
+        throw new LedsError('RETENTION_APPLICATION_STATE', 'no appeal has been lodged');
+      if (!input.reasons?.trim())
+        throw new LedsError('RETENTION_REASON_REQUIRED', 'give the reasons', [
+          { field: 'reasons', message: 'required' },
+        ]);
+      await this.db.transaction(async (tx) => {
+        await tx
+          .update(deletionApplications)
+          .set({
+            appealStatus: input.outcome,
+            appealDecidedOn: this.today(),
+            appealReasons: input.reasons,
+            ...(input.outcome === 'UPHELD' ? { status: 'GRANTED', decidedOn: this.today() } : {}),
+          })
+          .where(eq(deletionApplications.id, applicationId));
+        if (input.outcome === 'UPHELD') {
+          await tx
+            .update(retentionInstruments)
+            .set({ endedOn: this.today() })
+            .where(
+              and(
+                eq(retentionInstruments.personId, application.personId as string),
+                eq(retentionInstruments.kind, 'EXCEPTIONAL_RETENTION'),
+                isNull(retentionInstruments.endedOn),
+              ),
+            );
+        }
+      });
+    }
+    await this.trail.record(ctx, {
+      kind: 'DELETION_APPLICATION_APPEALED',
+      action: 'retention.decide',
+      subjects: application.personId ? [application.personId] : [],
+      details: { applicationId, outcome: input.outcome ?? 'LODGED' },
+    });
+    if (application.personId) await this.reevaluate(ctx, [application.personId]);
+    return this.application(applicationId);
+  }
+
+  /** One application as the deciding officer sees it: access-checked and audited, since it names the applicant. */
+  async applicationFor(ctx: RequestContext, applicationId: string) {
+    await this.access.require(ctx, 'retention.decide');
+    const application = await this.application(applicationId);
+    await this.trail.record(ctx, {
+      kind: 'DELETION_APPLICATION_VIEWED',
+      action: 'retention.decide',
+      subjects: application.personId ? [application.personId] : [],
+      details: { applicationId, reference: application.reference },
+      shown: application,
+    });
+    return application;
+  }
+
+  private async application(applicationId: string) {
+    const [application] = isUuid(applicationId)
+      ? await this.db.select().from(deletionApplications).where(eq(deletionApplications.id, applicationId))
+      : [];
+    if (!application) throw new LedsError('RETENTION_APPLICATION_NOT_FOUND', `no application ${applicationId}`);
+    return { ...application, overdue: application.decidedOn === null && application.targetDate < this.today() };
+  }
+
+  // ---- What officers and the public see -----------------------------------------------------------------
+
+  /** One person's retention: each item's rule, next action and date, with instruments, reviews and tombstones. */
+  async personRetention(ctx: RequestContext, personId: string) {
+    await this.access.require(ctx, 'retention.review');
+    if (!isUuid(personId)) throw new LedsError('RETENTION_ITEM_NOT_FOUND', `no person ${personId}`);
+    const [decisions, instruments, reviews, tombstones, applications] = await Promise.all([
+      this.db
+        .select()
+        .from(retentionDecisions)
+        .where(eq(retentionDecisions.personId, personId))
+        .orderBy(asc(retentionDecisions.itemKind), asc(retentionDecisions.dueOn)),
+      this.db
+        .select()
+        .from(retentionInstruments)
+        .where(eq(retentionInstruments.personId, personId))
+        .orderBy(desc(retentionInstruments.recordedAt)),
+      this.db
+        .select()
+        .from(retentionReviews)
+        .where(eq(retentionReviews.personId, personId))
+        .orderBy(desc(retentionReviews.reviewedOn)),
+      this.db
+        .select()
+        .from(recordTombstones)
+        .where(eq(recordTombstones.personId, personId))
+        .orderBy(desc(recordTombstones.deletedAt)),
+      this.db.select().from(deletionApplications).where(eq(deletionApplications.personId, personId)),
+    ]);
+    if (decisions.length === 0 && tombstones.length === 0)
+      throw new LedsError('RETENTION_ITEM_NOT_FOUND', `LEDS holds nothing for person ${personId}`);
+    const view = {
+      personId,
+      ruleSetVersion: this.rules.version,
+      decisions: decisions.map((d) => ({
+        ...d,
+        rule: this.rules.rule(d.ruleId)?.title ?? d.ruleId,
+        due: d.dueOn !== null && d.dueOn <= this.today() && d.action !== 'KEEP',
+      })),
+      instruments,
+      reviews,
+      tombstones,
+      applications: applications.map((a) => ({
+        id: a.id,
+        reference: a.reference,
+        status: a.status,
+        receivedOn: a.receivedOn,
+        decidedOn: a.decidedOn,
+      })),
+    };
+    await this.trail.record(ctx, {
+      kind: 'RETENTION_DECISIONS_VIEWED',
+      action: 'retention.review',
+      subjects: [personId],
+      details: { items: decisions.length },
+      shown: view,
+    });
+    return view;
+  }
+
+  /** The retention officer's desk: what is due, holds, applications and notices. */
+  async overview(ctx: RequestContext, options: { limit?: number } = {}) {
+    await this.access.require(ctx, 'retention.decide');
+    const today = this.today();
+    const limit = options.limit ?? 100;
+    const [due, holds, applications, overdueNotices, counts] = await Promise.all([
+      this.db
+        .select()
+        .from(retentionDecisions)
+        .where(and(inArray(retentionDecisions.action, ['REVIEW', 'DESTROY']), lte(retentionDecisions.dueOn, today)))
+        .orderBy(asc(retentionDecisions.dueOn))
+        .limit(limit),
+      this.db
+        .select()
+        .from(retentionInstruments)
+        .where(
+          and(
+            inArray(retentionInstruments.kind, [
+              'LEGAL_HOLD',
+              'NATIONAL_SECURITY_DETERMINATION',
+              'EXCEPTIONAL_RETENTION',
+            ]),
+            sql`(${retentionInstruments.endedOn} is null or ${retentionInstruments.endedOn} > ${today}::date)`,
+          ),
+        )
+        .orderBy(desc(retentionInstruments.recordedAt))
+        .limit(limit),
+      this.db
+        .select()
+        .from(deletionApplications)
+        .where(inArray(deletionApplications.status, ['RECEIVED', 'UNMATCHED']))
+        .orderBy(asc(deletionApplications.targetDate))
+        .limit(limit),
+      this.db
+        .select()
+        .from(deletionNotices)
+        .where(and(isNull(deletionNotices.acknowledgedAt), sql`${deletionNotices.dueBy} < ${today}::date`))
+        .orderBy(asc(deletionNotices.dueBy))
+        .limit(limit),
+      queryRows<{ reviews_due: number; destructions_due: number; pending_notices: number }>(
+        this.db,
+        sql`SELECT (SELECT count(*)::int FROM retention_decisions WHERE action = 'REVIEW' AND due_on <= ${today}::date) AS reviews_due,
+                   (SELECT count(*)::int FROM retention_decisions WHERE action = 'DESTROY' AND due_on <= ${today}::date) AS destructions_due,
+                   (SELECT count(*)::int FROM deletion_notices WHERE acknowledged_at IS NULL) AS pending_notices`,
+      ),
+    ]);
+    const desk = {
+      today,
+      counts: counts[0] ?? { reviews_due: 0, destructions_due: 0, pending_notices: 0 },
+      due: due.map((d) => ({ ...d, rule: this.rules.rule(d.ruleId)?.title ?? d.ruleId })),
+      holds,
+      applications: applications.map((a) => ({ ...a, overdue: a.targetDate < today })),
+      overdueNotices: overdueNotices.map((n) => noticeView(n, today)),
+    };
+    // The desk names people and applicants: it is a read of person data and is audited like one.
+    const people = [...due, ...holds, ...applications, ...overdueNotices].map((r) => r.personId);
+    await this.trail.record(ctx, {
+      kind: 'RETENTION_DECISIONS_VIEWED',
+      action: 'retention.decide',
+      subjects: people.filter((id): id is string => !!id),
+      details: { view: 'retention desk', due: due.length, applications: applications.length },
+      shown: desk,
+    });
+    return desk;
+  }
+
+  /** Published figures: counts only, never rows (brief 4.3; issue 5 item 7). */
+  async figures() {
+    const [images, deletions, applications] = await Promise.all([
+      queryRows<{ status: string; count: number }>(
+        this.db,
+        sql`SELECT CASE WHEN rule_id IN ('C3', 'C4', 'C5') THEN 'CONVICTED'
+                        WHEN rule_id = 'C9' AND action = 'KEEP' THEN 'AWAITING_OUTCOME'
+                        WHEN held THEN 'UNDER_LEGAL_HOLD'
+                        ELSE 'NOT_CONVICTED' END AS status, count(*)::int AS count
+            FROM retention_decisions WHERE item_kind = 'CUSTODY_IMAGE' GROUP BY 1 ORDER BY 1`,
+      ),
+      queryRows<{ month: string; rule_id: string; count: number }>(
+        this.db,
+        sql`SELECT to_char(deleted_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, rule_id, count(*)::int AS count
+            FROM record_tombstones GROUP BY 1, 2 ORDER BY 1 DESC, 2 LIMIT 600`,
+      ),
+      queryRows<{ received: number; granted: number; refused: number; overdue: number; appeals: number }>(
+        this.db,
+        sql`SELECT count(*)::int AS received,
+                   count(*) FILTER (WHERE status = 'GRANTED')::int AS granted,
+                   count(*) FILTER (WHERE status = 'REFUSED')::int AS refused,
+                   count(*) FILTER (WHERE decided_on IS NULL AND target_date < ${this.today()}::date)::int AS overdue,
+                   count(*) FILTER (WHERE appeal_status <> 'NONE')::int AS appeals
+            FROM deletion_applications`,
+      ),
+    ]);
+    return {
+      ruleSetVersion: this.rules.version,
+      custodyImagesHeld: images,
+      deletionsByMonth: deletions,
+      applications: applications[0] ?? { received: 0, granted: 0, refused: 0, overdue: 0, appeals: 0 },
+    };
+  }
+
+  /** Pending notices of an organisation as CSV rows, for a force's local deletion run. */
+  static noticesCsv(notices: ReturnType<typeof noticeView>[]): string {
+    const header = [
+      'notice_id',
+      'source_system',
+      'source_record_id',
+      'record_kind',
+      'leds_record_id',
+      'rule',
+      'issued_at',
+      'due_by',
+      'overdue',
+      'acknowledged_at',
+    ];
+    const cell = (v: unknown) => {
+      const text = v === null || v === undefined ? '' : String(v);
+      // A leading = + - @ would be read as a formula by a spreadsheet.
+      const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+      return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+    };
+    const lines = notices.map((n) =>
+      [
+        n.id,
+        n.sourceSystem,
+        n.sourceRecordId,
+        n.recordKind,
+        n.recordId,
+        n.ruleId,
+        n.issuedAt.toISOString(),
+        n.dueBy,
+        n.overdue,
+        n.acknowledgedAt?.toISOString() ?? '',
+      ]
+        .map(cell)
+        .join(','),
+    );
+    return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
+  }
+}
+
+function noticeView(n: typeof deletionNotices.$inferSelect, today: string) {
+  return { ...n, overdue: n.acknowledgedAt === null && n.dueBy < today };
+}
+
+function publicContext(): RequestContext {
+  return {
+    actor: { kind: 'user', id: 'public', name: 'public applicant' },
+    organisation: { id: '', code: '', kind: '' },
+    roles: [],
+    purpose: undefined,
+    caseReference: undefined,
+    correlationId: randomUUID(),
+    channel: 'WEB',
+  };
+}

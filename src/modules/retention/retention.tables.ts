@@ -1,0 +1,164 @@
+import { boolean, date, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+// Retention owns its decisions and the instruments, reviews, notices and applications that drive them. Each table
+// carries person_id (brief: Citus-ready), except that an application can arrive before LEDS knows who it is about.
+
+/** The engine's current answer for each retained item: rule, next action, date and why (brief 5). */
+export const retentionDecisions = pgTable(
+  'retention_decisions',
+  {
+    itemId: uuid('item_id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    /** PERSON_RECORD | EVENT | CUSTODY_IMAGE | BIOMETRIC_REFERENCE | MARKER */
+    itemKind: text('item_kind').notNull(),
+    owningOrganisationId: uuid('owning_organisation_id').notNull(),
+    ruleId: text('rule_id').notNull(),
+    /** KEEP | REVIEW | DESTROY */
+    action: text('action').notNull(),
+    dueOn: date('due_on', { mode: 'string' }),
+    reason: text('reason').notNull(),
+    held: boolean('held').notNull().default(false),
+    ruleSetVersion: text('rule_set_version').notNull(),
+    evaluatedAt: timestamp('evaluated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('retention_decisions_person_idx').on(t.personId),
+    index('retention_decisions_due_idx').on(t.action, t.dueOn),
+  ],
+);
+
+/** Extensions, consents, determinations, court orders, exceptional retention and legal holds, with evidence. */
+export const retentionInstruments = pgTable(
+  'retention_instruments',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    /** The item it applies to; null for a legal hold on the whole person. */
+    itemId: uuid('item_id'),
+    /** See instrumentKinds in retention.types.ts */
+    kind: text('kind').notNull(),
+    appliedOn: date('applied_on', { mode: 'string' }),
+    madeOn: date('made_on', { mode: 'string' }).notNull(),
+    until: date('until', { mode: 'string' }),
+    endedOn: date('ended_on', { mode: 'string' }),
+    /** Who made it: "District Judge ... at ... Magistrates' Court", "Biometrics Commissioner", a chief officer. */
+    madeBy: text('made_by').notNull(),
+    evidence: text('evidence').notNull(),
+    /** For exceptional retention of an unconvicted person's image (C1): the policing purpose and the reason. */
+    policingPurpose: text('policing_purpose'),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('retention_instruments_person_idx').on(t.personId)],
+);
+
+/** A review's outcome: kept with a recorded reason, or disposed of (MoPI, Gaughran, markers, applications). */
+export const retentionReviews = pgTable(
+  'retention_reviews',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    itemId: uuid('item_id').notNull(),
+    itemKind: text('item_kind').notNull(),
+    ruleId: text('rule_id').notNull(),
+    reviewedOn: date('reviewed_on', { mode: 'string' }).notNull(),
+    /** KEEP | DISPOSE */
+    outcome: text('outcome').notNull(),
+    reason: text('reason').notNull(),
+    reviewedBy: text('reviewed_by').notNull(),
+  },
+  (t) => [index('retention_reviews_person_idx').on(t.personId)],
+);
+
+/**
+ * An instruction to the owning force to delete its local copy: PND deletion does not cascade (brief 5.2, [S27]).
+ * Forces fetch and acknowledge them; unacknowledged ones are chased and shown overdue.
+ */
+export const deletionNotices = pgTable(
+  'deletion_notices',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    tombstoneId: uuid('tombstone_id').notNull(),
+    owningOrganisationId: uuid('owning_organisation_id').notNull(),
+    recordKind: text('record_kind').notNull(),
+    recordId: uuid('record_id').notNull(),
+    sourceSystem: text('source_system').notNull(),
+    sourceRecordId: text('source_record_id').notNull(),
+    ruleId: text('rule_id').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    dueBy: date('due_by', { mode: 'string' }).notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: text('acknowledged_by'),
+    chaseCount: integer('chase_count').notNull().default(0),
+    lastChasedAt: timestamp('last_chased_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('deletion_notices_pending_idx').on(t.owningOrganisationId, t.acknowledgedAt),
+    index('deletion_notices_person_idx').on(t.personId),
+  ],
+);
+
+/**
+ * An application for deletion (brief 5.2 C1, C2, C6; 5.4 P5): by the person (public form) or by a force for them,
+ * naming the arrest or event. person_id is set once LEDS matches the named arrest.
+ */
+export const deletionApplications = pgTable(
+  'deletion_applications',
+  {
+    id: uuid('id').primaryKey(),
+    reference: text('reference').notNull().unique(),
+    personId: uuid('person_id'),
+    arrestId: uuid('arrest_id'),
+    /** The force that holds the arrest: its chief officer's delegate decides. */
+    owningOrganisationId: uuid('owning_organisation_id'),
+    /** PUBLIC | STAFF */
+    channel: text('channel').notNull(),
+    applicantName: text('applicant_name').notNull(),
+    applicantDateOfBirth: date('applicant_date_of_birth', { mode: 'string' }).notNull(),
+    contact: text('contact').notNull(),
+    /** The arrest/summons number or event the application names. */
+    eventReference: text('event_reference').notNull(),
+    grounds: text('grounds').notNull(),
+    receivedOn: date('received_on', { mode: 'string' }).notNull(),
+    targetDate: date('target_date', { mode: 'string' }).notNull(),
+    /** RECEIVED | UNMATCHED | GRANTED | REFUSED */
+    status: text('status').notNull(),
+    decidedOn: date('decided_on', { mode: 'string' }),
+    decidedBy: text('decided_by'),
+    decisionReasons: text('decision_reasons'),
+    policingPurpose: text('policing_purpose'),
+    exceptionalReason: text('exceptional_reason'),
+    applicantToldOn: date('applicant_told_on', { mode: 'string' }),
+    /** NONE | LODGED | UPHELD | DISMISSED */
+    appealStatus: text('appeal_status').notNull().default('NONE'),
+    appealGrounds: text('appeal_grounds'),
+    appealLodgedOn: date('appeal_lodged_on', { mode: 'string' }),
+    appealDecidedOn: date('appeal_decided_on', { mode: 'string' }),
+    appealReasons: text('appeal_reasons'),
+    recordedBy: text('recorded_by').notNull(),
+  },
+  (t) => [
+    index('deletion_applications_person_idx').on(t.personId),
+    index('deletion_applications_status_idx').on(t.status),
+  ],
+);
+
+/**
+ * A conviction deleted on the Secretary of State's direction (PoFA Part 5 Ch 4; brief 5.4 P8, T22). The conviction's
+ * content is gone (tombstone); this keeps only that the arrest's outcome was disregarded, so biometrics then follow
+ * the unconvicted rules.
+ */
+export const convictionDisregards = pgTable(
+  'conviction_disregards',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id').notNull(),
+    arrestId: uuid('arrest_id').notNull(),
+    tombstoneId: uuid('tombstone_id'),
+    disregardedOn: date('disregarded_on', { mode: 'string' }).notNull(),
+    direction: text('direction').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+  },
+  (t) => [index('conviction_disregards_person_idx').on(t.personId)],
+);

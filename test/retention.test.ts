@@ -1,0 +1,570 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { buildApp } from '../src/app.ts';
+import type { LedsError } from '../src/platform/errors.ts';
+import type { RequestContext } from '../src/platform/request-context.ts';
+import { queryRows } from '../src/storage/database.ts';
+import { ndjson, personChain, pngBytes } from './support/records.ts';
+import { startTestServices, type TestServices } from './support/services.ts';
+
+// Retention end to end: Appendix A scenarios T22 to T24 (the rest are engine tests beside the engine), deletion
+// that leaves no trace, notices to forces, and instruments refused when the law does not allow them.
+
+let services: TestServices;
+let force: RequestContext;
+let officer: RequestContext;
+
+/** Every table (the audit log aside, which keeps entries by law) and every blob, searched for any of the needles. */
+async function traces(needles: string[], imageBytes?: Buffer): Promise<string[]> {
+  const found: string[] = [];
+  const tables = await queryRows<{ table_name: string }>(
+    services.database.db,
+    sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+        AND table_name NOT LIKE 'audit\\_%' AND table_name NOT LIKE '\\_\\_drizzle%'`,
+  );
+  assert.ok(tables.length > 20, 'the scan must see the whole schema');
+  for (const { table_name } of tables) {
+    const rows = await queryRows<{ row: string }>(
+      services.database.db,
+      sql.raw(`SELECT row_to_json(t)::text AS row FROM "${table_name}" t`),
+    );
+    for (const { row } of rows) {
+      for (const needle of needles) if (row.includes(needle)) found.push(`${table_name}: ${needle}`);
+    }
+  }
+  const blobs = path.join(services.folder, 'blobs');
+  const walk = async (folder: string): Promise<string[]> => {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    const files: string[] = [];
+    for (const e of entries) {
+      const full = path.join(folder, e.name);
+      if (e.isDirectory()) files.push(...(await walk(full)));
+      else files.push(full);
+    }
+    return files;
+  };
+  for (const file of await walk(blobs)) {
+    const bytes = await readFile(file);
+    if (imageBytes && bytes.equals(imageBytes)) found.push(`blob ${file}`);
+    for (const needle of needles) if (path.basename(file).includes(needle)) found.push(`blob name ${file}`);
+  }
+  return found;
+}
+
+async function count(table: string, where: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    services.database.db,
+    sql.raw(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`),
+  );
+  return row?.n ?? 0;
+}
+
+/** A person arrested for assault with a custody image and fingerprints, ending with the given outcome. */
+function assaultChain(n: number, outcome: string, options: { qualifying?: boolean; disposedOn?: string } = {}) {
+  const chain = personChain(n, { outcome, surname: `Retentia${n}` });
+  const records = chain.records.filter((r) => r.kind !== 'court-case' && r.kind !== 'missing-person-report');
+  for (const r of records) {
+    if (r.kind === 'disposal') {
+      delete r.courtCaseSourceRecordId;
+      r.disposedOn = options.disposedOn ?? '2026-10-20';
+    }
+    if (r.kind === 'charge')
+      (r.offences as Record<string, unknown>[])[0] = {
+        ...(r.offences as Record<string, unknown>[])[0],
+        title: 'Assault',
+        qualifying: options.qualifying ?? false,
+      };
+  }
+  return { ...chain, records };
+}
+
+async function decisionOf(itemId: string) {
+  const [row] = await queryRows<{ rule_id: string; action: string; due_on: string | null }>(
+    services.database.db,
+    sql`SELECT rule_id, action, due_on::text FROM retention_decisions WHERE item_id = ${itemId}::uuid`,
+  );
+  return row;
+}
+
+async function idOf(sourceRecordId: string): Promise<string> {
+  const [row] = await queryRows<{ record_id: string }>(
+    services.database.db,
+    sql`SELECT record_id FROM source_records WHERE source_record_id = ${sourceRecordId}`,
+  );
+  assert.ok(row, `no record ${sourceRecordId}`);
+  return row.record_id;
+}
+
+before(async () => {
+  services = await startTestServices({}, {});
+  force = await services.actingFor('RET01', ['SYSTEM_INGEST', 'ADMINISTRATOR']);
+  officer = await services.actingFor('RET02', ['RETENTION_OFFICER'], 'DATA_QUALITY');
+});
+after(() => services.close());
+
+describe('retention and deletion', () => {
+  it('a "not guilty" disposal arriving by ingest deletes the custody image and prints everywhere, with a tombstone, a notice and an audit entry', async () => {
+    const chain = assaultChain(501, 'CONVICTED');
+    await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records.filter((r) => r.kind !== 'disposal')));
+    const imageId = await idOf('T501-I');
+    const printsId = await idOf('T501-F');
+    assert.equal((await decisionOf(imageId))?.rule_id, 'C9');
+    assert.equal((await decisionOf(imageId))?.action, 'KEEP');
+    const [image] = await queryRows<{ content_sha256: string }>(
+      services.database.db,
+      sql`SELECT content_sha256 FROM custody_images WHERE id = ${imageId}::uuid`,
+    );
+    const sha = image?.content_sha256 as string;
+    assert.equal((await traces([sha], pngBytes(501))).length > 0, true, 'the scan finds the image while it is held');
+
+    const disposal = chain.records.find((r) => r.kind === 'disposal') as Record<string, unknown>;
+    const report = await services.ingest.ingestBatch(
+      force,
+      'RET-CUSTODY',
+      ndjson([{ ...disposal, outcome: 'ACQUITTED' }]),
+    );
+    assert.equal(report.createdCount, 1);
+
+    assert.deepEqual(
+      await traces([sha, 'ID1-T-501'], pngBytes(501)),
+      [],
+      'no trace of the image or the prints reference',
+    );
+    assert.equal(await count('custody_images', `id = '${imageId}'`), 0);
+    assert.equal(await count('biometric_references', `id = '${printsId}'`), 0);
+    assert.equal(
+      await count('record_tombstones', `record_id = '${imageId}' AND rule_id = 'C9' AND audit_seq IS NOT NULL`),
+      1,
+    );
+    assert.equal(await count('record_tombstones', `record_id = '${printsId}' AND rule_id = 'B2'`), 1);
+    assert.equal(
+      await count(
+        'deletion_notices',
+        `record_id = '${imageId}' AND owning_organisation_id = '${force.organisation.id}'`,
+      ),
+      1,
+    );
+    for (const id of [imageId, printsId]) {
+      const held = await count(
+        'record_tombstones t JOIN audit_entries a ON a.seq = t.audit_seq',
+        `t.record_id = '${id}' AND a.kind = 'RECORD_DELETED'`,
+      );
+      assert.equal(held, 1, 'the tombstone names the audit entry that holds the content for auditors');
+    }
+    // The person and the conviction-free event stay: only what the rules say goes, goes.
+    assert.equal(await count('people', `person_id = '${await idOf('T501-P')}'`), 1);
+
+    // The force fetches its notices, acknowledges one; the same image sent again is refused.
+    const pending = await services.retention.noticesFor(force);
+    const notice = pending.find((n) => n.recordId === imageId);
+    assert.ok(notice);
+    assert.equal(notice.sourceRecordId, 'T501-I');
+    const acknowledged = await services.retention.acknowledgeNotice(force, notice.id);
+    assert.ok(acknowledged.acknowledgedAt);
+    assert.equal(
+      (await services.retention.noticesFor(force)).some((n) => n.id === notice.id),
+      false,
+    );
+    const again = await services.ingest.ingestBatch(
+      force,
+      'RET-CUSTODY',
+      ndjson([chain.records.find((r) => r.kind === 'custody-image')]),
+    );
+    assert.equal(again.rejectedCount, 1);
+    const [line] = await services.ingest.batchLines(force, again.batchId, { offset: 0, limit: 1 });
+    assert.match(line?.problems[0]?.message ?? '', /deleted under retention rule C9/);
+  });
+
+  it("T22: a conviction disregarded on the Secretary of State's direction is deleted, and the biometrics then follow the unconvicted rules", async () => {
+    const chain = assaultChain(502, 'CONVICTED');
+    await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
+    const printsId = await idOf('T502-F');
+    assert.equal((await decisionOf(printsId))?.rule_id, 'B6');
+    const disposalId = await idOf('T502-D');
+    await assert.rejects(
+      services.retention.disregardConviction(officer, disposalId, ' '),
+      (e: LedsError) => e.code === 'RETENTION_REASON_REQUIRED',
+    );
+    await services.retention.disregardConviction(
+      officer,
+      disposalId,
+      'Direction of the Secretary of State ref DIS/2026/17',
+    );
+    assert.equal(await count('disposals', `id = '${disposalId}'`), 0);
+    assert.equal(await count('record_tombstones', `record_id = '${disposalId}' AND rule_id = 'P8'`), 1);
+    assert.equal(
+      await count('biometric_references', `id = '${printsId}'`),
+      0,
+      'minor offence, now unconvicted: destroyed (B2)',
+    );
+    assert.equal(await count('record_tombstones', `record_id = '${printsId}' AND rule_id = 'B2'`), 1);
+  });
+
+  it('T23: adult arrested for assault, NFA, applies to delete the custody image with no exceptional reason: deleted from LEDS and a notice sent to the force', async () => {
+    services.config.retention.imageGraceDays = 60; // the force's window to act before automatic deletion
+    try {
+      const chain = assaultChain(503, 'NO_FURTHER_ACTION');
+      await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
+      const imageId = await idOf('T503-I');
+      assert.deepEqual(await decisionOf(imageId), { rule_id: 'C9', action: 'DESTROY', due_on: '2026-12-19' });
+      const application = await services.retention.applyForDeletion(null, {
+        applicantName: 'Testina Retentia',
+        applicantDateOfBirth: '1990-04-06',
+        contact: 'testina@example.org',
+        eventReference: chain.asn,
+        grounds: 'No further action was taken; I want my photograph deleted.',
+      });
+      assert.equal(application.status, 'RECEIVED');
+      assert.equal(application.targetDate, '2026-11-29');
+      const personId = await idOf('T503-P');
+      assert.equal((await decisionOf(personId))?.rule_id, 'C6', 'the whole record is put before a reviewer');
+      await services.retention.decideApplication(officer, application.id, {
+        decision: 'GRANTED',
+        reasons: 'No policing purpose requires the image; no exceptional reason.',
+      });
+      assert.equal(await count('custody_images', `id = '${imageId}'`), 0);
+      assert.equal(await count('record_tombstones', `record_id = '${imageId}' AND rule_id = 'C1'`), 1);
+      assert.equal(
+        await count(
+          'deletion_notices',
+          `record_id = '${imageId}' AND owning_organisation_id = '${force.organisation.id}'`,
+        ),
+        1,
+      );
+      const told = await services.retention.recordApplicantTold(officer, application.id);
+      assert.equal(told.applicantToldOn, '2026-11-01');
+      assert.deepEqual(await traces([], pngBytes(503)), []);
+    } finally {
+      services.config.retention.imageGraceDays = 0;
+    }
+  });
+
+  it('T24: the chief officer records a policing purpose and an exceptional reason: the image is kept, the decision and reasons stored, the applicant told', async () => {
+    services.config.retention.imageGraceDays = 60;
+    try {
+      const chain = assaultChain(504, 'NO_FURTHER_ACTION');
+      await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
+      const imageId = await idOf('T504-I');
+      const application = await services.retention.applyForDeletion(officer, {
+        applicantName: 'Testina Retentia',
+        applicantDateOfBirth: '1990-04-07',
+        contact: '1 Sample Street, Exampleton',
+        eventReference: chain.asn,
+        grounds: 'Never charged.',
+      });
+      await assert.rejects(
+        services.retention.decideApplication(officer, application.id, { decision: 'REFUSED', reasons: 'Needed.' }),
+        (e: LedsError) =>
+          e.code === 'RETENTION_REASON_REQUIRED' && e.fieldProblems.some((p) => p.field === 'exceptionalReason'),
+      );
+      const decided = await services.retention.decideApplication(officer, application.id, {
+        decision: 'REFUSED',
+        reasons: 'The image is needed for an ongoing linked investigation.',
+        policingPurpose: 'Identification in operation KESTREL',
+        exceptionalReason: 'Victim identification depends on this image',
+      });
+      assert.equal(decided.status, 'REFUSED');
+      assert.equal(decided.exceptionalReason, 'Victim identification depends on this image');
+      assert.equal(await count('custody_images', `id = '${imageId}'`), 1);
+      assert.deepEqual(await decisionOf(imageId), { rule_id: 'C1', action: 'REVIEW', due_on: '2029-11-01' });
+      assert.equal(
+        (await services.retention.recordApplicantTold(officer, application.id)).applicantToldOn,
+        '2026-11-01',
+      );
+      // The applicant appeals; upheld, the image goes.
+      await services.retention.appeal(officer, application.id, { grounds: 'The investigation has closed.' });
+      await services.retention.appeal(officer, application.id, { outcome: 'UPHELD', reasons: 'Operation closed.' });
+      assert.equal(await count('custody_images', `id = '${imageId}'`), 0);
+    } finally {
+      services.config.retention.imageGraceDays = 0;
+    }
+  });
+
+  it('a reviewer disposing of a person record deletes every row, search key and image of that person, leaving tombstones', async () => {
+    const chain = personChain(505, { surname: 'Vanishwell', outcome: 'CONVICTED' });
+    await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
+    const personId = await idOf('T505-P');
+    const needles = ['Vanishwell', 'VANISHWELL', chain.pncId, chain.croNumber, 'ID1-T-505', 'EX/2024/505'];
+    assert.ok((await traces(needles)).length > 0);
+    await assert.rejects(
+      services.retention.recordReview(officer, { itemId: personId, outcome: 'DISPOSE', reason: '' }),
+      (e: LedsError) => e.code === 'RETENTION_REASON_REQUIRED',
+    );
+    await services.retention.recordReview(officer, {
+      itemId: personId,
+      outcome: 'DISPOSE',
+      reason: 'No policing purpose remains (MoPI review).',
+    });
+    assert.deepEqual(await traces(needles, pngBytes(505)), []);
+    assert.ok((await count('record_tombstones', `person_id = '${personId}' AND rule_id = 'REVIEW_DISPOSAL'`)) >= 8);
+    assert.ok((await count('deletion_notices', `person_id = '${personId}'`)) >= 8);
+    const csv = (await services.retention.noticesFor(force)).filter((n) => n.personId === personId);
+    assert.match(
+      (await import('../src/modules/retention/index.ts')).RetentionService.noticesCsv(csv),
+      /^notice_id,source_system,source_record_id,.*\r\n.*,RET-CUSTODY,T505-/s,
+    );
+  });
+
+  it('refuses instruments the law does not allow: an out-of-window extension (T05) and an NSD beyond the maximum (T19)', async () => {
+    const chain = assaultChain(506, 'ACQUITTED', { qualifying: true, disposedOn: '2026-10-01' });
+    await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
+    const printsId = await idOf('T506-F');
+    assert.deepEqual(await decisionOf(printsId), { rule_id: 'B4', action: 'DESTROY', due_on: '2027-03-01' });
+    const extension = {
+      itemId: printsId,
+      kind: 'DISTRICT_JUDGE_EXTENSION' as const,
+      madeOn: '2026-11-01',
+      madeBy: 'District Judge Example',
+      evidence: 'Order 123',
+    };
+    await assert.rejects(
+      services.retention.recordInstrument(officer, { ...extension, appliedOn: '2026-10-15' }),
+      (e: LedsError) => e.code === 'RETENTION_INSTRUMENT_INVALID' && e.fieldProblems[0]?.field === 'appliedOn',
+    );
+    await assert.rejects(
+      services.retention.recordInstrument(officer, {
+        itemId: printsId,
+        kind: 'NATIONAL_SECURITY_DETERMINATION',
+        madeOn: '2026-11-01',
+        until: '2031-11-02',
+        madeBy: 'Chief Constable',
+        evidence: 'NSD 9',
+      }),
+      (e: LedsError) => e.code === 'RETENTION_INSTRUMENT_INVALID' && /at most 5 years/.test(e.message),
+    );
+    await services.retention.recordInstrument(officer, {
+      itemId: printsId,
+      kind: 'NATIONAL_SECURITY_DETERMINATION',
+      madeOn: '2026-11-01',
+      until: '2028-11-01',
+      madeBy: 'Chief Constable',
+      evidence: 'NSD 9',
+    });
+    assert.deepEqual(await decisionOf(printsId), { rule_id: 'B10', action: 'DESTROY', due_on: '2028-11-01' });
+    // The plan for a later date says what would happen, and changes nothing.
+    const plan = await services.retention.plan('2028-11-02');
+    assert.ok(plan.due.some((d) => d.itemId === printsId && d.action === 'DESTROY'));
+    assert.deepEqual(await decisionOf(printsId), { rule_id: 'B10', action: 'DESTROY', due_on: '2028-11-01' });
+    // A legal hold on the person stops the destruction when the date comes.
+    const personId = await idOf('T506-P');
+    const hold = await services.retention.recordInstrument(officer, {
+      personId,
+      kind: 'LEGAL_HOLD',
+      madeOn: '2026-11-01',
+      madeBy: 'Force solicitor',
+      evidence: 'Civil claim 2026/44',
+    });
+    services.clock.set('2028-11-02T09:00:00Z');
+    try {
+      const sweep = await services.retention.sweep(officer);
+      assert.ok(sweep.held >= 1);
+      assert.equal(await count('biometric_references', `id = '${printsId}'`), 1);
+      await services.retention.endInstrument(officer, hold.id, '2028-11-02', 'Claim settled');
+      assert.equal(await count('biometric_references', `id = '${printsId}'`), 0);
+    } finally {
+      services.clock.set('2026-11-01T12:00:00Z');
+    }
+  });
+
+  it('serves the public form, the figures, the rules, and a force its notices as JSON and CSV over the API; the officer pages render', async () => {
+    const app = await buildApp(services, { logger: false });
+    try {
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/apply-for-deletion',
+        payload: { applicantName: 'Sam', eventReference: 'nonsense' },
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /govuk-error-summary/);
+      assert.match(bad.body, /eventReference/);
+      const chain = assaultChain(507, 'CONVICTED');
+      await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
+      const good = await app.inject({
+        method: 'POST',
+        url: '/apply-for-deletion',
+        payload: {
+          applicantName: 'Testina Retentia',
+          applicantDateOfBirth: '1990-04-01',
+          contact: 'a@example.org',
+          eventReference: chain.asn,
+          grounds: 'Old matter',
+        },
+      });
+      assert.equal(good.statusCode, 200);
+      assert.match(good.body, /data-testid="application-reference">DEL-2026-/);
+      const apiBad = await app.inject({
+        method: 'POST',
+        url: '/api/v1/deletion-applications',
+        payload: { applicantName: 'x' },
+      });
+      assert.equal(apiBad.statusCode, 400);
+      assert.equal(apiBad.headers['content-type'], 'application/problem+json; charset=utf-8');
+      const figures = await app.inject({ method: 'GET', url: '/transparency/retention' });
+      assert.equal(figures.statusCode, 200);
+      assert.match(figures.body, /data-testid="images-held"/);
+      assert.match(figures.body, /C9/);
+      const figuresJson = (await app.inject({ method: 'GET', url: '/api/v1/transparency/retention' })).json();
+      assert.ok(figuresJson.applications.received >= 3);
+      assert.ok(figuresJson.deletionsByMonth.some((r: { rule_id: string }) => r.rule_id === 'C9'));
+      const rules = (await app.inject({ method: 'GET', url: '/api/v1/retention/rules' })).json();
+      assert.ok(
+        ['B1', 'B15', 'C1', 'C9', 'MOPI1', 'P1', 'GAUGHRAN'].every((id) =>
+          rules.rules.some((r: { id: string }) => r.id === id),
+        ),
+      );
+
+      const { key } = await services.access.createApiKey({
+        organisationCode: 'RET01',
+        name: 'custody system',
+        roles: ['SYSTEM_INGEST'],
+      });
+      const notices = await app.inject({
+        method: 'GET',
+        url: '/api/v1/deletion-notices',
+        headers: { 'x-api-key': key },
+      });
+      assert.equal(notices.statusCode, 200);
+      const pending = notices.json().notices as { id: string; sourceRecordId: string }[];
+      assert.ok(pending.length > 0);
+      const csv = await app.inject({
+        method: 'GET',
+        url: '/api/v1/deletion-notices.csv',
+        headers: { 'x-api-key': key },
+      });
+      assert.equal(csv.statusCode, 200);
+      assert.match(csv.headers['content-type'] as string, /text\/csv/);
+      assert.equal(csv.body.trimEnd().split('\r\n').length, pending.length + 1);
+      const ack = await app.inject({
+        method: 'POST',
+        url: `/api/v1/deletion-notices/${pending[0]?.id}/acknowledgement`,
+        headers: { 'x-api-key': key },
+      });
+      assert.equal(ack.statusCode, 200);
+      assert.ok(ack.json().acknowledgedAt);
+      const other = await services.actingFor('RET03', ['SYSTEM_INGEST']);
+      const otherKey = (
+        await services.access.createApiKey({
+          organisationCode: other.organisation.code,
+          name: 'x',
+          roles: ['SYSTEM_INGEST'],
+        })
+      ).key;
+      const notMine = await app.inject({
+        method: 'POST',
+        url: `/api/v1/deletion-notices/${pending[1]?.id ?? pending[0]?.id}/acknowledgement`,
+        headers: { 'x-api-key': otherKey },
+      });
+      assert.equal(notMine.statusCode, 404, "a force cannot acknowledge another force's notice");
+
+      await services.access.createUser({
+        organisationCode: 'RET02',
+        username: 'ret.officer',
+        displayName: 'Retention Officer',
+        password: 'correct horse battery staple',
+        roles: ['RETENTION_OFFICER'],
+      });
+      const signIn = await app.inject({
+        method: 'POST',
+        url: '/sign-in',
+        payload: { username: 'ret.officer', password: 'correct horse battery staple', next: '/retention' },
+      });
+      const cookie = String(signIn.headers['set-cookie']).split(';')[0] as string;
+      const desk = await app.inject({ method: 'GET', url: '/retention', headers: { cookie } });
+      assert.equal(desk.statusCode, 200);
+      assert.match(desk.body, /data-testid="applications"/);
+      assert.match(desk.body, /DEL-2026-/);
+      const applicationId = desk.body.match(/href="\/retention\/applications\/([0-9a-f-]{36})"/)?.[1];
+      assert.ok(applicationId);
+      const applicationPage = await app.inject({
+        method: 'GET',
+        url: `/retention/applications/${applicationId}`,
+        headers: { cookie },
+      });
+      assert.equal(applicationPage.statusCode, 200);
+      assert.equal((await count('audit_entries', `kind = 'DELETION_APPLICATION_VIEWED'`)) >= 1, true);
+      await services.access.createUser({
+        organisationCode: 'RET02',
+        username: 'ret.constable',
+        displayName: 'Constable',
+        password: 'correct horse battery staple',
+        roles: ['OFFICER'],
+      });
+      const constable = String(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/sign-in',
+            payload: { username: 'ret.constable', password: 'correct horse battery staple', next: '/retention' },
+          })
+        ).headers['set-cookie'],
+      ).split(';')[0] as string;
+      const refused = await app.inject({
+        method: 'GET',
+        url: `/retention/applications/${applicationId}`,
+        headers: { cookie: constable },
+      });
+      assert.equal(refused.statusCode, 403, 'only the deciding officer reads an application');
+      assert.doesNotMatch(refused.body, /Testina Retentia/);
+      await app.inject({
+        method: 'POST',
+        url: '/purpose',
+        headers: { cookie },
+        payload: { purpose: 'DATA_QUALITY', caseReference: 'RR/1', next: '/retention' },
+      });
+      const personId = await idOf('T507-P');
+      const person = await app.inject({ method: 'GET', url: `/retention/people/${personId}`, headers: { cookie } });
+      assert.equal(person.statusCode, 200);
+      assert.match(person.body, /data-testid="retention-items"/);
+      assert.match(person.body, /C6/, 'the application put the whole record before a reviewer');
+      const keep = await app.inject({
+        method: 'POST',
+        url: `/retention/people/${personId}/reviews`,
+        headers: { cookie },
+        payload: { itemId: personId, outcome: 'KEEP', reason: '' },
+      });
+      assert.equal(keep.statusCode, 400);
+      assert.match(keep.body, /reason/);
+      assert.equal(
+        (await count(
+          'audit_entries',
+          `kind = 'RETENTION_DECISIONS_VIEWED' AND subject_ids @> ARRAY['${personId}']::uuid[]`,
+        )) >= 1,
+        true,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('leds retention (command line)', () => {
+  it('prints the rule set, plans for a date without changing anything, and refuses a bad date with a non-zero exit', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const folder = await mkdtemp(path.join(tmpdir(), 'leds-retention-cli-'));
+    const leds = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/leds.js', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, LEDS_DATA_DIR: folder, DATABASE_URL: '', LEDS_LOG_LEVEL: 'silent' },
+      });
+    try {
+      const rules = leds('retention', 'rules');
+      assert.equal(rules.status, 0, rules.stderr);
+      assert.match(rules.stdout, /^B4 +Charged with a qualifying offence/m);
+      assert.match(rules.stdout, /PACE s63F\(4\)/);
+      assert.match(rules.stdout, /NSD at most 5 years/);
+      const plan = leds('retention', 'plan', '--as-of', '2030-01-01');
+      assert.equal(plan.status, 0, plan.stderr);
+      assert.match(plan.stdout, /retention plan as of 2030-01-01 .*nothing changed/);
+      const bad = leds('retention', 'plan', '--as-of', 'someday');
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /--as-of: YYYY-MM-DD/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
