@@ -2,12 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { signAuditCheckpoint, sweepAuditVault, verifyAudit } from './cli/audit.ts';
 import { importFile } from './cli/import.ts';
-import { planRetention, printDeletionNotices, printRetentionRules, sweepRetention } from './cli/retention.ts';
+import {
+  endRetentionInstrument,
+  planRetention,
+  printDeletionNotices,
+  printRetentionRules,
+  type RetentionInstrumentOptions,
+  recordRetentionInstrument,
+  sweepRetention,
+} from './cli/retention.ts';
 import { seedPeople } from './cli/seed.ts';
 import { serve } from './cli/serve.ts';
 import { createServices, openConfiguredDatabase } from './composition.ts';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { type AgreementInput, agreementStatuses, organisationKinds, roles } from './modules/access/index.ts';
+import { instrumentKinds } from './modules/retention/index.ts';
 import { isLedsError } from './platform/errors.ts';
 import { migrateDatabase } from './storage/open-database.ts';
 
@@ -300,6 +309,34 @@ retention
   .option('--csv', 'print CSV')
   .action(async (options: { organisation: string; csv?: boolean; status: 'PENDING' | 'ACKNOWLEDGED' | 'ALL' }) => {
     await withServices(false, (services) => printDeletionNotices(services, options, print));
+  });
+retention
+  .command('instrument')
+  .description(
+    'record an extension, consent, determination, court order, exceptional retention or legal hold, with its evidence',
+  )
+  .requiredOption('--organisation <code>', "the owning force (its chief officer's delegate records it)")
+  .addOption(new Option('--kind <kind>', 'what was made').choices([...instrumentKinds]).makeOptionMandatory())
+  .option('--item <id>', 'the item it applies to (custody image, biometric reference, event, person record)')
+  .option('--person <id>', 'the person, for a legal hold on the whole record')
+  .requiredOption('--made-on <date>', 'when it was made, YYYY-MM-DD')
+  .requiredOption('--made-by <who>', 'the court, the Commissioner, the chief officer or the person consenting')
+  .requiredOption('--evidence <text>', 'the order, consent form or determination: reference and where it is kept')
+  .option('--applied-on <date>', 'when the extension was applied for (District Judge extensions)')
+  .option('--until <date>', 'when it ends, if it says (a determination must)')
+  .option('--policing-purpose <text>', 'the policing purpose (exceptional retention of a custody image)')
+  .action(async (options: RetentionInstrumentOptions) => {
+    await withServices(false, (services) => recordRetentionInstrument(services, options, print));
+  });
+retention
+  .command('end-instrument')
+  .description('end an instrument: consent withdrawn, hold lifted, determination revoked')
+  .argument('<id>', 'the instrument')
+  .requiredOption('--organisation <code>', 'the owning force')
+  .requiredOption('--reason <text>', 'why it ends')
+  .option('--ended-on <date>', 'the day it ends, YYYY-MM-DD (default today)')
+  .action(async (id: string, options: { organisation: string; reason: string; endedOn?: string }) => {
+    await withServices(false, (services) => endRetentionInstrument(services, id, options, print));
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -540,8 +540,218 @@ describe('retention and deletion', () => {
   });
 });
 
+describe('retention staff pages', () => {
+  /** Signs a new user of the owning force in and returns the session cookie. */
+  async function signedIn(app: Awaited<ReturnType<typeof buildApp>>, username: string, roles: string[]) {
+    await services.access.createUser({
+      organisationCode: 'RET01',
+      username,
+      displayName: username,
+      password: 'correct horse battery staple',
+      roles: roles as never,
+    });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      payload: { username, password: 'correct horse battery staple', next: '/retention' },
+    });
+    return String(response.headers['set-cookie']).split(';')[0] as string;
+  }
+
+  it('enters an application for a person, matches it, refuses it with reasons, records the appeal, and records and ends a hold', async () => {
+    services.config.retention.imageGraceDays = 60;
+    const app = await buildApp(services, { logger: false });
+    try {
+      const chain = assaultChain(508, 'NO_FURTHER_ACTION');
+      await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
+      const imageId = await idOf('T508-I');
+      const personId = await idOf('T508-P');
+      const cookie = await signedIn(app, 'ret.desk', ['RETENTION_OFFICER']);
+      const post = (url: string, payload: Record<string, string>) =>
+        app.inject({ method: 'POST', url, headers: { cookie }, payload });
+      const get = (url: string) => app.inject({ method: 'GET', url, headers: { cookie } });
+
+      const desk = await get('/retention');
+      assert.match(desk.body, /href="\/retention\/applications\/new"/);
+      assert.equal((await get('/retention/applications/new')).statusCode, 200);
+      const incomplete = await post('/retention/applications/new', { applicantName: 'Testina Retentia' });
+      assert.equal(incomplete.statusCode, 400);
+      assert.match(incomplete.body, /href="#eventReference"/);
+      const entered = await post('/retention/applications/new', {
+        applicantName: 'Testina Retentia',
+        applicantDateOfBirth: '1990-04-09',
+        contact: 'by letter: 1 Sample Street, Exampleton',
+        eventReference: personChain(9508).asn, // a real-looking number LEDS does not hold: the person mistyped it
+        grounds: 'No further action was taken.',
+      });
+      assert.equal(entered.statusCode, 302);
+      const applicationUrl = entered.headers.location as string;
+      assert.match(applicationUrl, /^\/retention\/applications\/[0-9a-f-]{36}$/);
+      const applicationId = applicationUrl.split('/').pop() as string;
+      const unmatched = await get(applicationUrl);
+      assert.match(unmatched.body, /Unmatched/);
+      assert.match(unmatched.body, /Match the application/);
+
+      const wrong = await post(`${applicationUrl}/match`, { eventReference: personChain(9509).asn });
+      assert.equal(wrong.statusCode, 400);
+      assert.match(wrong.body, /no arrest or event with this number/);
+      assert.equal((await post(`${applicationUrl}/match`, { eventReference: chain.asn })).statusCode, 302);
+      assert.equal((await decisionOf(personId))?.rule_id, 'C6', 'matching puts the whole record before a reviewer');
+      assert.equal(
+        await count(
+          'audit_entries',
+          `kind = 'DELETION_APPLICATION_MATCHED' AND subject_ids @> ARRAY['${personId}']::uuid[]`,
+        ),
+        1,
+      );
+
+      const noPurpose = await post(`${applicationUrl}/decision`, { decision: 'REFUSED', reasons: 'Needed.' });
+      assert.equal(noPurpose.statusCode, 400);
+      assert.match(noPurpose.body, /href="#policingPurpose"/);
+      assert.match(noPurpose.body, /Needed\./, 'what the officer typed is kept');
+      const refused = await post(`${applicationUrl}/decision`, {
+        decision: 'REFUSED',
+        reasons: 'Linked to an open investigation.',
+        policingPurpose: 'Identification in operation HERON',
+        exceptionalReason: 'A witness identification parade is pending',
+      });
+      assert.equal(refused.statusCode, 302);
+      assert.equal(await count('custody_images', `id = '${imageId}'`), 1, 'a refusal keeps the image');
+      await post(`${applicationUrl}/applicant-told`, {});
+      assert.equal(
+        await count(
+          'audit_entries',
+          `kind = 'DELETION_APPLICANT_TOLD' AND subject_ids @> ARRAY['${personId}']::uuid[]`,
+        ),
+        1,
+      );
+
+      const noGrounds = await post(`${applicationUrl}/appeal`, { grounds: '' });
+      assert.equal(noGrounds.statusCode, 400);
+      assert.match(noGrounds.body, /href="#grounds"/);
+      assert.equal((await post(`${applicationUrl}/appeal`, { grounds: 'The parade was held.' })).statusCode, 302);
+      const lodged = await get(applicationUrl);
+      assert.match(lodged.body, /Lodged, lodged 2026-11-01: The parade was held\./);
+      assert.match(lodged.body, /Record the appeal outcome/);
+      await post(`${applicationUrl}/appeal`, { outcome: 'DISMISSED', reasons: 'The witness may yet be recalled.' });
+      const dismissed = await services.retention.applicationFor(officer, applicationId);
+      assert.equal(dismissed.appealStatus, 'DISMISSED');
+      assert.equal(await count('custody_images', `id = '${imageId}'`), 1);
+
+      // A legal hold on the whole record, recorded and ended from the person's retention page.
+      await post('/purpose', { purpose: 'DATA_QUALITY', caseReference: 'RR/2', next: '/retention' });
+      const page = await get(`/retention/people/${personId}`);
+      assert.match(page.body, /data-testid="instrument-form"/);
+      const noEvidence = await post(`/retention/people/${personId}/instruments`, {
+        kind: 'LEGAL_HOLD',
+        itemId: '',
+        madeOn: '2026-11-01',
+        madeBy: 'Force solicitor',
+        evidence: '',
+      });
+      assert.equal(noEvidence.statusCode, 400);
+      assert.match(noEvidence.body, /href="#evidence"/);
+      const badDj = await post(`/retention/people/${personId}/instruments`, {
+        kind: 'DISTRICT_JUDGE_EXTENSION',
+        itemId: imageId,
+        madeOn: '2026-11-01',
+        madeBy: 'DJ Example',
+        evidence: 'Order 123',
+      });
+      assert.equal(badDj.statusCode, 400, 'a District Judge does not extend a custody image');
+      assert.equal(
+        (
+          await post(`/retention/people/${personId}/instruments`, {
+            kind: 'LEGAL_HOLD',
+            itemId: '',
+            madeOn: '2026-11-01',
+            madeBy: 'Force solicitor',
+            evidence: 'Civil claim CL-2026-77: preserve all records',
+          })
+        ).statusCode,
+        302,
+      );
+      const held = await get(`/retention/people/${personId}`);
+      assert.match(held.body, /data-testid="instruments"/);
+      assert.match(held.body, /Civil claim CL-2026-77/);
+      assert.ok(/Legal hold/.test(held.body), 'the hold is listed with its evidence');
+      assert.ok(/data-testid="holds"[\s\S]*Legal hold/.test((await get('/retention')).body), 'the desk lists the hold');
+      const [hold] = await queryRows<{ id: string }>(
+        services.database.db,
+        sql`SELECT id FROM retention_instruments WHERE person_id = ${personId}::uuid AND kind = 'LEGAL_HOLD'`,
+      );
+      assert.ok(hold);
+      const noReason = await post(`/retention/people/${personId}/instruments/${hold.id}/end`, { reason: '' });
+      assert.equal(noReason.statusCode, 400);
+      await post(`/retention/people/${personId}/instruments/${hold.id}/end`, { reason: 'Claim settled.' });
+      assert.equal(await count('retention_instruments', `id = '${hold.id}' AND ended_on IS NOT NULL`), 1);
+      const endButtons = (body: string) => body.match(/End it today/g)?.length ?? 0;
+      assert.equal(
+        endButtons((await get(`/retention/people/${personId}`)).body),
+        endButtons(held.body) - 1,
+        'the hold is ended; the exceptional retention of the refusal stays',
+      );
+    } finally {
+      services.config.retention.imageGraceDays = 0;
+      await app.close();
+    }
+  });
+
+  it("shows a force its own deletion notices to delete locally, takes acknowledgements, downloads them as CSV, and refuses other organisations' users", async () => {
+    const app = await buildApp(services, { logger: false });
+    try {
+      const cookie = await signedIn(app, 'ret.admin', ['ADMINISTRATOR']);
+      const pending = await app.inject({ method: 'GET', url: '/deletion-notices', headers: { cookie } });
+      assert.equal(pending.statusCode, 200);
+      assert.match(pending.body, /data-testid="deletion-notices"/);
+      const noticeId = pending.body.match(/action="\/deletion-notices\/([0-9a-f-]{36})\/acknowledgement/)?.[1];
+      assert.ok(noticeId, 'the force has notices waiting');
+      const csv = await app.inject({ method: 'GET', url: '/deletion-notices.csv', headers: { cookie } });
+      assert.match(csv.headers['content-type'] as string, /text\/csv/);
+      assert.match(csv.body, new RegExp(noticeId));
+      const ack = await app.inject({
+        method: 'POST',
+        url: `/deletion-notices/${noticeId}/acknowledgement?status=PENDING`,
+        headers: { cookie },
+      });
+      assert.equal(ack.statusCode, 302);
+      assert.equal(await count('deletion_notices', `id = '${noticeId}' AND acknowledged_by IS NOT NULL`), 1);
+      const after = await app.inject({ method: 'GET', url: '/deletion-notices', headers: { cookie } });
+      assert.doesNotMatch(after.body, new RegExp(noticeId));
+      const acknowledged = await app.inject({
+        method: 'GET',
+        url: '/deletion-notices?status=ACKNOWLEDGED',
+        headers: { cookie },
+      });
+      assert.match(acknowledged.body, /Acknowledged .* by ret.admin/);
+
+      await services.actingFor('AGENCY-RET', ['INVESTIGATOR']);
+      await services.access.createUser({
+        organisationCode: 'AGENCY-RET',
+        username: 'ret.agency',
+        displayName: 'Agency',
+        password: 'correct horse battery staple',
+        roles: ['ADMINISTRATOR'],
+      });
+      const agency = String(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/sign-in',
+            payload: { username: 'ret.agency', password: 'correct horse battery staple', next: '/' },
+          })
+        ).headers['set-cookie'],
+      ).split(';')[0] as string;
+      const refused = await app.inject({ method: 'GET', url: '/deletion-notices', headers: { cookie: agency } });
+      assert.equal(refused.statusCode, 403, 'deletion notices go to police forces only');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('leds retention (command line)', () => {
-  it('prints the rule set, plans for a date without changing anything, and refuses a bad date with a non-zero exit', async () => {
+  it('prints the rule set, plans for a date without changing anything, records and lifts a hold, and refuses bad dates with a non-zero exit', async () => {
     const { spawnSync } = await import('node:child_process');
     const { mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
@@ -563,6 +773,40 @@ describe('leds retention (command line)', () => {
       const bad = leds('retention', 'plan', '--as-of', 'someday');
       assert.equal(bad.status, 1);
       assert.match(bad.stderr, /--as-of: YYYY-MM-DD/);
+
+      // A legal hold recorded and lifted from the command line, on a seeded person.
+      assert.equal(leds('seed', '--people', '3').status, 0);
+      const far = leds('retention', 'plan', '--as-of', '2200-01-01');
+      const personId = far.stdout.match(/^ {2}(?:DESTROY|REVIEW)\t\S+\t\S+\tPERSON_RECORD\t([0-9a-f-]{36})/m)?.[1];
+      assert.ok(personId, `a person record comes up by 2200:\n${far.stdout}`);
+      const hold = (...extra: string[]) =>
+        leds(
+          'retention',
+          'instrument',
+          '--organisation',
+          'MPS',
+          '--kind',
+          'LEGAL_HOLD',
+          '--person',
+          personId,
+          '--made-by',
+          'Force solicitor',
+          '--evidence',
+          'Civil claim CL-2026-90',
+          ...extra,
+        );
+      const impossible = hold('--made-on', '2026-02-30');
+      assert.equal(impossible.status, 1);
+      assert.match(impossible.stderr, /madeOn: must be a date/);
+      const held = hold('--made-on', '2026-11-01');
+      assert.equal(held.status, 0, held.stderr);
+      const holdId = held.stdout.match(/^recorded LEGAL_HOLD ([0-9a-f-]{36}) for person /)?.[1];
+      assert.ok(holdId, held.stdout);
+      const noReason = leds('retention', 'end-instrument', holdId, '--organisation', 'MPS', '--reason', ' ');
+      assert.equal(noReason.status, 1);
+      const lifted = leds('retention', 'end-instrument', holdId, '--organisation', 'MPS', '--reason', 'Settled');
+      assert.equal(lifted.status, 0, lifted.stderr);
+      assert.match(lifted.stdout, new RegExp(`^ended ${holdId} on \\d{4}-\\d{2}-\\d{2}`));
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

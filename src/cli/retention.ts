@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Services } from '../composition.ts';
-import { RetentionService } from '../modules/retention/index.ts';
+import { type InstrumentKind, RetentionService } from '../modules/retention/index.ts';
+import { isCalendarDate } from '../platform/clock.ts';
 import { LedsError } from '../platform/errors.ts';
 import { operatorContext } from '../platform/request-context.ts';
 import { queryRows } from '../storage/database.ts';
@@ -40,7 +41,7 @@ export async function planRetention(
   options: { asOf: string; limit: number },
   print: (line: string) => void,
 ): Promise<void> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.asOf) || Number.isNaN(Date.parse(options.asOf)))
+  if (!isCalendarDate(options.asOf))
     throw new LedsError('REQUEST_INVALID', `\`${options.asOf}\` is not a date`, [
       { field: '--as-of', message: 'YYYY-MM-DD' },
     ]);
@@ -98,4 +99,53 @@ export async function printDeletionNotices(
     print(
       `  ${n.id}\t${n.sourceSystem}\t${n.sourceRecordId}\t${n.recordKind}\t${n.ruleId}\tdue ${n.dueBy}${n.overdue ? '\tOVERDUE' : ''}`,
     );
+}
+
+export interface RetentionInstrumentOptions {
+  organisation: string;
+  kind: InstrumentKind;
+  item?: string;
+  person?: string;
+  madeOn: string;
+  madeBy: string;
+  evidence: string;
+  appliedOn?: string;
+  until?: string;
+  policingPurpose?: string;
+}
+
+/** `leds retention instrument`: records an extension, consent, determination or hold, checked as on the page. */
+export async function recordRetentionInstrument(
+  services: Services,
+  options: RetentionInstrumentOptions,
+  print: (line: string) => void,
+): Promise<void> {
+  const ctx = await cliContext(services, options.organisation, ['RETENTION_OFFICER']);
+  const recorded = await services.retention.recordInstrument(ctx, {
+    kind: options.kind,
+    itemId: options.item,
+    personId: options.person,
+    madeOn: options.madeOn,
+    madeBy: options.madeBy,
+    evidence: options.evidence,
+    appliedOn: options.appliedOn,
+    until: options.until,
+    policingPurpose: options.policingPurpose,
+  });
+  print(
+    `recorded ${recorded.kind} ${recorded.id} for person ${recorded.personId}${recorded.until ? ` until ${recorded.until}` : ''}`,
+  );
+}
+
+/** `leds retention end-instrument ID`: a hold lifted, consent withdrawn, a determination revoked. */
+export async function endRetentionInstrument(
+  services: Services,
+  id: string,
+  options: { organisation: string; reason: string; endedOn?: string },
+  print: (line: string) => void,
+): Promise<void> {
+  const ctx = await cliContext(services, options.organisation, ['RETENTION_OFFICER']);
+  const endedOn = options.endedOn ?? services.retention.today();
+  const result = await services.retention.endInstrument(ctx, id, endedOn, options.reason);
+  print(`ended ${id} on ${endedOn}: ${result.changed} decision(s) changed, ${result.destroyed} record(s) destroyed`);
 }

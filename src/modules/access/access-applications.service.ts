@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import type { Clock } from '../../platform/clock.ts';
+import { type Clock, isCalendarDate } from '../../platform/clock.ts';
 import { type FieldProblem, LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
@@ -76,7 +76,7 @@ export class AccessApplicationsService {
         });
     });
     const today = this.clock.now().toISOString().slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.requestedValidTo) || input.requestedValidTo <= today) {
+    if (!isCalendarDate(input.requestedValidTo) || input.requestedValidTo <= today) {
       problems.push({ field: 'requestedValidTo', message: 'must be a date after today' });
     }
     if (problems.length > 0) throw new LedsError('REQUEST_INVALID', 'the application is not complete', problems);
@@ -179,10 +179,9 @@ export class AccessApplicationsService {
   }
 
   private datesProblems(d: { validFrom: string; validTo: string; reviewDue: string }): FieldProblem[] {
-    const date = /^\d{4}-\d{2}-\d{2}$/;
     const problems: FieldProblem[] = [];
     for (const field of ['validFrom', 'validTo', 'reviewDue'] as const)
-      if (!date.test(d[field])) problems.push({ field, message: 'must be a date YYYY-MM-DD' });
+      if (!isCalendarDate(d[field])) problems.push({ field, message: 'must be a date YYYY-MM-DD' });
     if (problems.length === 0 && d.validTo < d.validFrom)
       problems.push({ field: 'validTo', message: 'must not be before validFrom' });
     return problems;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, arrayContains, desc, eq, gte, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { AuditSettings } from '../../config/config.ts';
-import type { Clock } from '../../platform/clock.ts';
+import { type Clock, isCalendarDate } from '../../platform/clock.ts';
 import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { operatorContext, type RequestContext } from '../../platform/request-context.ts';
@@ -257,12 +257,11 @@ export class AuditService {
   }
 
   private date(value: string, field: string): Date {
-    const date = new Date(`${value.slice(0, 10)}T00:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()))
+    if (!isCalendarDate(value))
       throw new LedsError('REQUEST_INVALID', `\`${value}\` is not a date`, [
         { field, message: 'must be a date like 2026-11-01' },
       ]);
-    return date;
+    return new Date(`${value}T00:00:00Z`);
   }
 
   /** One entry: what it records, its inclusion proof, and what the user was shown (while the vault keeps it). */

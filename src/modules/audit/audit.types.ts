@@ -40,6 +40,8 @@ export const auditEventKinds = [
   'DELETION_APPLICATION_VIEWED',
   'DELETION_APPLICATION_DECIDED',
   'DELETION_APPLICATION_APPEALED',
+  'DELETION_APPLICATION_MATCHED',
+  'DELETION_APPLICANT_TOLD',
   'CONVICTION_DISREGARDED',
 ] as const;
 export type AuditEventKind = (typeof auditEventKinds)[number];

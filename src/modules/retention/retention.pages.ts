@@ -2,6 +2,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
+import { RetentionService } from './retention.service.ts';
+import { type InstrumentKind, instrumentKinds } from './retention.types.ts';
 
 type Form = Record<string, string | undefined>;
 const errorsOf = (error: unknown) => {
@@ -10,6 +12,14 @@ const errorsOf = (error: unknown) => {
     ? error.fieldProblems.map((p) => ({ text: `${p.field}: ${p.message}`, href: `#${p.field}` }))
     : [{ text: error.message }];
 };
+
+const applicationInput = (form: Form) => ({
+  applicantName: form.applicantName ?? '',
+  applicantDateOfBirth: form.applicantDateOfBirth ?? '',
+  contact: form.contact ?? '',
+  eventReference: form.eventReference ?? '',
+  grounds: form.grounds ?? '',
+});
 
 /**
  * The retention officer's pages (the desk, a person's retention, deciding an application) and the public ones
@@ -27,12 +37,22 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
     }),
   );
 
-  const renderPerson = async (request: FastifyRequest, reply: FastifyReply, errors: { text: string }[] = []) => {
+  const renderPerson = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: { text: string }[] = [],
+    form: Form = {},
+  ) => {
     const { id } = request.params as { id: string };
     const view = await retention.personRetention(pageContext(request), id);
-    return reply
-      .status(errors.length ? 400 : 200)
-      .view('pages/retention-person.njk', { ...pageLocals(services, request), view, errors });
+    return reply.status(errors.length ? 400 : 200).view('pages/retention-person.njk', {
+      ...pageLocals(services, request),
+      view,
+      errors,
+      form,
+      instrumentKinds,
+      today: retention.today(),
+    });
   };
   app.get('/retention/people/:id', withPurpose, (request, reply) => renderPerson(request, reply));
   app.post('/retention/people/:id/reviews', withPurpose, async (request, reply) => {
@@ -49,6 +69,61 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
     const { id } = request.params as { id: string };
     // A disposed person record has gone: back to the desk.
     return reply.redirect(form.itemId === id && form.outcome === 'DISPOSE' ? '/retention' : `/retention/people/${id}`);
+  });
+
+  app.post('/retention/people/:id/instruments', withPurpose, async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    const { id } = request.params as { id: string };
+    try {
+      await retention.recordInstrument(pageContext(request), {
+        kind: (form.kind ?? '') as InstrumentKind,
+        itemId: form.itemId || undefined,
+        personId: form.itemId ? undefined : id,
+        appliedOn: form.appliedOn || undefined,
+        madeOn: form.madeOn ?? '',
+        until: form.until || undefined,
+        madeBy: form.madeBy ?? '',
+        evidence: form.evidence ?? '',
+        policingPurpose: form.policingPurpose || undefined,
+      });
+    } catch (error) {
+      return renderPerson(request, reply, errorsOf(error), form);
+    }
+    return reply.redirect(`/retention/people/${id}`);
+  });
+  app.post('/retention/people/:id/instruments/:instrumentId/end', withPurpose, async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    const { id, instrumentId } = request.params as { id: string; instrumentId: string };
+    try {
+      await retention.endInstrument(pageContext(request), instrumentId, retention.today(), form.reason ?? '');
+    } catch (error) {
+      return renderPerson(request, reply, errorsOf(error), form);
+    }
+    return reply.redirect(`/retention/people/${id}`);
+  });
+
+  const renderEntry = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: { text: string }[] = [],
+    form: Form = {},
+  ) =>
+    reply
+      .status(errors.length ? 400 : 200)
+      .view('pages/deletion-application-new.njk', { ...pageLocals(services, request), errors, form, staff: true });
+  app.get('/retention/applications/new', signedIn, (request, reply) => renderEntry(request, reply));
+  app.post('/retention/applications/new', signedIn, async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    const ctx = pageContext(request);
+    try {
+      const received = await retention.applyForDeletion(ctx, applicationInput(form));
+      // An officer at a front counter may enter an application but not decide it: they get the reference.
+      if ((await services.decisions.decide(ctx, 'retention.decide')).allowed)
+        return reply.redirect(`/retention/applications/${received.id}`);
+      return reply.view('pages/deletion-application-received.njk', { ...pageLocals(services, request), received });
+    } catch (error) {
+      return renderEntry(request, reply, errorsOf(error), form);
+    }
   });
 
   const renderApplication = async (
@@ -84,6 +159,58 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
     await retention.recordApplicantTold(pageContext(request), id);
     return reply.redirect(`/retention/applications/${id}`);
   });
+  app.post('/retention/applications/:id/match', signedIn, async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    const { id } = request.params as { id: string };
+    try {
+      await retention.matchApplication(pageContext(request), id, form.eventReference ?? '');
+    } catch (error) {
+      return renderApplication(request, reply, errorsOf(error), form);
+    }
+    return reply.redirect(`/retention/applications/${id}`);
+  });
+  app.post('/retention/applications/:id/appeal', signedIn, async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    const { id } = request.params as { id: string };
+    try {
+      await retention.appeal(pageContext(request), id, {
+        grounds: form.grounds,
+        outcome: form.outcome === 'UPHELD' || form.outcome === 'DISMISSED' ? form.outcome : undefined,
+        reasons: form.reasons,
+      });
+    } catch (error) {
+      return renderApplication(request, reply, errorsOf(error), form);
+    }
+    return reply.redirect(`/retention/applications/${id}`);
+  });
+
+  // A force's own deletion notices, for the people who run its local deletion (the API and CSV do the same).
+  const noticeStatus = (request: FastifyRequest) => {
+    const { status } = request.query as { status?: string };
+    return status === 'ACKNOWLEDGED' || status === 'ALL' ? status : 'PENDING';
+  };
+  app.get('/deletion-notices', signedIn, async (request, reply) => {
+    const status = noticeStatus(request);
+    const ctx = pageContext(request);
+    return reply.view('pages/deletion-notices.njk', {
+      ...pageLocals(services, request),
+      notices: await retention.noticesFor(ctx, { status }),
+      status,
+      organisation: request.pageUser?.organisation.name ?? ctx.organisation.code,
+    });
+  });
+  app.get('/deletion-notices.csv', signedIn, async (request, reply) => {
+    const notices = await retention.noticesFor(pageContext(request), { status: noticeStatus(request) });
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="deletion-notices.csv"')
+      .send(RetentionService.noticesCsv(notices));
+  });
+  app.post('/deletion-notices/:id/acknowledgement', signedIn, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    await retention.acknowledgeNotice(pageContext(request), id);
+    return reply.redirect(`/deletion-notices?status=${noticeStatus(request)}`);
+  });
 
   // Public: no sign-in. A person applies for deletion of their custody image or record.
   const renderApply = (
@@ -99,13 +226,7 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
   app.post('/apply-for-deletion', async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     try {
-      const received = await retention.applyForDeletion(null, {
-        applicantName: form.applicantName ?? '',
-        applicantDateOfBirth: form.applicantDateOfBirth ?? '',
-        contact: form.contact ?? '',
-        eventReference: form.eventReference ?? '',
-        grounds: form.grounds ?? '',
-      });
+      const received = await retention.applyForDeletion(null, applicationInput(form));
       return reply.view('pages/deletion-application-received.njk', { ...pageLocals(services, request), received });
     } catch (error) {
       return renderApply(request, reply, errorsOf(error), form);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { RetentionConfig } from '../../config/config.ts';
-import type { Clock } from '../../platform/clock.ts';
+import { type Clock, isCalendarDate } from '../../platform/clock.ts';
 import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -421,6 +421,10 @@ export class RetentionService {
     if (!instrumentKinds.includes(input.kind)) invalid('kind', `must be one of ${instrumentKinds.join(', ')}`);
     if (!input.evidence?.trim()) invalid('evidence', 'record the evidence (order, consent form, determination)');
     if (!input.madeBy?.trim()) invalid('madeBy', 'record who made it');
+    for (const field of ['madeOn', 'appliedOn', 'until'] as const) {
+      const value = input[field];
+      if ((field === 'madeOn' || value) && !isCalendarDate(value ?? '')) invalid(field, 'must be a date, YYYY-MM-DD');
+    }
     let personId: string;
     let decision: Awaited<ReturnType<RetentionService['decisionOf']>> | undefined;
     if (input.kind === 'LEGAL_HOLD' && !input.itemId) {
@@ -530,6 +534,10 @@ export class RetentionService {
     await this.access.require(ctx, 'retention.decide');
     if (!reason?.trim())
       throw new LedsError('RETENTION_REASON_REQUIRED', 'say why it ends', [{ field: 'reason', message: 'required' }]);
+    if (!isCalendarDate(endedOn))
+      throw new LedsError('RETENTION_INSTRUMENT_INVALID', `\`${endedOn}\` is not a date`, [
+        { field: 'endedOn', message: 'must be a date, YYYY-MM-DD' },
+      ]);
     const [instrument] = isUuid(instrumentId)
       ? await this.db.select().from(retentionInstruments).where(eq(retentionInstruments.id, instrumentId))
       : [];
@@ -644,17 +652,13 @@ export class RetentionService {
     for (const field of ['applicantName', 'applicantDateOfBirth', 'contact', 'eventReference', 'grounds'] as const) {
       if (!input[field]?.trim()) problems.push({ field, message: 'required' });
     }
-    if (input.applicantDateOfBirth && !/^\d{4}-\d{2}-\d{2}$/.test(input.applicantDateOfBirth))
+    if (input.applicantDateOfBirth && !isCalendarDate(input.applicantDateOfBirth))
       problems.push({ field: 'applicantDateOfBirth', message: 'must be a date, YYYY-MM-DD' });
     const asn = parseAsn(input.eventReference ?? '');
     if (input.eventReference?.trim() && !asn.ok)
       problems.push({ field: 'eventReference', message: `the arrest/summons number ${asn.reason}` });
     if (problems.length > 0) throw new LedsError('REQUEST_INVALID', 'the application is incomplete', problems);
-    const [arrest] = await this.db
-      .select({ id: arrests.id, personId: arrests.personId, org: arrests.owningOrganisationId })
-      .from(arrests)
-      .where(eq(arrests.asn, (asn as { value: string }).value))
-      .limit(1);
+    const arrest = await this.arrestByAsn((asn as { value: string }).value);
     const receivedOn = this.today();
     const id = randomUUID();
     const reference = `DEL-${receivedOn.slice(0, 4)}-${id.slice(0, 8).toUpperCase()}`;
@@ -694,6 +698,58 @@ export class RetentionService {
       status: arrest ? 'RECEIVED' : 'UNMATCHED',
       targetDate: addDays(receivedOn, this.settings.applicationTargetDays),
     };
+  }
+
+  private async arrestByAsn(asn: string) {
+    const [arrest] = await this.db
+      .select({ id: arrests.id, personId: arrests.personId, org: arrests.owningOrganisationId })
+      .from(arrests)
+      .where(eq(arrests.asn, asn))
+      .limit(1);
+    return arrest;
+  }
+
+  /**
+   * Staff find the arrest an unmatched application meant (a mistyped number, an event under another force's
+   * number) and match it; the application then waits for a decision and the record goes before a reviewer.
+   */
+  async matchApplication(ctx: RequestContext, applicationId: string, eventReference: string) {
+    await this.access.require(ctx, 'retention.decide');
+    const application = await this.application(applicationId);
+    if (application.status !== 'UNMATCHED')
+      throw new LedsError('RETENTION_APPLICATION_STATE', `application ${application.reference} is already matched`);
+    const asn = parseAsn(eventReference ?? '');
+    if (!asn.ok)
+      throw new LedsError('REQUEST_INVALID', `the arrest/summons number ${asn.reason}`, [
+        { field: 'eventReference', message: `the arrest/summons number ${asn.reason}` },
+      ]);
+    const arrest = await this.arrestByAsn(asn.value);
+    if (!arrest)
+      throw new LedsError('REQUEST_INVALID', `LEDS holds no arrest ${asn.value}`, [
+        { field: 'eventReference', message: 'no arrest or event with this number' },
+      ]);
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(deletionApplications)
+        .set({
+          status: 'RECEIVED',
+          personId: arrest.personId,
+          arrestId: arrest.id,
+          owningOrganisationId: arrest.org,
+          eventReference: asn.value,
+        })
+        .where(eq(deletionApplications.id, applicationId));
+      await this.trail.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'DELETION_APPLICATION_MATCHED',
+          action: 'retention.decide',
+          subjects: [arrest.personId],
+          details: { applicationId, reference: application.reference, eventReference: asn.value },
+        },
+      ]);
+    });
+    await this.reevaluate(ctx, [arrest.personId]);
+    return this.application(applicationId);
   }
 
   /**
@@ -789,14 +845,24 @@ export class RetentionService {
     const application = await this.application(applicationId);
     if (application.status !== 'GRANTED' && application.status !== 'REFUSED')
       throw new LedsError('RETENTION_APPLICATION_STATE', 'tell the applicant once the application is decided');
-    await this.db
-      .update(deletionApplications)
-      .set({ applicantToldOn: this.today() })
-      .where(eq(deletionApplications.id, applicationId));
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(deletionApplications)
+        .set({ applicantToldOn: this.today() })
+        .where(eq(deletionApplications.id, applicationId));
+      await this.trail.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'DELETION_APPLICANT_TOLD',
+          action: 'retention.decide',
+          subjects: application.personId ? [application.personId] : [],
+          details: { applicationId, reference: application.reference, outcome: application.status },
+        },
+      ]);
+    });
     return this.application(applicationId);
   }
 
-  /** An appeal against a refusal; upheld, it grants the application (and so deletes). */
+  /** An appeal against a refusal: lodged with grounds, then upheld (which grants, and so deletes) or dismissed. */
   async appeal(
     ctx: RequestContext,
     applicationId: string,
@@ -806,15 +872,16 @@ export class RetentionService {
     const application = await this.application(applicationId);
     if (application.status !== 'REFUSED')
       throw new LedsError('RETENTION_APPLICATION_STATE', 'only a refusal can be appealed');
+    const today = this.today();
+    let change: Partial<typeof deletionApplications.$inferInsert>;
     if (!input.outcome) {
+      if (application.appealStatus !== 'NONE')
+        throw new LedsError('RETENTION_APPLICATION_STATE', `the appeal is already ${application.appealStatus}`);
       if (!input.grounds?.trim())
         throw new LedsError('RETENTION_REASON_REQUIRED', 'give the grounds of appeal', [
           { field: 'grounds', message: 'required' },
         ]);
-      await this.db
-        .update(deletionApplications)
-        .set({ appealStatus: 'LODGED', appealGrounds: input.grounds, appealLodgedOn: this.today() })
-        .where(eq(deletionApplications.id, applicationId));
+      change = { appealStatus: 'LODGED', appealGrounds: input.grounds, appealLodgedOn: today };
     } else {
       if (application.appealStatus !== 'LODGED')
         throw new LedsError('RETENTION_APPLICATION_STATE', 'no appeal has been lodged');
@@ -822,35 +889,37 @@ export class RetentionService {
         throw new LedsError('RETENTION_REASON_REQUIRED', 'give the reasons', [
           { field: 'reasons', message: 'required' },
         ]);
-      await this.db.transaction(async (tx) => {
-        await tx
-          .update(deletionApplications)
-          .set({
-            appealStatus: input.outcome,
-            appealDecidedOn: this.today(),
-            appealReasons: input.reasons,
-            ...(input.outcome === 'UPHELD' ? { status: 'GRANTED', decidedOn: this.today() } : {}),
-          })
-          .where(eq(deletionApplications.id, applicationId));
-        if (input.outcome === 'UPHELD') {
-          await tx
-            .update(retentionInstruments)
-            .set({ endedOn: this.today() })
-            .where(
-              and(
-                eq(retentionInstruments.personId, application.personId as string),
-                eq(retentionInstruments.kind, 'EXCEPTIONAL_RETENTION'),
-                isNull(retentionInstruments.endedOn),
-              ),
-            );
-        }
-      });
+      change = {
+        appealStatus: input.outcome,
+        appealDecidedOn: today,
+        appealReasons: input.reasons,
+        ...(input.outcome === 'UPHELD' ? { status: 'GRANTED', decidedOn: today } : {}),
+      };
     }
-    await this.trail.record(ctx, {
-      kind: 'DELETION_APPLICATION_APPEALED',
-      action: 'retention.decide',
-      subjects: application.personId ? [application.personId] : [],
-      details: { applicationId, outcome: input.outcome ?? 'LODGED' },
+    await this.db.transaction(async (tx) => {
+      await tx.update(deletionApplications).set(change).where(eq(deletionApplications.id, applicationId));
+      // An upheld appeal ends the exceptional retention the refusal recorded; the re-decision then deletes.
+      if (input.outcome === 'UPHELD' && application.personId) {
+        await tx
+          .update(retentionInstruments)
+          .set({ endedOn: today })
+          .where(
+            and(
+              eq(retentionInstruments.personId, application.personId),
+              eq(retentionInstruments.kind, 'EXCEPTIONAL_RETENTION'),
+              isNull(retentionInstruments.endedOn),
+            ),
+          );
+      }
+      await this.trail.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'DELETION_APPLICATION_APPEALED',
+          action: 'retention.decide',
+          subjects: application.personId ? [application.personId] : [],
+          reasons: input.reasons ? [input.reasons] : [],
+          details: { applicationId, outcome: input.outcome ?? 'LODGED' },
+        },
+      ]);
     });
     if (application.personId) await this.reevaluate(ctx, [application.personId]);
     return this.application(applicationId);
