@@ -11,8 +11,13 @@ import { loadConfig } from '../src/config/config.ts';
 import { operatorContext } from '../src/platform/request-context.ts';
 import { queryRows } from '../src/storage/database.ts';
 
-const { values } = parseArgs({ options: { images: { type: 'string', default: '1000000' } }, strict: false });
+const { values } = parseArgs({
+  options: { images: { type: 'string', default: '1000000' }, deletions: { type: 'string', default: '1000' } },
+  strict: false,
+});
 const images = Number(values.images);
+// People whose outcome arrives as an acquittal in the deletion phase (and as many again for its baseline).
+const deletionPeople = Number(values.deletions);
 const peopleWanted = Math.ceil(images / 2);
 const dataDir = path.resolve(import.meta.dirname, '.data', `retention-${images}`);
 mkdirSync(dataDir, { recursive: true });
@@ -128,6 +133,55 @@ for (const label of ['sweep (decisions written as they change)', 'sweep again (s
   );
   console.log(
     `${label}: ${report.people} people, ${report.items} items (${held} custody images), ${report.changed} changed, ${report.destroyed} destroyed in ${seconds.toFixed(1)} s: ${Math.round(report.items / seconds).toLocaleString('en-GB')} items/s, ${Math.round(held / seconds).toLocaleString('en-GB')} images/s; ${(seconds / scanSeconds).toFixed(2)}x the sequential scan`,
+  );
+}
+
+// Deletion: an acquittal arrives for people awaiting their outcome, and LEDS re-decides them as ingest does after
+// each transaction (100 people at a time). Each custody image is erased with its tombstone, the force's notice and
+// an audit entry sealing the content. Baseline: a plain DELETE of as many other people's images, same batches.
+const awaiting = (
+  await queryRows<{ person_id: string }>(
+    db,
+    sql`select distinct ci.person_id from custody_images ci
+        where not exists (select 1 from disposals d where d.person_id = ci.person_id)
+        limit ${deletionPeople * 2}`,
+  )
+).map((r) => r.person_id);
+if (awaiting.length < deletionPeople * 2) {
+  console.log(`deletion: only ${awaiting.length} people await an outcome; rebuild the population to measure it`);
+} else {
+  const erased = awaiting.slice(0, deletionPeople);
+  const baseline = awaiting.slice(deletionPeople);
+  const batches = (ids: string[]) =>
+    Array.from({ length: Math.ceil(ids.length / 100) }, (_, i) => ids.slice(i * 100, i * 100 + 100));
+  const [plainRows, plainSeconds] = await time(async () => {
+    let rows = 0;
+    for (const batch of batches(baseline)) {
+      const deleted = await queryRows(
+        db,
+        sql`delete from custody_images where person_id = any(${`{${batch.join(',')}}`}::uuid[]) returning id`,
+      );
+      rows += deleted.length;
+    }
+    return rows;
+  });
+  await db.execute(
+    sql.raw(
+      `insert into disposals (id, person_id, arrest_id, outcome, disposed_on, recordable, owning_organisation_id, source_system, source_record_id, material_class, legal_regime)
+       select gen_random_uuid(), a.person_id, a.id, 'ACQUITTED', date '2026-01-15', true, a.owning_organisation_id, 'BENCH', 'DQ' || a.id, 'EVIDENTIAL', 'DPA2018_PART3'
+       from arrests a where a.person_id in (${erased.map((id) => `'${id}'`).join(',')})`,
+    ),
+  );
+  const [destroyed, engineSeconds] = await time(async () => {
+    let total = 0;
+    for (const batch of batches(erased)) total += (await services.retention.reevaluate(by, batch)).destroyed;
+    return total;
+  });
+  console.log(
+    `plain delete of ${plainRows} custody images (${baseline.length} people): ${plainSeconds.toFixed(2)} s, ${Math.round(plainRows / plainSeconds).toLocaleString('en-GB')} rows/s`,
+  );
+  console.log(
+    `deletion by the engine: ${destroyed} items destroyed for ${erased.length} acquitted people (rows, tombstone, notice, audit entry with sealed content, files) in ${engineSeconds.toFixed(2)} s: ${Math.round(destroyed / engineSeconds).toLocaleString('en-GB')} items/s, ${((engineSeconds * 1000) / destroyed).toFixed(2)} ms each; ${(engineSeconds / plainSeconds).toFixed(1)}x the plain delete`,
   );
 }
 await services.close();

@@ -540,6 +540,46 @@ describe('retention and deletion', () => {
   });
 });
 
+describe('the retention sweep across processes', () => {
+  it('runs one sweep at a time: a second is refused while the first holds the lease, an expired lease is taken over, and the lease is let go after', async () => {
+    const by = await services.actingFor('RET01', ['SYSTEM_INGEST']);
+    const first = services.retention.sweep(by, { batchSize: 1 });
+    await assert.rejects(
+      services.retention.sweep(by),
+      (e: LedsError) => e.code === 'RETENTION_SWEEP_RUNNING' && /already running/.test(e.message),
+    );
+    const report = await first;
+    assert.ok(report.people > 1, 'the first sweep went on over several batches');
+    assert.equal(await count('job_leases', `job = 'retention-sweep'`), 0, 'the lease is let go');
+    // A sweep whose process died leaves its lease; once it has run out, the next sweep takes it over.
+    await services.database.db.execute(
+      sql`INSERT INTO job_leases (job, holder, expires_at) VALUES ('retention-sweep', 'gone:1:dead', now() - interval '1 second')`,
+    );
+    assert.ok((await services.retention.sweep(by)).people > 0);
+    await services.database.db.execute(
+      sql`INSERT INTO job_leases (job, holder, expires_at) VALUES ('retention-sweep', 'other:2:live', now() + interval '1 hour')`,
+    );
+    try {
+      await assert.rejects(services.retention.sweep(by), (e: LedsError) => /other:2:live/.test(e.message));
+    } finally {
+      await services.database.db.execute(sql`DELETE FROM job_leases WHERE job = 'retention-sweep'`);
+    }
+  });
+
+  it('stops at a batch boundary when asked, and says so', async () => {
+    const by = await services.actingFor('RET01', ['SYSTEM_INGEST']);
+    const stop = new AbortController();
+    const report = await services.retention.sweep(by, {
+      batchSize: 1,
+      stop: stop.signal,
+      onProgress: () => stop.abort(),
+    });
+    assert.equal(report.people, 1);
+    assert.equal(report.stoppedEarly, true);
+    assert.equal(await count('job_leases', `job = 'retention-sweep'`), 0);
+  });
+});
+
 describe('retention staff pages', () => {
   /** Signs a new user of the owning force in and returns the session cookie. */
   async function signedIn(app: Awaited<ReturnType<typeof buildApp>>, username: string, roles: string[]) {

@@ -5,6 +5,7 @@ import type { Services } from '../composition.ts';
 import { JobScheduler } from '../jobs/scheduler.ts';
 import { createDemoPersonas } from '../modules/access/index.ts';
 import { populationExists } from '../modules/records/synthetic-population.ts';
+import { isLedsError } from '../platform/errors.ts';
 import { operatorContext } from '../platform/request-context.ts';
 import { seedPeople } from './seed.ts';
 
@@ -37,8 +38,21 @@ export async function serve(services: Services, print: (line: string) => void): 
   jobs.every('audit-vault-sweep', 24 * 3600, () =>
     services.audit.destroyExpiredVaultContent(operatorContext('JOB', 'leds:audit-vault-sweep')),
   );
-  jobs.every('retention-sweep', config.retention.sweepSeconds, () =>
-    services.retention.sweep(operatorContext('JOB', 'leds:retention-sweep')),
+  // The demo's population has outcomes years old, so its first sweep has work to do: start it at once.
+  jobs.every(
+    'retention-sweep',
+    config.retention.sweepSeconds,
+    async (stop) => {
+      try {
+        const report = await services.retention.sweep(operatorContext('JOB', 'leds:retention-sweep'), { stop });
+        app.log.info({ job: 'retention-sweep', ...report, byRule: undefined }, 'retention sweep done');
+      } catch (error) {
+        // Another process's sweep holds the lease: this one has nothing to do.
+        if (isLedsError(error) && error.code === 'RETENTION_SWEEP_RUNNING') app.log.info(error.message);
+        else throw error;
+      }
+    },
+    { now: config.demo },
   );
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -93,6 +93,10 @@ export interface RetentionConfig extends RetentionSettings {
   applicationTargetDays: number;
   sweepSeconds: number;
   sweepBatchSize: number;
+  /** Most items deleted in one transaction (each keeps its own tombstones, notice and audit entry). */
+  deletionBatchSize: number;
+  /** How long a sweep's lease lasts without renewal: a crashed sweep's lease runs out after this. */
+  sweepLeaseSeconds: number;
 }
 
 /** The audit log's settings (issue 4). */
@@ -257,6 +261,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       applicationTargetDays: integer(env, 'LEDS_RETENTION_APPLICATION_TARGET_DAYS', 28),
       sweepSeconds: integer(env, 'LEDS_RETENTION_SWEEP_SECONDS', 24 * 3600),
       sweepBatchSize: integer(env, 'LEDS_RETENTION_SWEEP_BATCH_SIZE', 2000),
+      sweepLeaseSeconds: integer(env, 'LEDS_RETENTION_SWEEP_LEASE_SECONDS', 600),
+      deletionBatchSize: integer(env, 'LEDS_RETENTION_DELETION_BATCH_SIZE', 100),
     },
     ...overrides,
   };

@@ -40,4 +40,27 @@ describe('job scheduler', () => {
       mock.timers.reset();
     }
   });
+
+  it('starts a first run at once when asked, and tells a run under way to stop when the server stops', async () => {
+    const scheduler = new JobScheduler(() => {});
+    let signal: AbortSignal | undefined;
+    let finish: (() => void) | undefined;
+    scheduler.every(
+      'sweep',
+      3600,
+      (stop) => {
+        signal = stop;
+        return new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+      },
+      { now: true },
+    );
+    assert.ok(signal, 'the first run started without waiting an hour');
+    assert.equal(signal.aborted, false);
+    const stopping = scheduler.stop();
+    assert.equal(signal.aborted, true, 'the run is told to stop at its next safe point');
+    finish?.();
+    await stopping;
+  });
 });

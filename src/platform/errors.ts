@@ -45,6 +45,7 @@ export const errorCatalogue = {
   RETENTION_NOTICE_NOT_FOUND: { status: 404, title: 'No such deletion notice for your organisation' },
   RETENTION_APPLICATION_NOT_FOUND: { status: 404, title: 'No such application for deletion' },
   RETENTION_APPLICATION_STATE: { status: 409, title: 'The application is not in a state that allows this' },
+  RETENTION_SWEEP_RUNNING: { status: 409, title: 'A retention sweep is already running' },
   STORAGE_UNAVAILABLE: { status: 503, title: 'The database is not available' },
   STORAGE_DATA_FOLDER_LOCKED: { status: 503, title: 'Another process holds the embedded database folder' },
   INTERNAL_ERROR: { status: 500, title: 'Something went wrong inside LEDS' },

@@ -188,3 +188,51 @@ describe('an auditor checks who saw a person', () => {
     await page.close();
   });
 });
+
+describe('a person applies for deletion and a retention officer decides', () => {
+  it('applies on the public form without signing in; the officer finds it on the desk, refuses it with reasons, records the applicant told and opens the record’s retention', async () => {
+    const applicant = await browser.newPage();
+    await applicant.goto(`${base}/apply-for-deletion`);
+    await assertAccessible(applicant);
+    await applicant.click('button:has-text("Send application")');
+    await applicant.waitForSelector('.govuk-error-summary', { state: 'visible' });
+    await assertAccessible(applicant);
+    await applicant.fill('#applicantName', 'Testina Examplar900');
+    await applicant.fill('#applicantDateOfBirth', '1990-04-01');
+    await applicant.fill('#contact', 'testina@example.org');
+    await applicant.fill('#eventReference', chain.asn);
+    await applicant.fill('#grounds', 'The matter is old and I have not offended since.');
+    await applicant.click('button:has-text("Send application")');
+    const reference = ((await applicant.textContent('[data-testid="application-reference"]')) ?? '').trim();
+    assert.match(reference, /^DEL-\d{4}-[0-9A-F]{8}$/);
+    await assertAccessible(applicant);
+    await applicant.close();
+
+    const officer = await browser.newPage();
+    await officer.goto(`${base}/`);
+    await officer.click('[data-testid="persona-demo.retention"]');
+    await officer.waitForURL(/\/purpose/);
+    await officer.check('input[value="DATA_QUALITY"]');
+    await officer.fill('#caseReference', 'RET/BROWSER/1');
+    await officer.click('button:has-text("Continue")');
+    await officer.waitForSelector('[data-testid="declared-purpose"]');
+    await officer.goto(`${base}/retention`);
+    await assertAccessible(officer);
+    await officer.click(`a:has-text("${reference}")`);
+    await officer.waitForSelector('button:has-text("Record the decision")');
+    await assertAccessible(officer);
+    await officer.check('input[value="REFUSED"]');
+    await officer.fill('#reasons', 'Convicted: the image is kept under the review schedule.');
+    await officer.click('button:has-text("Record the decision")');
+    await officer.waitForSelector('button:has-text("The applicant has been told")');
+    assert.match((await officer.textContent('[data-testid="application"]')) ?? '', /Refused/);
+    await officer.click('button:has-text("The applicant has been told")');
+    await officer.waitForSelector('button:has-text("Lodge the appeal")');
+    await assertAccessible(officer);
+    await officer.click('a:has-text("Review the whole record")');
+    await officer.waitForSelector('[data-testid="retention-items"]');
+    assert.match((await officer.textContent('[data-testid="retention-items"]')) ?? '', /Custody image/);
+    await assertAccessible(officer);
+    await officer.close();
+  });
+});

@@ -303,4 +303,18 @@ describe('retention beyond the appendix', () => {
     f.review('M', '2025-01-03', 'DISPOSE');
     expect(f, 'M', '2025-01-03', 'REVIEW_DISPOSAL', 'DESTROY', '2025-01-03');
   });
+
+  it('an event disposed of on review waits while its fingerprints are retained under PACE, and goes once they may', () => {
+    const f = new FactsBuilder(adult)
+      .arrest('A', '2010-03-01', { qualifying: false })
+      .outcome('A', 'CONVICTED', '2010-06-01')
+      .prints('FP', 'A', '2010-03-01')
+      .review('A', '2026-11-01', 'DISPOSE');
+    const event = decide(f, 'A', '2026-11-01');
+    assert.equal(event.action, 'KEEP');
+    assert.match(event.reason, /fingerprints or DNA are retained \(B6\).*REVIEW_DISPOSAL DESTROY on 2026-11-01/);
+    f.review('FP', '2026-11-02', 'DISPOSE');
+    expect(f, 'FP', '2026-11-02', 'REVIEW_DISPOSAL', 'DESTROY', '2026-11-02');
+    expect(f, 'A', '2026-11-02', 'REVIEW_DISPOSAL', 'DESTROY', '2026-11-01');
+  });
 });

@@ -692,13 +692,33 @@ class PersonRetention {
   }
 
   all(): RetentionDecision[] {
+    const biometrics = this.f.biometrics.map((b) => this.biometric(b));
     return [
       this.personRecord(),
-      ...this.f.arrests.map((a) => this.event(a)),
+      ...this.f.arrests.map((a) => this.eventBesideItsBiometrics(this.event(a), biometrics)),
       ...this.f.custodyImages.map((i) => this.custodyImage(i)),
-      ...this.f.biometrics.map((b) => this.biometric(b)),
+      ...biometrics,
       ...this.f.markers.map((m) => this.marker(m)),
     ];
+  }
+
+  /**
+   * Destroying an event takes its fingerprints and DNA with it, and their retention under PACE rests on its
+   * outcome. So an event due for destruction waits while any of them is still kept; it goes once they may.
+   */
+  private eventBesideItsBiometrics(event: RetentionDecision, biometrics: RetentionDecision[]): RetentionDecision {
+    if (event.action !== 'DESTROY') return event;
+    const kept = this.f.biometrics
+      .filter((b) => b.arrestId === event.itemId)
+      .map((b) => biometrics.find((d) => d.itemId === b.id))
+      .filter((d): d is RetentionDecision => d !== undefined && d.action !== 'DESTROY');
+    if (kept.length === 0) return event;
+    return {
+      ...event,
+      action: 'KEEP',
+      dueOn: null,
+      reason: `kept while its fingerprints or DNA are retained (${[...new Set(kept.map((d) => d.ruleId))].join(', ')}): their retention rests on this event's outcome; without them: ${event.ruleId} DESTROY on ${event.dueOn}: ${event.reason}`,
+    };
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { RetentionConfig } from '../../config/config.ts';
+import { takeJobLease } from '../../jobs/job-leases.ts';
 import { type Clock, isCalendarDate } from '../../platform/clock.ts';
 import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
@@ -40,6 +41,15 @@ export interface SweepReport {
   held: number;
   noticesChased: number;
   byRule: Record<string, number>;
+  /** The server stopped during the sweep: it ended after a whole batch; the next sweep starts again. */
+  stoppedEarly?: boolean;
+}
+
+export interface SweepOptions {
+  onProgress?: (people: number) => void;
+  batchSize?: number;
+  /** Checked between batches: a stopping server ends the sweep at a batch boundary. */
+  stop?: AbortSignal;
 }
 
 export interface PlanReport {
@@ -143,44 +153,52 @@ export class RetentionService {
     const order = ['PERSON_RECORD', 'EVENT', 'CUSTODY_IMAGE', 'BIOMETRIC_REFERENCE', 'MARKER'];
     due.sort((a, b) => order.indexOf(a.itemKind) - order.indexOf(b.itemKind));
     let destroyed = 0;
-    for (const d of due) {
-      destroyed += await this.destroy(by, d, by.actor.name);
+    const size = this.settings.deletionBatchSize;
+    for (let i = 0; i < due.length; i += size) {
+      destroyed += await this.destroy(by, due.slice(i, i + size), by.actor.name);
     }
     return destroyed;
   }
 
   /**
-   * Deletes one item everywhere it lives, in one transaction with its tombstones, its deletion notices and its
-   * audit entry (whose sealed content is the auditors' copy); removes image files once that has committed.
-   * Returns the number of records removed (0 when the item had already gone).
+   * Deletes items everywhere they live, in one transaction with their tombstones, their deletion notices and an
+   * audit entry each (whose sealed content is the auditors' copy); removes image files once that has committed.
+   * One transaction for many items: the audit append and the commit are most of a deletion's cost.
+   * Returns the number of records removed (0 when the items had already gone).
    */
   async destroy(
     by: RequestContext,
-    d: { personId: string; itemKind: ErasableKind; itemId: string; ruleId: string; reason: string },
+    items: { personId: string; itemKind: ErasableKind; itemId: string; ruleId: string; reason: string }[],
     authorisedBy: string,
   ): Promise<number> {
     const now = this.clock.now();
+    const dueBy = addDays(isoDay(now), this.settings.noticeAcknowledgeDays);
     const { removed, imageHashes } = await this.db.transaction(async (tx) => {
-      const erasure = await eraseRecord(tx as Database, d.itemKind, d.itemId, d.personId, {
-        ruleId: d.ruleId,
-        basis: d.reason,
-        authorisedBy,
-        at: now,
-      });
-      const rows = Object.values(erasure.content).flat() as Record<string, string>[];
-      if (rows.length === 0) return { removed: 0, imageHashes: [] };
-      const recordIds = rows.map((r) => r.id ?? r.person_id).filter((id): id is string => !!id);
-      if (d.itemKind === 'PERSON_RECORD') {
-        for (const table of [retentionDecisions, retentionInstruments, retentionReviews, convictionDisregards]) {
-          await tx.delete(table).where(eq(table.personId, d.personId));
+      let removed = 0;
+      const imageHashes: string[] = [];
+      const notices: (typeof deletionNotices.$inferInsert)[] = [];
+      const entries: { tombstones: string[]; event: Parameters<AuditTrail['recordWithin']>[2][number] }[] = [];
+      for (const d of items) {
+        const erasure = await eraseRecord(tx as Database, d.itemKind, d.itemId, d.personId, {
+          ruleId: d.ruleId,
+          basis: d.reason,
+          authorisedBy,
+          at: now,
+        });
+        const rows = Object.values(erasure.content).flat() as Record<string, string>[];
+        if (rows.length === 0) continue;
+        removed += rows.length;
+        imageHashes.push(...erasure.imageHashes);
+        const recordIds = rows.map((r) => r.id ?? r.person_id).filter((id): id is string => !!id);
+        if (d.itemKind === 'PERSON_RECORD') {
+          for (const table of [retentionDecisions, retentionInstruments, retentionReviews, convictionDisregards]) {
+            await tx.delete(table).where(eq(table.personId, d.personId));
+          }
+        } else {
+          await tx.delete(retentionDecisions).where(inArray(retentionDecisions.itemId, recordIds));
         }
-      } else {
-        await tx.delete(retentionDecisions).where(inArray(retentionDecisions.itemId, recordIds));
-      }
-      const dueBy = addDays(isoDay(now), this.settings.noticeAcknowledgeDays);
-      if (erasure.tombstones.length > 0) {
-        await tx.insert(deletionNotices).values(
-          erasure.tombstones.map((t) => ({
+        for (const t of erasure.tombstones)
+          notices.push({
             id: randomUUID(),
             personId: d.personId,
             tombstoneId: t.id,
@@ -192,42 +210,65 @@ export class RetentionService {
             ruleId: d.ruleId,
             issuedAt: now,
             dueBy,
-          })),
-        );
-      }
-      const [seq] = await this.trail.recordWithin(tx as Database, by, [
-        {
-          kind: 'RECORD_DELETED',
-          action: 'retention.destroy',
-          subjects: [d.personId],
-          reasons: [`${d.ruleId}: ${d.reason}`],
-          details: {
-            itemKind: d.itemKind,
-            itemId: d.itemId,
-            ruleId: d.ruleId,
-            ruleSetVersion: this.rules.version,
-            authorisedBy,
-            records: rows.length,
-            tombstones: erasure.tombstones.map((t) => t.id),
+          });
+        entries.push({
+          tombstones: erasure.tombstones.map((t) => t.id),
+          event: {
+            kind: 'RECORD_DELETED',
+            action: 'retention.destroy',
+            subjects: [d.personId],
+            reasons: [`${d.ruleId}: ${d.reason}`],
+            details: {
+              itemKind: d.itemKind,
+              itemId: d.itemId,
+              ruleId: d.ruleId,
+              ruleSetVersion: this.rules.version,
+              authorisedBy,
+              records: rows.length,
+              tombstones: erasure.tombstones.map((t) => t.id),
+            },
+            shown: erasure.content,
           },
-          shown: erasure.content,
-        },
-      ]);
-      await linkTombstonesToAudit(
+        });
+      }
+      if (entries.length === 0) return { removed: 0, imageHashes: [] };
+      if (notices.length > 0) await tx.insert(deletionNotices).values(notices);
+      const seqs = await this.trail.recordWithin(
         tx as Database,
-        erasure.tombstones.map((t) => t.id),
-        seq as number,
+        by,
+        entries.map((e) => e.event),
       );
-      return { removed: rows.length, imageHashes: erasure.imageHashes };
+      for (const [i, entry] of entries.entries()) {
+        await linkTombstonesToAudit(tx as Database, entry.tombstones, seqs[i] as number);
+      }
+      return { removed, imageHashes };
     });
     await this.intake.removeUnreferencedImages(this.db, imageHashes);
     return removed;
   }
 
-  /** Every person, in batches by person id: decisions brought up to date and what is due carried out. */
-  async sweep(
+  /**
+   * Every person, in batches by person id: decisions brought up to date and what is due carried out. One sweep at
+   * a time across all processes (a job lease, renewed each batch); a second is refused, not queued.
+   */
+  async sweep(by: RequestContext, options: SweepOptions = {}): Promise<SweepReport> {
+    const taken = await takeJobLease(this.db, 'retention-sweep', this.settings.sweepLeaseSeconds);
+    if ('heldBy' in taken)
+      throw new LedsError(
+        'RETENTION_SWEEP_RUNNING',
+        `a retention sweep is already running (${taken.heldBy}, its lease runs to ${taken.until})`,
+      );
+    try {
+      return await this.sweepHoldingLease(by, options, taken.lease.renew);
+    } finally {
+      await taken.lease.release();
+    }
+  }
+
+  private async sweepHoldingLease(
     by: RequestContext,
-    options: { onProgress?: (people: number) => void; batchSize?: number } = {},
+    options: SweepOptions,
+    renewLease: () => Promise<void>,
   ): Promise<SweepReport> {
     const asOf = this.today();
     const report: SweepReport = {
@@ -257,6 +298,11 @@ export class RetentionService {
       );
       report.destroyed += await this.carryOut(by, decisions, asOf);
       options.onProgress?.(report.people);
+      if (options.stop?.aborted) {
+        report.stoppedEarly = true;
+        break;
+      }
+      await renewLease();
     }
     report.noticesChased = await this.chaseOverdueNotices();
     await this.trail.record(by, {
@@ -619,13 +665,15 @@ export class RetentionService {
     });
     await this.destroy(
       ctx,
-      {
-        personId: disposal.personId,
-        itemKind: 'DISPOSAL',
-        itemId: disposalId,
-        ruleId: 'P8',
-        reason: `disregarded conviction: ${direction}`,
-      },
+      [
+        {
+          personId: disposal.personId,
+          itemKind: 'DISPOSAL',
+          itemId: disposalId,
+          ruleId: 'P8',
+          reason: `disregarded conviction: ${direction}`,
+        },
+      ],
       ctx.actor.name,
     );
     return this.reevaluate(ctx, [disposal.personId]);
