@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/app.ts';
 import type { LedsError } from '../src/platform/errors.ts';
-import type { RequestContext } from '../src/platform/request-context.ts';
+import type { RequestContext, Role } from '../src/platform/request-context.ts';
 import { queryRows } from '../src/storage/database.ts';
 import { ndjson, personChain, pngBytes } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
@@ -96,6 +96,28 @@ async function idOf(sourceRecordId: string): Promise<string> {
   );
   assert.ok(row, `no record ${sourceRecordId}`);
   return row.record_id;
+}
+
+/** Makes a user of an organisation, signs them in and returns the session cookie. */
+async function signedIn(
+  app: Awaited<ReturnType<typeof buildApp>>,
+  organisationCode: string,
+  username: string,
+  roles: Role[],
+): Promise<string> {
+  await services.access.createUser({
+    organisationCode,
+    username,
+    displayName: username,
+    password: 'correct horse battery staple',
+    roles,
+  });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/sign-in',
+    payload: { username, password: 'correct horse battery staple', next: '/retention' },
+  });
+  return String(response.headers['set-cookie']).split(';')[0] as string;
 }
 
 before(async () => {
@@ -459,19 +481,7 @@ describe('retention and deletion', () => {
       });
       assert.equal(notMine.statusCode, 404, "a force cannot acknowledge another force's notice");
 
-      await services.access.createUser({
-        organisationCode: 'RET02',
-        username: 'ret.officer',
-        displayName: 'Retention Officer',
-        password: 'correct horse battery staple',
-        roles: ['RETENTION_OFFICER'],
-      });
-      const signIn = await app.inject({
-        method: 'POST',
-        url: '/sign-in',
-        payload: { username: 'ret.officer', password: 'correct horse battery staple', next: '/retention' },
-      });
-      const cookie = String(signIn.headers['set-cookie']).split(';')[0] as string;
+      const cookie = await signedIn(app, 'RET02', 'ret.officer', ['RETENTION_OFFICER']);
       const desk = await app.inject({ method: 'GET', url: '/retention', headers: { cookie } });
       assert.equal(desk.statusCode, 200);
       assert.match(desk.body, /data-testid="applications"/);
@@ -485,22 +495,7 @@ describe('retention and deletion', () => {
       });
       assert.equal(applicationPage.statusCode, 200);
       assert.equal((await count('audit_entries', `kind = 'DELETION_APPLICATION_VIEWED'`)) >= 1, true);
-      await services.access.createUser({
-        organisationCode: 'RET02',
-        username: 'ret.constable',
-        displayName: 'Constable',
-        password: 'correct horse battery staple',
-        roles: ['OFFICER'],
-      });
-      const constable = String(
-        (
-          await app.inject({
-            method: 'POST',
-            url: '/sign-in',
-            payload: { username: 'ret.constable', password: 'correct horse battery staple', next: '/retention' },
-          })
-        ).headers['set-cookie'],
-      ).split(';')[0] as string;
+      const constable = await signedIn(app, 'RET02', 'ret.constable', ['OFFICER']);
       const refused = await app.inject({
         method: 'GET',
         url: `/retention/applications/${applicationId}`,
@@ -581,23 +576,6 @@ describe('the retention sweep across processes', () => {
 });
 
 describe('retention staff pages', () => {
-  /** Signs a new user of the owning force in and returns the session cookie. */
-  async function signedIn(app: Awaited<ReturnType<typeof buildApp>>, username: string, roles: string[]) {
-    await services.access.createUser({
-      organisationCode: 'RET01',
-      username,
-      displayName: username,
-      password: 'correct horse battery staple',
-      roles: roles as never,
-    });
-    const response = await app.inject({
-      method: 'POST',
-      url: '/sign-in',
-      payload: { username, password: 'correct horse battery staple', next: '/retention' },
-    });
-    return String(response.headers['set-cookie']).split(';')[0] as string;
-  }
-
   it('enters an application for a person, matches it, refuses it with reasons, records the appeal, and records and ends a hold', async () => {
     services.config.retention.imageGraceDays = 60;
     const app = await buildApp(services, { logger: false });
@@ -606,7 +584,7 @@ describe('retention staff pages', () => {
       await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
       const imageId = await idOf('T508-I');
       const personId = await idOf('T508-P');
-      const cookie = await signedIn(app, 'ret.desk', ['RETENTION_OFFICER']);
+      const cookie = await signedIn(app, 'RET01', 'ret.desk', ['RETENTION_OFFICER']);
       const post = (url: string, payload: Record<string, string>) =>
         app.inject({ method: 'POST', url, headers: { cookie }, payload });
       const get = (url: string) => app.inject({ method: 'GET', url, headers: { cookie } });
@@ -740,7 +718,7 @@ describe('retention staff pages', () => {
   it("shows a force its own deletion notices to delete locally, takes acknowledgements, downloads them as CSV, and refuses other organisations' users", async () => {
     const app = await buildApp(services, { logger: false });
     try {
-      const cookie = await signedIn(app, 'ret.admin', ['ADMINISTRATOR']);
+      const cookie = await signedIn(app, 'RET01', 'ret.admin', ['ADMINISTRATOR']);
       const pending = await app.inject({ method: 'GET', url: '/deletion-notices', headers: { cookie } });
       assert.equal(pending.statusCode, 200);
       assert.match(pending.body, /data-testid="deletion-notices"/);
@@ -766,22 +744,7 @@ describe('retention staff pages', () => {
       assert.match(acknowledged.body, /Acknowledged .* by ret.admin/);
 
       await services.actingFor('AGENCY-RET', ['INVESTIGATOR']);
-      await services.access.createUser({
-        organisationCode: 'AGENCY-RET',
-        username: 'ret.agency',
-        displayName: 'Agency',
-        password: 'correct horse battery staple',
-        roles: ['ADMINISTRATOR'],
-      });
-      const agency = String(
-        (
-          await app.inject({
-            method: 'POST',
-            url: '/sign-in',
-            payload: { username: 'ret.agency', password: 'correct horse battery staple', next: '/' },
-          })
-        ).headers['set-cookie'],
-      ).split(';')[0] as string;
+      const agency = await signedIn(app, 'AGENCY-RET', 'ret.agency', ['ADMINISTRATOR']);
       const refused = await app.inject({ method: 'GET', url: '/deletion-notices', headers: { cookie: agency } });
       assert.equal(refused.statusCode, 403, 'deletion notices go to police forces only');
     } finally {

@@ -48,7 +48,7 @@ export interface SweepReport {
 export interface SweepOptions {
   onProgress?: (people: number) => void;
   batchSize?: number;
-  /** Checked between batches: a stopping server ends the sweep at a batch boundary. */
+  /** Checked between batches and between deletion transactions: a stopping server ends the sweep there. */
   stop?: AbortSignal;
 }
 
@@ -148,13 +148,19 @@ export class RetentionService {
   }
 
   /** Destroys every item whose DESTROY date has come; a person record first, since it takes everything. */
-  private async carryOut(by: RequestContext, decisions: RetentionDecision[], asOf: string): Promise<number> {
+  private async carryOut(
+    by: RequestContext,
+    decisions: RetentionDecision[],
+    asOf: string,
+    stop?: AbortSignal,
+  ): Promise<number> {
     const due = decisions.filter((d) => d.action === 'DESTROY' && isDue(d, asOf) && !d.held);
     const order = ['PERSON_RECORD', 'EVENT', 'CUSTODY_IMAGE', 'BIOMETRIC_REFERENCE', 'MARKER'];
     due.sort((a, b) => order.indexOf(a.itemKind) - order.indexOf(b.itemKind));
     let destroyed = 0;
     const size = this.settings.deletionBatchSize;
-    for (let i = 0; i < due.length; i += size) {
+    // A stopping server waits for one deletion transaction, not a whole batch of people; the rest stays due.
+    for (let i = 0; i < due.length && !stop?.aborted; i += size) {
       destroyed += await this.destroy(by, due.slice(i, i + size), by.actor.name);
     }
     return destroyed;
@@ -296,7 +302,7 @@ export class RetentionService {
         decisions,
         new Map(facts.map((f) => [f.personId, f.owningOrganisationId])),
       );
-      report.destroyed += await this.carryOut(by, decisions, asOf);
+      report.destroyed += await this.carryOut(by, decisions, asOf, options.stop);
       options.onProgress?.(report.people);
       if (options.stop?.aborted) {
         report.stoppedEarly = true;
