@@ -47,16 +47,9 @@ function scopeOf(kind: ErasableKind): Scope {
     case 'DISPOSAL':
       return [{ table: 'disposals', where: 'id = $1' }];
     case 'EVENT':
+      // An event's rows are the person tables that hang from an arrest: those listed before `arrests`.
       return [
-        ...[
-          'custody_images',
-          'custody_records',
-          'disposals',
-          'court_cases',
-          'offences',
-          'charges',
-          'biometric_references',
-        ].map((table) => ({ table, where: 'arrest_id = $1' })),
+        ...eventTables.map((table) => ({ table, where: 'arrest_id = $1' })),
         { table: 'arrests', where: 'id = $1' },
       ];
     case 'PERSON_RECORD':
@@ -86,6 +79,8 @@ export const personTables = [
   'person_names',
   'people',
 ] as const;
+
+const eventTables = personTables.slice(0, personTables.indexOf('arrests'));
 
 /**
  * Deletes an item from every live table and search key, inside the caller's transaction, and leaves a tombstone
