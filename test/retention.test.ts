@@ -330,6 +330,24 @@ describe('retention and deletion', () => {
     );
   });
 
+  it('an event disposed of on review waits for its retained fingerprints, then goes with all that hangs from it', async () => {
+    const chain = assaultChain(509, 'CONVICTED');
+    await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
+    const arrestId = await idOf('T509-A');
+    const printsId = await idOf('T509-F');
+    await services.retention.recordReview(officer, { itemId: arrestId, outcome: 'DISPOSE', reason: 'No purpose.' });
+    assert.equal(await count('arrests', `id = '${arrestId}'`), 1, 'the prints are kept under B6, so the event stays');
+    assert.equal((await decisionOf(arrestId))?.action, 'KEEP');
+    await services.retention.recordReview(officer, { itemId: printsId, outcome: 'DISPOSE', reason: 'Reviewed.' });
+    for (const table of ['arrests', 'biometric_references', 'custody_images', 'disposals', 'charges'])
+      assert.equal(
+        await count(table, table === 'arrests' ? `id = '${arrestId}'` : `arrest_id = '${arrestId}'`),
+        0,
+        table,
+      );
+    assert.equal(await count('record_tombstones', `record_id = '${arrestId}' AND rule_id = 'REVIEW_DISPOSAL'`), 1);
+  });
+
   it('refuses instruments the law does not allow: an out-of-window extension (T05) and an NSD beyond the maximum (T19)', async () => {
     const chain = assaultChain(506, 'ACQUITTED', { qualifying: true, disposedOn: '2026-10-01' });
     await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
