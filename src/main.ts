@@ -290,7 +290,8 @@ retention
   .description('show what a sweep on a date would destroy or put before a reviewer; changes nothing')
   .requiredOption('--as-of <date>', 'the date to plan for, YYYY-MM-DD')
   .option('--limit <n>', 'how many due items to list', wholeNumber, 200)
-  .action(async (options: { asOf: string; limit: number }) => {
+  .option('--organisation <code>', "only the items this force owns (its chief officer's part of the plan)")
+  .action(async (options: { asOf: string; limit: number; organisation?: string }) => {
     await withServices(false, (services) => planRetention(services, options, print));
   });
 retention

@@ -123,7 +123,7 @@ async function signedIn(
 before(async () => {
   services = await startTestServices({}, {});
   force = await services.actingFor('RET01', ['SYSTEM_INGEST', 'ADMINISTRATOR']);
-  officer = await services.actingFor('RET02', ['RETENTION_OFFICER'], 'DATA_QUALITY');
+  officer = await services.actingFor('RET01', ['RETENTION_OFFICER'], 'DATA_QUALITY');
 });
 after(() => services.close());
 
@@ -499,7 +499,7 @@ describe('retention and deletion', () => {
       });
       assert.equal(notMine.statusCode, 404, "a force cannot acknowledge another force's notice");
 
-      const cookie = await signedIn(app, 'RET02', 'ret.officer', ['RETENTION_OFFICER']);
+      const cookie = await signedIn(app, 'RET01', 'ret.officer', ['RETENTION_OFFICER']);
       const desk = await app.inject({ method: 'GET', url: '/retention', headers: { cookie } });
       assert.equal(desk.statusCode, 200);
       assert.match(desk.body, /data-testid="applications"/);
@@ -513,7 +513,7 @@ describe('retention and deletion', () => {
       });
       assert.equal(applicationPage.statusCode, 200);
       assert.equal((await count('audit_entries', `kind = 'DELETION_APPLICATION_VIEWED'`)) >= 1, true);
-      const constable = await signedIn(app, 'RET02', 'ret.constable', ['OFFICER']);
+      const constable = await signedIn(app, 'RET01', 'ret.constable', ['OFFICER']);
       const refused = await app.inject({
         method: 'GET',
         url: `/retention/applications/${applicationId}`,
@@ -547,6 +547,191 @@ describe('retention and deletion', () => {
         )) >= 1,
         true,
       );
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('retention is decided by the force that owns the item', () => {
+  it("lets a retention officer act only on their own force's items, shows a shared record to each owner, and routes an unmatched application to whichever force finds the arrest", async () => {
+    const chain = assaultChain(510, 'CONVICTED');
+    await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
+    const personId = await idOf('T510-P');
+    const ownImage = await idOf('T510-I');
+    // A second force arrests the same person (found by PNC ID) and takes its own custody image.
+    const other = await services.actingFor('RET02', ['SYSTEM_INGEST']);
+    const otherAsn = personChain(9510).asn;
+    const second = await services.ingest.ingestBatch(
+      other,
+      'RET02-CUSTODY',
+      ndjson([
+        {
+          kind: 'arrest',
+          sourceRecordId: 'R2-510-A',
+          person: { pncId: chain.pncId },
+          asn: otherAsn,
+          eventType: 'ARREST',
+          occurredAt: '2026-09-01T10:00:00Z',
+          location: 'Market Square, Otherton',
+          fingerprintStatus: 'CONFIRMED',
+          offenceSummary: 'Criminal damage',
+        },
+        {
+          kind: 'custody-record',
+          sourceRecordId: 'R2-510-R',
+          arrest: { sourceRecordId: 'R2-510-A' },
+          custodyReference: 'OT/2026/510',
+          station: 'Otherton',
+          openedAt: '2026-09-01T10:30:00Z',
+        },
+        {
+          kind: 'custody-image',
+          sourceRecordId: 'R2-510-I',
+          custodyRecordSourceRecordId: 'R2-510-R',
+          takenAt: '2026-09-01T11:00:00Z',
+          mediaType: 'image/png',
+          contentBase64: pngBytes(9510).toString('base64'),
+        },
+      ]),
+    );
+    assert.equal(second.rejectedCount, 0);
+    const otherImage = await idOf('R2-510-I');
+    const ownerOf = async (itemId: string) =>
+      (
+        await queryRows<{ owner: string }>(
+          services.database.db,
+          sql`SELECT owning_organisation_id AS owner FROM retention_decisions WHERE item_id = ${itemId}::uuid`,
+        )
+      )[0]?.owner;
+    assert.equal(await ownerOf(ownImage), force.organisation.id);
+    assert.equal(await ownerOf(otherImage), other.organisation.id, "each item is its supplier's to decide");
+    assert.equal(await ownerOf(personId), force.organisation.id);
+
+    const otherOfficer = await services.actingFor('RET02', ['RETENTION_OFFICER'], 'DATA_QUALITY');
+    const denied = { code: 'ACCESS_DENIED' };
+    await assert.rejects(
+      services.retention.recordReview(otherOfficer, { itemId: ownImage, outcome: 'DISPOSE', reason: 'Mine now?' }),
+      denied,
+    );
+    await assert.rejects(
+      services.retention.recordInstrument(otherOfficer, {
+        kind: 'LEGAL_HOLD',
+        personId,
+        madeOn: '2026-11-01',
+        madeBy: 'RET02 solicitor',
+        evidence: 'Claim',
+      }),
+      denied,
+      "a hold on the whole person is the person record's owner's",
+    );
+    const hold = await services.retention.recordInstrument(otherOfficer, {
+      kind: 'LEGAL_HOLD',
+      itemId: otherImage,
+      madeOn: '2026-11-01',
+      madeBy: 'RET02 solicitor',
+      evidence: 'Civil claim OT-510',
+    });
+    await assert.rejects(
+      services.retention.endInstrument(officer, hold.id, '2026-11-01', 'Not ours to lift, but try'),
+      denied,
+    );
+    assert.equal(await count('custody_images', `id = '${ownImage}'`), 1, 'a refused disposal deletes nothing');
+
+    // Each owner sees the whole record's retention, and may act on its own items only.
+    const seenByOther = await services.retention.personRetention(otherOfficer, personId);
+    const mayDecide = new Map(seenByOther.decisions.map((d) => [d.itemId, d.mayDecide]));
+    assert.equal(mayDecide.get(otherImage), true);
+    assert.equal(mayDecide.get(ownImage), false);
+    assert.equal(seenByOther.mayHoldPerson, false);
+    assert.equal((await services.retention.personRetention(officer, personId)).mayHoldPerson, true);
+    const stranger = await services.actingFor('RET03', ['RETENTION_OFFICER'], 'DATA_QUALITY');
+    await assert.rejects(services.retention.personRetention(stranger, personId), denied);
+
+    // The desk and the plan show a force only what it owns.
+    const desk = await services.retention.overview(otherOfficer);
+    assert.ok(desk.holds.some((h) => h.id === hold.id));
+    for (const row of [...desk.due, ...desk.holds])
+      assert.equal(row.owningOrganisationId, other.organisation.id, 'the desk lists only its own force');
+    assert.equal(
+      (await services.retention.overview(officer)).holds.some((h) => h.id === hold.id),
+      false,
+    );
+    const everything = await services.retention.plan('2040-01-01', { listLimit: 100_000 });
+    const itsPart = await services.retention.planFor(otherOfficer, '2040-01-01', { listLimit: 100_000 });
+    assert.ok(itsPart.items > 0 && itsPart.items < everything.items);
+    assert.ok(
+      everything.due.some((d) => d.itemId === personId),
+      "the first force's record comes up by 2040",
+    );
+    assert.ok(!itsPart.due.some((d) => d.itemId === personId), "but not in the second force's plan");
+
+    // An application naming the first force's arrest is that force's to decide.
+    const applicant = {
+      applicantName: 'Testina Retentia',
+      applicantDateOfBirth: '1990-04-02',
+      contact: 't@example.org',
+      grounds: 'Old matter',
+    };
+    const named = await services.retention.applyForDeletion(null, { ...applicant, eventReference: chain.asn });
+    await assert.rejects(services.retention.applicationFor(otherOfficer, named.id), denied);
+    await assert.rejects(
+      services.retention.decideApplication(otherOfficer, named.id, { decision: 'GRANTED', reasons: 'Not mine' }),
+      denied,
+    );
+    assert.equal((await services.retention.applicationFor(officer, named.id)).status, 'RECEIVED');
+
+    // An unmatched one is any police force's to match; once matched it belongs to the arrest's force.
+    const unmatched = await services.retention.applyForDeletion(null, {
+      ...applicant,
+      eventReference: personChain(9511).asn,
+    });
+    assert.ok((await services.retention.overview(otherOfficer)).applications.some((a) => a.id === unmatched.id));
+    const { key } = await services.access.createApiKey({
+      organisationCode: 'RET02',
+      name: 'retention desk',
+      roles: ['RETENTION_OFFICER'],
+    });
+    const app = await buildApp(services, { logger: false });
+    try {
+      const api = (method: 'GET' | 'POST', url: string, payload?: Record<string, string>) =>
+        app.inject({ method, url, headers: { 'x-api-key': key }, payload });
+      assert.equal((await api('GET', `/api/v1/deletion-applications/${unmatched.id}`)).statusCode, 200);
+      const matched = await api('POST', `/api/v1/deletion-applications/${unmatched.id}/match`, {
+        eventReference: chain.asn,
+      });
+      assert.equal(matched.statusCode, 200);
+      assert.equal(matched.json().owningOrganisationId, force.organisation.id);
+      const gone = await api('GET', `/api/v1/deletion-applications/${unmatched.id}`);
+      assert.equal(gone.statusCode, 403, 'matched to another force, it has left this desk');
+      assert.equal(gone.headers['content-type'], 'application/problem+json; charset=utf-8');
+      const plan = await api('GET', '/api/v1/retention/plan?asOf=2040-01-01');
+      assert.equal(plan.statusCode, 200);
+      assert.equal(plan.json().items, itsPart.items);
+      const constable = (
+        await services.access.createApiKey({ organisationCode: 'RET02', name: 'constable', roles: ['OFFICER'] })
+      ).key;
+      const refusedPlan = await app.inject({
+        method: 'GET',
+        url: '/api/v1/retention/plan?asOf=2040-01-01',
+        headers: { 'x-api-key': constable },
+      });
+      assert.equal(refusedPlan.statusCode, 403);
+
+      // The page: the other force's items are listed with their owner, without the forms to act on them.
+      const cookie = await signedIn(app, 'RET02', 'ret.other.officer', ['RETENTION_OFFICER']);
+      await app.inject({
+        method: 'POST',
+        url: '/purpose',
+        headers: { cookie },
+        payload: { purpose: 'DATA_QUALITY', caseReference: 'RR/510', next: '/retention' },
+      });
+      const page = await app.inject({ method: 'GET', url: `/retention/people/${personId}`, headers: { cookie } });
+      assert.equal(page.statusCode, 200);
+      assert.ok(/<td[^>]*>RET01<\/td>/.test(page.body) && /<td[^>]*>RET02<\/td>/.test(page.body), 'owners shown');
+      assert.ok(new RegExp(`<option value="${otherImage}"`).test(page.body), 'its own item can be held');
+      assert.ok(!new RegExp(`<option value="${ownImage}"`).test(page.body), "the other force's item cannot");
+      assert.ok(!/The whole record/.test(page.body), 'nor can the whole person');
     } finally {
       await app.close();
     }
@@ -796,8 +981,16 @@ describe('leds retention (command line)', () => {
       assert.match(bad.stderr, /--as-of: YYYY-MM-DD/);
 
       // A legal hold recorded and lifted from the command line, on a seeded person.
-      assert.equal(leds('seed', '--people', '3').status, 0);
-      const far = leds('retention', 'plan', '--as-of', '2200-01-01');
+      // The hold is made by the force that owns the person record: the plan names that force's items.
+      assert.equal(leds('seed', '--people', '10').status, 0);
+      const far = leds('retention', 'plan', '--as-of', '2200-01-01', '--organisation', 'MPS');
+      assert.match(far.stdout, /retention plan as of 2200-01-01 for MPS/);
+      const itemsIn = (out: string) => Number(out.match(/^\d+ people, (\d+) items/m)?.[1]);
+      assert.ok(
+        itemsIn(far.stdout) < itemsIn(leds('retention', 'plan', '--as-of', '2200-01-01').stdout),
+        'one force owns only part of what is held',
+      );
+      assert.equal(leds('retention', 'plan', '--as-of', '2200-01-01', '--organisation', 'NOPE').status, 1);
       const personId = far.stdout.match(/^ {2}(?:DESTROY|REVIEW)\t\S+\t\S+\tPERSON_RECORD\t([0-9a-f-]{36})/m)?.[1];
       assert.ok(personId, `a person record comes up by 2200:\n${far.stdout}`);
       const hold = (...extra: string[]) =>

@@ -38,12 +38,17 @@ export function printRetentionRules(services: Services, print: (line: string) =>
 /** `leds retention plan --as-of DATE`: what a sweep on that date would do; changes nothing. */
 export async function planRetention(
   services: Services,
-  options: { asOf: string; limit: number },
+  options: { asOf: string; limit: number; organisation?: string },
   print: (line: string) => void,
 ): Promise<void> {
   if (!isCalendarDate(options.asOf))
     throw new LedsError('REQUEST_INVALID', `\`${options.asOf}\` is not a date`, [
       { field: '--as-of', message: 'YYYY-MM-DD' },
+    ]);
+  const force = options.organisation ? await services.access.findOrganisation(options.organisation) : undefined;
+  if (options.organisation && !force)
+    throw new LedsError('REQUEST_INVALID', `no organisation \`${options.organisation}\``, [
+      { field: '--organisation', message: 'an organisation code' },
     ]);
   const total = await peopleCount(services);
   const bar = total < 20_000 ? undefined : progressBar('Planning retention', total);
@@ -51,9 +56,12 @@ export async function planRetention(
     const plan = await services.retention.plan(options.asOf, {
       onProgress: (n) => bar?.update(n),
       listLimit: options.limit,
+      owningOrganisationId: force?.id,
     });
     bar?.stop();
-    print(`retention plan as of ${plan.asOf} (rule set ${services.retention.rules.version}; nothing changed)`);
+    print(
+      `retention plan as of ${plan.asOf}${force ? ` for ${force.code}` : ''} (rule set ${services.retention.rules.version}; nothing changed)`,
+    );
     print(
       `${plan.people} people, ${plan.items} items: ${plan.dueCount.DESTROY} to destroy, ${plan.dueCount.REVIEW} reviews due`,
     );

@@ -20,6 +20,16 @@ const forbidReasons: Record<string, string> = {
   'intelligence-police-only': 'intelligence is shown only to police users with a need to know',
 };
 
+/**
+ * What the rules read of the thing acted on: a person's record-level flags, or the force that owns a retained
+ * item (retention is decided by the owning force's chief officer).
+ */
+export interface ResourceFacts {
+  protectedIdentity?: boolean;
+  /** The owning force; null for what no force owns yet (an unmatched application for deletion). */
+  owningOrganisationId?: string | null;
+}
+
 /** What a caller may see of a person's record: the datasets shown, and why each other one is withheld. */
 export interface ProtectedView {
   purpose: string;
@@ -32,7 +42,7 @@ export interface ProtectedView {
 /**
  * The one access decision point. Every use case asks a named action; Cedar decides from the caller, the
  * declared purpose and what the organisation's agreements in force grant for it. Default deny.
- * Decisions are cached by everything they depend on: policy version, action, resource, organisation kind,
+ * Decisions are cached by everything they depend on: policy version, action, resource, organisation and its kind,
  * roles, purpose and the grants in force (Cedar costs about 0.5 ms a call here; a cached decision is a map look-up).
  */
 export class AccessDecisions {
@@ -77,6 +87,7 @@ export class AccessDecisions {
       action,
       resource.type,
       resource.id,
+      ctx.organisation.id,
       ctx.organisation.kind,
       roles,
       ctx.purpose ?? '',
@@ -106,13 +117,9 @@ export class AccessDecisions {
 
   /**
    * The decision for an action, without throwing. For a person, the record-level flags the rules read are
-   * passed as the resource; they have few values, so decisions stay cacheable.
+   * passed as the resource; for retention, the owning force. Both have few values, so decisions stay cacheable.
    */
-  async decide(
-    ctx: RequestContext,
-    action: Action,
-    person: { protectedIdentity: boolean } = { protectedIdentity: false },
-  ): Promise<Decision> {
+  async decide(ctx: RequestContext, action: Action, about: ResourceFacts = {}): Promise<Decision> {
     const grants = await this.agreements.grantsFor(ctx.organisation.id, ctx.purpose);
     const resourceType = action.startsWith('ingest-batch')
       ? 'IngestBatch'
@@ -124,10 +131,19 @@ export class AccessDecisions {
             ? 'RetentionSchedule'
             : 'Person';
     if (resourceType === 'Person') {
+      const protectedIdentity = about.protectedIdentity ?? false;
       return this.ask(ctx, grants, action, {
         type: 'Person',
-        id: person.protectedIdentity ? 'protected' : 'any',
-        attrs: { ...person },
+        id: protectedIdentity ? 'protected' : 'any',
+        attrs: { protectedIdentity },
+      });
+    }
+    if (resourceType === 'RetentionSchedule') {
+      const owner = about.owningOrganisationId;
+      return this.ask(ctx, grants, action, {
+        type: 'RetentionSchedule',
+        id: owner ?? 'unowned',
+        attrs: owner ? { owner: { __entity: { type: 'Leds::Organisation', id: owner } } } : {},
       });
     }
     return this.ask(ctx, grants, action, { type: resourceType, id: 'any' });
@@ -137,9 +153,9 @@ export class AccessDecisions {
    * Throws unless the caller may take this action now.
    * SECURITY: every service use case calls this first; a missing purpose stops a person read before any query.
    */
-  async require(ctx: RequestContext, action: Action, person?: { protectedIdentity: boolean }): Promise<Decision> {
+  async require(ctx: RequestContext, action: Action, about?: ResourceFacts): Promise<Decision> {
     this.checkPurpose(ctx, action);
-    const decision = await this.decide(ctx, action, person);
+    const decision = await this.decide(ctx, action, about);
     if (!decision.allowed) {
       throw new LedsError(
         'ACCESS_DENIED',

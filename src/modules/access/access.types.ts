@@ -22,6 +22,7 @@ export const actions = [
   'retention.decide',
   'deletion-notice.receive',
   'deletion-application.submit',
+  'deletion-application.match',
 ] as const;
 export type Action = (typeof actions)[number];
 

@@ -12,6 +12,7 @@ export function emptyPersonFacts(personId: string, owningOrganisationId: string,
   return {
     personId,
     owningOrganisationId,
+    itemOwners: new Map(),
     dateOfBirth: null,
     createdOn,
     arrests: [],
@@ -89,9 +90,9 @@ export async function loadPersonFacts(db: Database, personIds: readonly string[]
       db,
       sql`SELECT person_id, arrest_id, disregarded_on::text AS disposed_on FROM conviction_disregards WHERE ${anyPerson}`,
     ),
-    queryRows<{ person_id: string; id: string; arrest_id: string; taken_on: string; age: number | null }>(
+    queryRows<{ person_id: string; id: string; arrest_id: string; taken_on: string; age: number | null; org: string }>(
       db,
-      sql`SELECT person_id, id, arrest_id, ${day('taken_at')} AS taken_on, subject_age_at_capture AS age FROM custody_images WHERE ${anyPerson}`,
+      sql`SELECT person_id, id, arrest_id, ${day('taken_at')} AS taken_on, subject_age_at_capture AS age, owning_organisation_id AS org FROM custody_images WHERE ${anyPerson}`,
     ),
     queryRows<{
       person_id: string;
@@ -102,14 +103,15 @@ export async function loadPersonFacts(db: Database, personIds: readonly string[]
       taken_under: string;
       purpose_fulfilled_on: string | null;
       derived_on: string | null;
+      org: string;
     }>(
       db,
-      sql`SELECT person_id, id, arrest_id, biometric_type, ${day('taken_at')} AS taken_on, taken_under, purpose_fulfilled_on::text, ${day('profile_derived_at')} AS derived_on
+      sql`SELECT person_id, id, arrest_id, biometric_type, ${day('taken_at')} AS taken_on, taken_under, purpose_fulfilled_on::text, ${day('profile_derived_at')} AS derived_on, owning_organisation_id AS org
             FROM biometric_references WHERE ${anyPerson} AND status <> 'DESTROYED'`,
     ),
-    queryRows<{ person_id: string; id: string; code: string; review_due: string }>(
+    queryRows<{ person_id: string; id: string; code: string; review_due: string; org: string }>(
       db,
-      sql`SELECT person_id, id, code, review_due::text FROM markers WHERE ${anyPerson}`,
+      sql`SELECT person_id, id, code, review_due::text, owning_organisation_id AS org FROM markers WHERE ${anyPerson}`,
     ),
     queryRows<{
       person_id: string;
@@ -152,6 +154,9 @@ export async function loadPersonFacts(db: Database, personIds: readonly string[]
   each(births, (f, r) => {
     f.dateOfBirth = r.dob;
   });
+  for (const rows of [arrests, images, biometrics, markers] as { person_id: string; id: string; org: string }[][]) {
+    each(rows, (f, r) => f.itemOwners.set(r.id, r.org));
+  }
   each(arrests, (f, r) =>
     f.arrests.push({
       id: r.id,
@@ -225,4 +230,9 @@ export async function loadPersonFacts(db: Database, personIds: readonly string[]
     }),
   );
   return [...byPerson.values()];
+}
+
+/** The force that owns a retained item, whose chief officer decides on it (the person's owner for the record). */
+export function owningOrganisationOf(facts: PersonFacts, itemId: string): string {
+  return facts.itemOwners.get(itemId) ?? facts.owningOrganisationId;
 }

@@ -117,8 +117,9 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
     const ctx = pageContext(request);
     try {
       const received = await retention.applyForDeletion(ctx, applicationInput(form));
-      // An officer at a front counter may enter an application but not decide it: they get the reference.
-      if ((await services.decisions.decide(ctx, 'retention.decide')).allowed)
+      // An officer at a front counter, or another force's retention officer, may enter an application but not
+      // decide it: they get the reference.
+      if (await retention.handlesApplication(ctx, received))
         return reply.redirect(`/retention/applications/${received.id}`);
       return reply.view('pages/deletion-application-received.njk', { ...pageLocals(services, request), received });
     } catch (error) {

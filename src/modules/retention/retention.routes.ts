@@ -65,7 +65,11 @@ export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: Servic
         response: { 201: open('the application reference, status and target date'), ...problemResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(await retention.applyForDeletion(null, request.body)),
+    async (request, reply) => {
+      // The public learns its reference and what happens next; which organisation holds the arrest is staff's.
+      const { owningOrganisationId: _, ...receipt } = await retention.applyForDeletion(null, request.body);
+      return reply.status(201).send(receipt);
+    },
   );
 };
 
@@ -243,15 +247,42 @@ export const retentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
     {
       schema: {
         tags,
-        summary: 'What a sweep on a date would destroy or put before a reviewer; changes nothing',
+        summary: "What a sweep on a date would destroy or put before a reviewer of your force's items; changes nothing",
         querystring: Type.Object({ asOf: date() }, { additionalProperties: false }),
         response: { 200: open('the plan'), ...problemResponses },
       },
     },
-    async (request) => {
-      await services.decisions.require(contextOf(request), 'retention.decide');
-      return retention.plan(request.query.asOf);
+    async (request) => retention.planFor(contextOf(request), request.query.asOf),
+  );
+
+  app.get(
+    '/deletion-applications/:id',
+    {
+      schema: {
+        tags,
+        summary: "An application for deletion, for the owning force's retention officer (any force's while unmatched)",
+        params: uuidParam,
+        response: { 200: open('the application'), ...problemResponses },
+      },
     },
+    async (request) => retention.applicationFor(contextOf(request), request.params.id),
+  );
+
+  app.post(
+    '/deletion-applications/:id/match',
+    {
+      schema: {
+        tags,
+        summary: 'Match an unmatched application to the arrest it meant; it then belongs to that arrest’s force',
+        params: uuidParam,
+        body: Type.Object(
+          { eventReference: Type.String({ maxLength: 30, description: 'the arrest/summons number' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: open('the application'), ...problemResponses },
+      },
+    },
+    async (request) => retention.matchApplication(contextOf(request), request.params.id, request.body.eventReference),
   );
 
   app.post(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { RetentionConfig } from '../../config/config.ts';
 import { takeJobLease } from '../../jobs/job-leases.ts';
 import { type Clock, isCalendarDate } from '../../platform/clock.ts';
@@ -26,9 +26,9 @@ import {
   retentionInstruments,
   retentionReviews,
 } from './retention.tables.ts';
-import { type InstrumentKind, instrumentKinds, type RetentionDecision } from './retention.types.ts';
+import { type InstrumentKind, instrumentKinds, type PersonFacts, type RetentionDecision } from './retention.types.ts';
 import { addDays, addYears, assessRetention, extensionWindowOpens, isDue } from './retention-engine.ts';
-import { loadPersonFacts } from './retention-facts.ts';
+import { loadPersonFacts, owningOrganisationOf } from './retention-facts.ts';
 import type { RetentionRuleSet } from './retention-rules.ts';
 
 export interface SweepReport {
@@ -84,6 +84,50 @@ export class RetentionService {
     return isoDay(this.clock.now());
   }
 
+  // ---- Who decides ---------------------------------------------------------------------------------------
+
+  /**
+   * SECURITY: a retention officer acts for the chief officer of the force that owns what is decided, and for no
+   * other force. Asked first for the caller's own force, so that a caller with no retention role at all is refused
+   * before anything is read; then `requireOwner` asks again for the owner of what was loaded.
+   */
+  private requireOwnForce(ctx: RequestContext, action: 'retention.decide' | 'retention.review' = 'retention.decide') {
+    return this.access.require(ctx, action, { owningOrganisationId: ctx.organisation.id });
+  }
+
+  private requireOwner(ctx: RequestContext, owningOrganisationId: string) {
+    return this.access.require(ctx, 'retention.decide', { owningOrganisationId });
+  }
+
+  /** An unmatched application belongs to no force yet: any police retention officer may read and match it. */
+  private requireForApplication(ctx: RequestContext, application: { owningOrganisationId: string | null }) {
+    return application.owningOrganisationId
+      ? this.requireOwner(ctx, application.owningOrganisationId)
+      : this.access.require(ctx, 'deletion-application.match');
+  }
+
+  /** Whether the caller decides (or, while unmatched, matches) an application: staff entry goes on to it if so. */
+  async handlesApplication(ctx: RequestContext, application: { owningOrganisationId: string | null }) {
+    const decision = application.owningOrganisationId
+      ? await this.access.decide(ctx, 'retention.decide', { owningOrganisationId: application.owningOrganisationId })
+      : await this.access.decide(ctx, 'deletion-application.match');
+    return decision.allowed;
+  }
+
+  private async personOwner(personId: string): Promise<string> {
+    const [person] = isUuid(personId)
+      ? await queryRows<{ owner: string }>(
+          this.db,
+          sql`SELECT owning_organisation_id AS owner FROM people WHERE person_id = ${personId}::uuid`,
+        )
+      : [];
+    if (!person)
+      throw new LedsError('RETENTION_ITEM_NOT_FOUND', `LEDS holds no person ${personId}`, [
+        { field: 'personId', message: 'no such person' },
+      ]);
+    return person.owner;
+  }
+
   // ---- Decisions, the sweep and the plan ------------------------------------------------------------------
 
   /**
@@ -94,11 +138,7 @@ export class RetentionService {
     const asOf = this.today();
     const facts = await loadPersonFacts(this.db, [...new Set(personIds)]);
     const decisions = facts.flatMap((f) => assessRetention(f, asOf, this.settings));
-    const changed = await this.storeDecisions(
-      personIds,
-      decisions,
-      new Map(facts.map((f) => [f.personId, f.owningOrganisationId])),
-    );
+    const changed = await this.storeDecisions(personIds, decisions, facts);
     const destroyed = await this.carryOut(by, decisions, asOf);
     return { changed, destroyed };
   }
@@ -107,15 +147,16 @@ export class RetentionService {
   private async storeDecisions(
     personIds: readonly string[],
     decisions: RetentionDecision[],
-    owners: Map<string, string>,
+    facts: PersonFacts[],
   ): Promise<number> {
     if (personIds.length === 0) return 0;
     const now = this.clock.now();
+    const factsOf = new Map(facts.map((f) => [f.personId, f]));
     const rows = decisions.map((d) => ({
       itemId: d.itemId,
       personId: d.personId,
       itemKind: d.itemKind,
-      owningOrganisationId: owners.get(d.personId),
+      owningOrganisationId: owningOrganisationOf(factsOf.get(d.personId) as PersonFacts, d.itemId),
       ruleId: d.ruleId,
       action: d.action,
       dueOn: d.dueOn,
@@ -136,11 +177,13 @@ export class RetentionService {
         sql`with written as (${recordsetInsert(retentionDecisions, rows)}
           on conflict (item_id) do update set rule_id = excluded.rule_id, action = excluded.action,
             due_on = excluded.due_on, reason = excluded.reason, held = excluded.held,
-            rule_set_version = excluded.rule_set_version, evaluated_at = excluded.evaluated_at
+            rule_set_version = excluded.rule_set_version, evaluated_at = excluded.evaluated_at,
+            owning_organisation_id = excluded.owning_organisation_id
           where (retention_decisions.rule_id, retention_decisions.action, retention_decisions.due_on,
-                 retention_decisions.reason, retention_decisions.held, retention_decisions.rule_set_version)
+                 retention_decisions.reason, retention_decisions.held, retention_decisions.rule_set_version,
+                 retention_decisions.owning_organisation_id)
             is distinct from (excluded.rule_id, excluded.action, excluded.due_on, excluded.reason, excluded.held,
-                 excluded.rule_set_version)
+                 excluded.rule_set_version, excluded.owning_organisation_id)
           returning 1) select count(*)::int as n from written`,
       );
       return written[0]?.n ?? 0;
@@ -300,7 +343,7 @@ export class RetentionService {
       report.changed += await this.storeDecisions(
         facts.map((f) => f.personId),
         decisions,
-        new Map(facts.map((f) => [f.personId, f.owningOrganisationId])),
+        facts,
       );
       report.destroyed += await this.carryOut(by, decisions, asOf, options.stop);
       options.onProgress?.(report.people);
@@ -319,10 +362,21 @@ export class RetentionService {
     return report;
   }
 
-  /** What a sweep on a date would do, changing nothing (`leds retention plan --as-of`). */
+  /** The plan for the caller's own force (`GET /retention/plan`): access-checked and limited to what it owns. */
+  async planFor(ctx: RequestContext, asOf: string, options: { listLimit?: number } = {}): Promise<PlanReport> {
+    await this.requireOwnForce(ctx);
+    if (!isCalendarDate(asOf))
+      throw new LedsError('REQUEST_INVALID', `\`${asOf}\` is not a date`, [{ field: 'asOf', message: 'YYYY-MM-DD' }]);
+    return this.plan(asOf, { ...options, owningOrganisationId: ctx.organisation.id });
+  }
+
+  /**
+   * What a sweep on a date would do, changing nothing (`leds retention plan --as-of`, run by the server's
+   * operator); limited to one force's items when one is named.
+   */
   async plan(
     asOf: string,
-    options: { onProgress?: (people: number) => void; listLimit?: number } = {},
+    options: { onProgress?: (people: number) => void; listLimit?: number; owningOrganisationId?: string } = {},
   ): Promise<PlanReport> {
     const report: PlanReport = {
       asOf,
@@ -335,6 +389,8 @@ export class RetentionService {
     for await (const facts of this.batches()) {
       for (const f of facts) {
         for (const d of assessRetention(f, asOf, this.settings)) {
+          if (options.owningOrganisationId && owningOrganisationOf(f, d.itemId) !== options.owningOrganisationId)
+            continue;
           report.items += 1;
           report.byAction[`${d.action} ${d.ruleId}`] = (report.byAction[`${d.action} ${d.ruleId}`] ?? 0) + 1;
           if (isDue(d, asOf)) {
@@ -466,7 +522,7 @@ export class RetentionService {
       policingPurpose?: string;
     },
   ) {
-    await this.access.require(ctx, 'retention.decide');
+    await this.requireOwnForce(ctx);
     const invalid = (field: string, message: string): never => {
       throw new LedsError('RETENTION_INSTRUMENT_INVALID', `${input.kind}: ${message}`, [{ field, message }]);
     };
@@ -479,14 +535,19 @@ export class RetentionService {
     }
     let personId: string;
     let decision: Awaited<ReturnType<RetentionService['decisionOf']>> | undefined;
+    let owningOrganisationId: string;
     if (input.kind === 'LEGAL_HOLD' && !input.itemId) {
       if (!input.personId || !isUuid(input.personId)) return invalid('personId', 'name the person or the item held');
       personId = input.personId;
+      // A hold on the whole person stops every force's deletions: it is the person record's owner's to make.
+      owningOrganisationId = await this.personOwner(personId);
     } else {
       if (!input.itemId) return invalid('itemId', 'name the item it applies to');
       decision = await this.decisionOf(input.itemId);
       personId = decision.personId;
+      owningOrganisationId = decision.owningOrganisationId;
     }
+    await this.requireOwner(ctx, owningOrganisationId);
     const itemKind = decision?.itemKind ?? null;
     switch (input.kind) {
       case 'DISTRICT_JUDGE_EXTENSION': {
@@ -545,6 +606,7 @@ export class RetentionService {
         id,
         personId,
         itemId: input.itemId ?? null,
+        owningOrganisationId,
         kind: input.kind,
         appliedOn: input.appliedOn ?? null,
         madeOn: input.madeOn,
@@ -583,7 +645,7 @@ export class RetentionService {
 
   /** Ends an instrument: consent withdrawn, a hold lifted, a determination revoked. */
   async endInstrument(ctx: RequestContext, instrumentId: string, endedOn: string, reason: string) {
-    await this.access.require(ctx, 'retention.decide');
+    await this.requireOwnForce(ctx);
     if (!reason?.trim())
       throw new LedsError('RETENTION_REASON_REQUIRED', 'say why it ends', [{ field: 'reason', message: 'required' }]);
     if (!isCalendarDate(endedOn))
@@ -594,6 +656,7 @@ export class RetentionService {
       ? await this.db.select().from(retentionInstruments).where(eq(retentionInstruments.id, instrumentId))
       : [];
     if (!instrument) throw new LedsError('RETENTION_INSTRUMENT_NOT_FOUND', `no instrument ${instrumentId}`);
+    await this.requireOwner(ctx, instrument.owningOrganisationId);
     await this.db.transaction(async (tx) => {
       await tx.update(retentionInstruments).set({ endedOn }).where(eq(retentionInstruments.id, instrumentId));
       await this.trail.recordWithin(tx as Database, ctx, [
@@ -611,12 +674,13 @@ export class RetentionService {
 
   /** A reviewer keeps an item (with a recorded reason, as the APP requires) or disposes of it, which destroys it. */
   async recordReview(ctx: RequestContext, input: { itemId: string; outcome: 'KEEP' | 'DISPOSE'; reason: string }) {
-    await this.access.require(ctx, 'retention.decide');
+    await this.requireOwnForce(ctx);
     if (!input.reason?.trim())
       throw new LedsError('RETENTION_REASON_REQUIRED', 'a review records its reason', [
         { field: 'reason', message: 'required' },
       ]);
     const decision = await this.decisionOf(input.itemId);
+    await this.requireOwner(ctx, decision.owningOrganisationId);
     await this.db.transaction(async (tx) => {
       await tx.insert(retentionReviews).values({
         id: randomUUID(),
@@ -649,7 +713,7 @@ export class RetentionService {
 
   /** PoFA Part 5 Ch 4: deletes a conviction on the Secretary of State's direction (brief 5.4 P8, T22). */
   async disregardConviction(ctx: RequestContext, disposalId: string, direction: string) {
-    await this.access.require(ctx, 'retention.decide');
+    await this.requireOwnForce(ctx);
     if (!direction?.trim())
       throw new LedsError('RETENTION_REASON_REQUIRED', "cite the Secretary of State's direction", [
         { field: 'direction', message: 'required' },
@@ -661,6 +725,7 @@ export class RetentionService {
       throw new LedsError('RETENTION_ITEM_NOT_FOUND', `no disposal ${disposalId}`, [
         { field: 'disposalId', message: 'no such disposal' },
       ]);
+    await this.requireOwner(ctx, disposal.owningOrganisationId);
     await this.db.insert(convictionDisregards).values({
       id: randomUUID(),
       personId: disposal.personId,
@@ -749,6 +814,7 @@ export class RetentionService {
     return {
       id,
       reference,
+      owningOrganisationId: arrest?.org ?? null,
       status: arrest ? 'RECEIVED' : 'UNMATCHED',
       targetDate: addDays(receivedOn, this.settings.applicationTargetDays),
     };
@@ -768,7 +834,7 @@ export class RetentionService {
    * number) and match it; the application then waits for a decision and the record goes before a reviewer.
    */
   async matchApplication(ctx: RequestContext, applicationId: string, eventReference: string) {
-    await this.access.require(ctx, 'retention.decide');
+    await this.access.require(ctx, 'deletion-application.match');
     const application = await this.application(applicationId);
     if (application.status !== 'UNMATCHED')
       throw new LedsError('RETENTION_APPLICATION_STATE', `application ${application.reference} is already matched`);
@@ -815,8 +881,9 @@ export class RetentionService {
     applicationId: string,
     input: { decision: 'GRANTED' | 'REFUSED'; reasons: string; policingPurpose?: string; exceptionalReason?: string },
   ) {
-    await this.access.require(ctx, 'retention.decide');
+    await this.requireOwnForce(ctx);
     const application = await this.application(applicationId);
+    await this.requireForApplication(ctx, application);
     if (application.status !== 'RECEIVED' || !application.personId || !application.arrestId)
       throw new LedsError(
         'RETENTION_APPLICATION_STATE',
@@ -827,9 +894,9 @@ export class RetentionService {
         { field: 'reasons', message: 'required' },
       ]);
     const decidedOn = this.today();
-    const images = await queryRows<{ item_id: string; rule_id: string }>(
+    const images = await queryRows<{ item_id: string; rule_id: string; owner: string }>(
       this.db,
-      sql`SELECT d.item_id, d.rule_id FROM retention_decisions d JOIN custody_images i ON i.id = d.item_id
+      sql`SELECT d.item_id, d.rule_id, d.owning_organisation_id AS owner FROM retention_decisions d JOIN custody_images i ON i.id = d.item_id
           WHERE i.arrest_id = ${application.arrestId}::uuid`,
     );
     const unconvicted = images.filter((i) => i.rule_id === 'C1' || i.rule_id === 'C2' || i.rule_id === 'C9');
@@ -864,6 +931,7 @@ export class RetentionService {
             id: randomUUID(),
             personId: application.personId as string,
             itemId: image.item_id,
+            owningOrganisationId: image.owner,
             kind: 'EXCEPTIONAL_RETENTION',
             madeOn: decidedOn,
             madeBy: ctx.actor.name,
@@ -895,8 +963,9 @@ export class RetentionService {
 
   /** The applicant has been told the outcome (the letter or email sent). */
   async recordApplicantTold(ctx: RequestContext, applicationId: string) {
-    await this.access.require(ctx, 'retention.decide');
+    await this.requireOwnForce(ctx);
     const application = await this.application(applicationId);
+    await this.requireForApplication(ctx, application);
     if (application.status !== 'GRANTED' && application.status !== 'REFUSED')
       throw new LedsError('RETENTION_APPLICATION_STATE', 'tell the applicant once the application is decided');
     await this.db.transaction(async (tx) => {
@@ -922,8 +991,9 @@ export class RetentionService {
     applicationId: string,
     input: { grounds?: string; outcome?: 'UPHELD' | 'DISMISSED'; reasons?: string },
   ) {
-    await this.access.require(ctx, 'retention.decide');
+    await this.requireOwnForce(ctx);
     const application = await this.application(applicationId);
+    await this.requireForApplication(ctx, application);
     if (application.status !== 'REFUSED')
       throw new LedsError('RETENTION_APPLICATION_STATE', 'only a refusal can be appealed');
     const today = this.today();
@@ -952,8 +1022,9 @@ export class RetentionService {
     }
     await this.db.transaction(async (tx) => {
       await tx.update(deletionApplications).set(change).where(eq(deletionApplications.id, applicationId));
-      // An upheld appeal ends the exceptional retention the refusal recorded; the re-decision then deletes.
-      if (input.outcome === 'UPHELD' && application.personId) {
+      // An upheld appeal ends the exceptional retention the refusal recorded on the images of this arrest (not
+      // another event's); the re-decision then deletes.
+      if (input.outcome === 'UPHELD' && application.personId && application.arrestId) {
         await tx
           .update(retentionInstruments)
           .set({ endedOn: today })
@@ -962,6 +1033,7 @@ export class RetentionService {
               eq(retentionInstruments.personId, application.personId),
               eq(retentionInstruments.kind, 'EXCEPTIONAL_RETENTION'),
               isNull(retentionInstruments.endedOn),
+              sql`${retentionInstruments.itemId} IN (SELECT id FROM custody_images WHERE arrest_id = ${application.arrestId}::uuid)`,
             ),
           );
       }
@@ -981,8 +1053,9 @@ export class RetentionService {
 
   /** One application as the deciding officer sees it: access-checked and audited, since it names the applicant. */
   async applicationFor(ctx: RequestContext, applicationId: string) {
-    await this.access.require(ctx, 'retention.decide');
+    await this.requireOwnForce(ctx);
     const application = await this.application(applicationId);
+    await this.requireForApplication(ctx, application);
     await this.trail.record(ctx, {
       kind: 'DELETION_APPLICATION_VIEWED',
       action: 'retention.decide',
@@ -1005,7 +1078,7 @@ export class RetentionService {
 
   /** One person's retention: each item's rule, next action and date, with instruments, reviews and tombstones. */
   async personRetention(ctx: RequestContext, personId: string) {
-    await this.access.require(ctx, 'retention.review');
+    await this.requireOwnForce(ctx, 'retention.review');
     if (!isUuid(personId)) throw new LedsError('RETENTION_ITEM_NOT_FOUND', `no person ${personId}`);
     const [decisions, instruments, reviews, tombstones, applications] = await Promise.all([
       this.db
@@ -1032,15 +1105,46 @@ export class RetentionService {
     ]);
     if (decisions.length === 0 && tombstones.length === 0)
       throw new LedsError('RETENTION_ITEM_NOT_FOUND', `LEDS holds nothing for person ${personId}`);
+    // SECURITY: a force's retention officer sees the whole record's retention when their force owns part of it
+    // (a review weighs the other forces' events too), and acts only on what their force owns.
+    const owners = [...new Set([...decisions, ...tombstones, ...instruments].map((r) => r.owningOrganisationId))];
+    const mayReview = await Promise.all(
+      owners.map(
+        async (owner) => (await this.access.decide(ctx, 'retention.review', { owningOrganisationId: owner })).allowed,
+      ),
+    );
+    if (!mayReview.includes(true))
+      await this.access.require(ctx, 'retention.review', { owningOrganisationId: owners[0] as string });
+    const mayDecide = new Map<string, boolean>();
+    for (const owner of owners)
+      mayDecide.set(
+        owner,
+        (await this.access.decide(ctx, 'retention.decide', { owningOrganisationId: owner })).allowed,
+      );
+    const forces = new Map(
+      (
+        await queryRows<{ id: string; code: string }>(
+          this.db,
+          sql`SELECT id, code FROM organisations WHERE id = ANY(${`{${owners.join(',')}}`}::uuid[])`,
+        )
+      ).map((o) => [o.id, o.code]),
+    );
+    const ownership = (owner: string) => ({
+      owningForce: forces.get(owner) ?? owner,
+      mayDecide: mayDecide.get(owner) === true,
+    });
     const view = {
       personId,
       ruleSetVersion: this.rules.version,
       decisions: decisions.map((d) => ({
         ...d,
+        ...ownership(d.owningOrganisationId),
         rule: this.rules.rule(d.ruleId)?.title ?? d.ruleId,
         due: d.dueOn !== null && d.dueOn <= this.today() && d.action !== 'KEEP',
       })),
-      instruments,
+      // The person record's owner places a hold on the whole person.
+      mayHoldPerson: decisions.some((d) => d.itemKind === 'PERSON_RECORD' && mayDecide.get(d.owningOrganisationId)),
+      instruments: instruments.map((i) => ({ ...i, ...ownership(i.owningOrganisationId) })),
       reviews,
       tombstones,
       applications: applications.map((a) => ({
@@ -1061,16 +1165,27 @@ export class RetentionService {
     return view;
   }
 
-  /** The retention officer's desk: what is due, holds, applications and notices. */
+  /**
+   * The retention officer's desk for their own force: what is due, holds, applications (with the unmatched ones
+   * any police force may match) and the force's overdue notices.
+   */
   async overview(ctx: RequestContext, options: { limit?: number } = {}) {
-    await this.access.require(ctx, 'retention.decide');
+    await this.requireOwnForce(ctx);
+    const org = ctx.organisation.id;
+    const mayMatch = (await this.access.decide(ctx, 'deletion-application.match')).allowed;
     const today = this.today();
     const limit = options.limit ?? 100;
     const [due, holds, applications, overdueNotices, counts] = await Promise.all([
       this.db
         .select()
         .from(retentionDecisions)
-        .where(and(inArray(retentionDecisions.action, ['REVIEW', 'DESTROY']), lte(retentionDecisions.dueOn, today)))
+        .where(
+          and(
+            eq(retentionDecisions.owningOrganisationId, org),
+            inArray(retentionDecisions.action, ['REVIEW', 'DESTROY']),
+            lte(retentionDecisions.dueOn, today),
+          ),
+        )
         .orderBy(asc(retentionDecisions.dueOn))
         .limit(limit),
       this.db
@@ -1078,6 +1193,7 @@ export class RetentionService {
         .from(retentionInstruments)
         .where(
           and(
+            eq(retentionInstruments.owningOrganisationId, org),
             inArray(retentionInstruments.kind, [
               'LEGAL_HOLD',
               'NATIONAL_SECURITY_DETERMINATION',
@@ -1091,20 +1207,31 @@ export class RetentionService {
       this.db
         .select()
         .from(deletionApplications)
-        .where(inArray(deletionApplications.status, ['RECEIVED', 'UNMATCHED']))
+        .where(
+          or(
+            and(eq(deletionApplications.owningOrganisationId, org), eq(deletionApplications.status, 'RECEIVED')),
+            mayMatch ? eq(deletionApplications.status, 'UNMATCHED') : undefined,
+          ),
+        )
         .orderBy(asc(deletionApplications.targetDate))
         .limit(limit),
       this.db
         .select()
         .from(deletionNotices)
-        .where(and(isNull(deletionNotices.acknowledgedAt), sql`${deletionNotices.dueBy} < ${today}::date`))
+        .where(
+          and(
+            eq(deletionNotices.owningOrganisationId, org),
+            isNull(deletionNotices.acknowledgedAt),
+            sql`${deletionNotices.dueBy} < ${today}::date`,
+          ),
+        )
         .orderBy(asc(deletionNotices.dueBy))
         .limit(limit),
       queryRows<{ reviews_due: number; destructions_due: number; pending_notices: number }>(
         this.db,
-        sql`SELECT (SELECT count(*)::int FROM retention_decisions WHERE action = 'REVIEW' AND due_on <= ${today}::date) AS reviews_due,
-                   (SELECT count(*)::int FROM retention_decisions WHERE action = 'DESTROY' AND due_on <= ${today}::date) AS destructions_due,
-                   (SELECT count(*)::int FROM deletion_notices WHERE acknowledged_at IS NULL) AS pending_notices`,
+        sql`SELECT (SELECT count(*)::int FROM retention_decisions WHERE owning_organisation_id = ${org}::uuid AND action = 'REVIEW' AND due_on <= ${today}::date) AS reviews_due,
+                   (SELECT count(*)::int FROM retention_decisions WHERE owning_organisation_id = ${org}::uuid AND action = 'DESTROY' AND due_on <= ${today}::date) AS destructions_due,
+                   (SELECT count(*)::int FROM deletion_notices WHERE owning_organisation_id = ${org}::uuid AND acknowledged_at IS NULL) AS pending_notices`,
       ),
     ]);
     const desk = {

@@ -23,7 +23,8 @@ export const retentionDecisions = pgTable(
   },
   (t) => [
     index('retention_decisions_person_idx').on(t.personId),
-    index('retention_decisions_due_idx').on(t.action, t.dueOn),
+    // The desk asks for one force's due items.
+    index('retention_decisions_due_idx').on(t.owningOrganisationId, t.action, t.dueOn),
   ],
 );
 
@@ -35,6 +36,8 @@ export const retentionInstruments = pgTable(
     personId: uuid('person_id').notNull(),
     /** The item it applies to; null for a legal hold on the whole person. */
     itemId: uuid('item_id'),
+    /** The force whose chief officer's delegate recorded it and may end it: the item's owner, or the person's. */
+    owningOrganisationId: uuid('owning_organisation_id').notNull(),
     /** See instrumentKinds in retention.types.ts */
     kind: text('kind').notNull(),
     appliedOn: date('applied_on', { mode: 'string' }),

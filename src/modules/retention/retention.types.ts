@@ -34,6 +34,8 @@ export const convictionOutcomes: ReadonlySet<string> = new Set([
 export interface PersonFacts {
   personId: string;
   owningOrganisationId: string;
+  /** The force that supplied each held item (its provenance), by item id; the person's owner when not listed. */
+  itemOwners: Map<string, string>;
   /** The earliest recorded date of birth, or null when none is known (brief section 9 Q11). */
   dateOfBirth: string | null;
   createdOn: string;
