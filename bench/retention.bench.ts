@@ -78,6 +78,15 @@ if ((await n('custody_images')) < images) {
     for (const statement of statements) await db.execute(sql.raw(statement));
     console.log(`  ${to} people (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
+}
+// Planner statistics, as autovacuum would have them (it is off on this machine kind). On PostgreSQL as the
+// database owner: the app's pool role may not analyze tables it does not own, and PostgreSQL skips them silently.
+if (databaseUrl) {
+  const owner = new pg.Client({ connectionString: databaseUrl });
+  await owner.connect();
+  await owner.query('analyze');
+  await owner.end();
+} else {
   await db.execute(sql.raw('analyze'));
 }
 
