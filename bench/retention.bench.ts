@@ -79,16 +79,23 @@ if ((await n('custody_images')) < images) {
     console.log(`  ${to} people (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
 }
-// Planner statistics, as autovacuum would have them (it is off on this machine kind). On PostgreSQL as the
-// database owner: the app's pool role may not analyze tables it does not own, and PostgreSQL skips them silently.
-if (databaseUrl) {
-  const owner = new pg.Client({ connectionString: databaseUrl });
-  await owner.connect();
-  await owner.query('analyze');
-  await owner.end();
-} else {
-  await db.execute(sql.raw('analyze'));
+/**
+ * The tables as autovacuum keeps them between sweeps (it is off on this machine kind): vacuumed, with planner
+ * statistics. Without it the first reader of freshly written pages pays for their hint bits, and with no
+ * statistics the planner guesses. On PostgreSQL as the database owner: the app's pool role may not vacuum or
+ * analyze tables it does not own, and PostgreSQL skips them silently.
+ */
+async function settle() {
+  if (databaseUrl) {
+    const owner = new pg.Client({ connectionString: databaseUrl });
+    await owner.connect();
+    await owner.query('vacuum analyze');
+    await owner.end();
+  } else {
+    await db.execute(sql.raw('vacuum analyze'));
+  }
 }
+await settle();
 
 const people = await n('people');
 const held = await n('custody_images');
@@ -133,6 +140,7 @@ const [scanned, scanSeconds] = await time(sequentialScan);
 console.log(`plain sequential scan: ${scanned} rows in ${scanSeconds.toFixed(1)} s`);
 const by = operatorContext('JOB', 'bench');
 for (const label of ['sweep (decisions written as they change)', 'sweep again (steady state)']) {
+  await settle();
   const [report, seconds] = await time(() =>
     services.retention.sweep(by, {
       onProgress: (done) => {

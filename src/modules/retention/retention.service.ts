@@ -167,26 +167,50 @@ export class RetentionService {
     }));
     return this.db.transaction(async (tx) => {
       const ids = `{${[...new Set(personIds)].join(',')}}`;
-      const items = `{${decisions.map((d) => d.itemId).join(',')}}`;
-      await tx.execute(
-        sql`DELETE FROM retention_decisions WHERE person_id = ANY(${ids}::uuid[]) AND NOT item_id = ANY(${items}::uuid[])`,
+      // Compared here rather than in an upsert's WHERE: ON CONFLICT locks (and so writes) every row it meets even
+      // when nothing changed, and a steady-state sweep changes almost nothing.
+      type Stored = {
+        item_id: string;
+        rule_id: string;
+        action: string;
+        due_on: string | null;
+        reason: string;
+        held: boolean;
+        rule_set_version: string;
+        owning_organisation_id: string;
+      };
+      const stored = new Map(
+        (
+          await queryRows<Stored>(
+            tx as Database,
+            sql`SELECT item_id, rule_id, action, due_on::text, reason, held, rule_set_version, owning_organisation_id
+                FROM retention_decisions WHERE person_id = ANY(${ids}::uuid[])`,
+          )
+        ).map((r) => [r.item_id, r]),
       );
-      if (rows.length === 0) return 0;
-      const written = await queryRows<{ n: number }>(
-        tx as Database,
-        sql`with written as (${recordsetInsert(retentionDecisions, rows)}
+      const unchanged = (r: (typeof rows)[number], s: Stored | undefined) =>
+        s !== undefined &&
+        s.rule_id === r.ruleId &&
+        s.action === r.action &&
+        s.due_on === r.dueOn &&
+        s.reason === r.reason &&
+        s.held === r.held &&
+        s.rule_set_version === r.ruleSetVersion &&
+        s.owning_organisation_id === r.owningOrganisationId;
+      const held = new Set(rows.map((r) => r.itemId));
+      const gone = [...stored.keys()].filter((id) => !held.has(id));
+      if (gone.length > 0)
+        await tx.execute(sql`DELETE FROM retention_decisions WHERE item_id = ANY(${`{${gone.join(',')}}`}::uuid[])`);
+      const changed = rows.filter((r) => !unchanged(r, stored.get(r.itemId)));
+      if (changed.length === 0) return 0;
+      await tx.execute(
+        sql`${recordsetInsert(retentionDecisions, changed)}
           on conflict (item_id) do update set rule_id = excluded.rule_id, action = excluded.action,
             due_on = excluded.due_on, reason = excluded.reason, held = excluded.held,
             rule_set_version = excluded.rule_set_version, evaluated_at = excluded.evaluated_at,
-            owning_organisation_id = excluded.owning_organisation_id
-          where (retention_decisions.rule_id, retention_decisions.action, retention_decisions.due_on,
-                 retention_decisions.reason, retention_decisions.held, retention_decisions.rule_set_version,
-                 retention_decisions.owning_organisation_id)
-            is distinct from (excluded.rule_id, excluded.action, excluded.due_on, excluded.reason, excluded.held,
-                 excluded.rule_set_version, excluded.owning_organisation_id)
-          returning 1) select count(*)::int as n from written`,
+            owning_organisation_id = excluded.owning_organisation_id`,
       );
-      return written[0]?.n ?? 0;
+      return changed.length;
     });
   }
 
