@@ -33,7 +33,6 @@ export class FactsBuilder {
       id,
       occurredOn,
       arisingFromArrestId: options.arisingFrom ?? null,
-      owningOrganisationId: 'force',
     });
     this.facts.offences.push({
       arrestId: id,

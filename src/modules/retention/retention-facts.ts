@@ -162,7 +162,6 @@ export async function loadPersonFacts(db: Database, personIds: readonly string[]
       id: r.id,
       occurredOn: r.occurred_on,
       arisingFromArrestId: r.arising,
-      owningOrganisationId: r.org,
     }),
   );
   each(offences, (f, r) =>

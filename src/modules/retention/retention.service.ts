@@ -99,19 +99,21 @@ export class RetentionService {
     return this.access.require(ctx, 'retention.decide', { owningOrganisationId });
   }
 
-  /** An unmatched application belongs to no force yet: any police retention officer may read and match it. */
+  /**
+   * The question an application puts to Cedar: the owning force decides it; an unmatched one belongs to no force
+   * yet, and any police retention officer may read and match it.
+   */
+  private static applicationAction(application: { owningOrganisationId: string | null }) {
+    return application.owningOrganisationId ? 'retention.decide' : 'deletion-application.match';
+  }
+
   private requireForApplication(ctx: RequestContext, application: { owningOrganisationId: string | null }) {
-    return application.owningOrganisationId
-      ? this.requireOwner(ctx, application.owningOrganisationId)
-      : this.access.require(ctx, 'deletion-application.match');
+    return this.access.require(ctx, RetentionService.applicationAction(application), application);
   }
 
   /** Whether the caller decides (or, while unmatched, matches) an application: staff entry goes on to it if so. */
   async handlesApplication(ctx: RequestContext, application: { owningOrganisationId: string | null }) {
-    const decision = application.owningOrganisationId
-      ? await this.access.decide(ctx, 'retention.decide', { owningOrganisationId: application.owningOrganisationId })
-      : await this.access.decide(ctx, 'deletion-application.match');
-    return decision.allowed;
+    return (await this.access.decide(ctx, RetentionService.applicationAction(application), application)).allowed;
   }
 
   private async personOwner(personId: string): Promise<string> {

@@ -43,7 +43,6 @@ export interface PersonFacts {
     id: string;
     occurredOn: string;
     arisingFromArrestId: string | null;
-    owningOrganisationId: string;
   }[];
   offences: { arrestId: string; qualifying: boolean; recordable: boolean; committedOn: string | null }[];
   charges: { arrestId: string; chargedOn: string }[];
