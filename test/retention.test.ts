@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/app.ts';
 import type { LedsError } from '../src/platform/errors.ts';
-import type { RequestContext, Role } from '../src/platform/request-context.ts';
+import { operatorContext, type RequestContext, type Role } from '../src/platform/request-context.ts';
 import { queryRows } from '../src/storage/database.ts';
 import { ndjson, personChain, pngBytes } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
@@ -385,7 +385,7 @@ describe('retention and deletion', () => {
     });
     assert.deepEqual(await decisionOf(printsId), { rule_id: 'B10', action: 'DESTROY', due_on: '2028-11-01' });
     // The plan for a later date says what would happen, and changes nothing.
-    const plan = await services.retention.plan('2028-11-02');
+    const plan = await services.retention.plan(operatorContext('CLI'), '2028-11-02');
     assert.ok(plan.due.some((d) => d.itemId === printsId && d.action === 'DESTROY'));
     assert.deepEqual(await decisionOf(printsId), { rule_id: 'B10', action: 'DESTROY', due_on: '2028-11-01' });
     // A legal hold on the person stops the destruction when the date comes.
@@ -657,7 +657,7 @@ describe('retention is decided by the force that owns the item', () => {
       (await services.retention.overview(officer)).holds.some((h) => h.id === hold.id),
       false,
     );
-    const everything = await services.retention.plan('2040-01-01', { listLimit: 100_000 });
+    const everything = await services.retention.plan(operatorContext('CLI'), '2040-01-01', { listLimit: 100_000 });
     const itsPart = await services.retention.planFor(otherOfficer, '2040-01-01', { listLimit: 100_000 });
     assert.ok(itsPart.items > 0 && itsPart.items < everything.items);
     assert.ok(
@@ -665,6 +665,14 @@ describe('retention is decided by the force that owns the item', () => {
       "the first force's record comes up by 2040",
     );
     assert.ok(!itsPart.due.some((d) => d.itemId === personId), "but not in the second force's plan");
+    assert.equal(
+      await count(
+        'audit_entries',
+        `kind = 'RETENTION_DECISIONS_VIEWED' AND action = 'retention.plan' AND organisation_id = '${other.organisation.id}'`,
+      ),
+      1,
+      'a plan names people: it is audited like the desk',
+    );
 
     // An application naming the first force's arrest is that force's to decide.
     const applicant = {

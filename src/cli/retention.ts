@@ -53,7 +53,7 @@ export async function planRetention(
   const total = await peopleCount(services);
   const bar = total < 20_000 ? undefined : progressBar('Planning retention', total);
   try {
-    const plan = await services.retention.plan(options.asOf, {
+    const plan = await services.retention.plan(operatorContext('CLI'), options.asOf, {
       onProgress: (n) => bar?.update(n),
       listLimit: options.limit,
       owningOrganisationId: force?.id,

@@ -393,14 +393,16 @@ export class RetentionService {
     await this.requireOwnForce(ctx);
     if (!isCalendarDate(asOf))
       throw new LedsError('REQUEST_INVALID', `\`${asOf}\` is not a date`, [{ field: 'asOf', message: 'YYYY-MM-DD' }]);
-    return this.plan(asOf, { ...options, owningOrganisationId: ctx.organisation.id });
+    return this.plan(ctx, asOf, { ...options, owningOrganisationId: ctx.organisation.id });
   }
 
   /**
    * What a sweep on a date would do, changing nothing (`leds retention plan --as-of`, run by the server's
-   * operator); limited to one force's items when one is named.
+   * operator); limited to one force's items when one is named. The items listed name people: it is audited like
+   * the desk, and returned only once the entry is written.
    */
   async plan(
+    by: RequestContext,
     asOf: string,
     options: { onProgress?: (people: number) => void; listLimit?: number; owningOrganisationId?: string } = {},
   ): Promise<PlanReport> {
@@ -428,6 +430,18 @@ export class RetentionService {
       report.people += facts.length;
       options.onProgress?.(report.people);
     }
+    await this.trail.record(by, {
+      kind: 'RETENTION_DECISIONS_VIEWED',
+      action: 'retention.plan',
+      subjects: [...new Set(report.due.map((d) => d.personId))],
+      details: {
+        view: 'retention plan',
+        asOf,
+        owningOrganisationId: options.owningOrganisationId ?? null,
+        dueCount: report.dueCount,
+      },
+      shown: report.due,
+    });
     return report;
   }
 
