@@ -749,12 +749,21 @@ describe('retention is decided by the force that owns the item', () => {
 describe('the retention sweep across processes', () => {
   it('runs one sweep at a time: a second is refused while the first holds the lease, an expired lease is taken over, and the lease is let go after', async () => {
     const by = await services.actingFor('RET01', ['SYSTEM_INGEST']);
-    const first = services.retention.sweep(by, { batchSize: 1 });
-    await assert.rejects(
-      services.retention.sweep(by),
-      (e: LedsError) => e.code === 'RETENTION_SWEEP_RUNNING' && /already running/.test(e.message),
-    );
+    // The second sweep starts once the first holds the lease (after its first batch): started side by side on a
+    // connection pool, either could take the lease first.
+    let second: Promise<void> | undefined;
+    const first = services.retention.sweep(by, {
+      batchSize: 1,
+      onProgress: () => {
+        second ??= assert.rejects(
+          services.retention.sweep(by),
+          (e: LedsError) => e.code === 'RETENTION_SWEEP_RUNNING' && /already running/.test(e.message),
+        );
+      },
+    });
     const report = await first;
+    assert.ok(second, 'the second sweep was started while the first ran');
+    await second;
     assert.ok(report.people > 1, 'the first sweep went on over several batches');
     assert.equal(await count('job_leases', `job = 'retention-sweep'`), 0, 'the lease is let go');
     // A sweep whose process died leaves its lease; once it has run out, the next sweep takes it over.
