@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Plugin } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sendProblem } from './api/problem.ts';
 import { authenticateApiCaller } from './api/request-context.ts';
 import type { Services } from './composition.ts';
@@ -14,6 +14,7 @@ import { accessRegisterRoutes } from './modules/access/access.routes.ts';
 import { accessApplicationRoutes } from './modules/access/access-applications.routes.ts';
 import { auditorRoutes, publicAuditRoutes } from './modules/audit/audit.routes.ts';
 import { ingestRoutes } from './modules/integration/ingest.routes.ts';
+import { heldRecordsRoutes } from './modules/records/held-records.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { publicRetentionRoutes, retentionRoutes } from './modules/retention/retention.routes.ts';
 import { registerWeb } from './web/web.ts';
@@ -25,13 +26,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   const { config } = services;
   requireWebSecrets(config);
   const app = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : {
-            level: config.logLevel,
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
-          },
+    // SECURITY: the process's redacted logger (platform/logger.ts): no query string, no record value, no secret.
+    ...(options.logger === false ? { logger: false } : { loggerInstance: services.logger as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
     // A force system may send its own correlation id; otherwise LEDS makes one. Either way it goes in every log line.
     genReqId: (request) => {
@@ -120,6 +116,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     async (api) => {
       api.addHook('onRequest', authenticateApiCaller(services));
       await api.register(recordsRoutes, { services });
+      await api.register(heldRecordsRoutes, { services });
       await api.register(ingestRoutes, { services });
       await api.register(accessApplicationRoutes, { services });
       await api.register(auditorRoutes, { services });

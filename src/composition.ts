@@ -1,4 +1,5 @@
 import type { JWTVerifyGetKey } from 'jose';
+import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import {
   AccessApplicationsService,
@@ -9,9 +10,16 @@ import {
 } from './modules/access/index.ts';
 import { AuditLog, AuditService, AuditTrail, CheckpointSigner } from './modules/audit/index.ts';
 import { IngestService } from './modules/integration/index.ts';
-import { CustodyImageStore, RecordIntake, RecordsRepository, RecordsService } from './modules/records/index.ts';
+import {
+  CustodyImageStore,
+  HeldRecordsService,
+  RecordIntake,
+  RecordsRepository,
+  RecordsService,
+} from './modules/records/index.ts';
 import { RetentionRuleSet, RetentionService } from './modules/retention/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
+import { createLogger } from './platform/logger.ts';
 import { operatorContext } from './platform/request-context.ts';
 import type { DatabaseHandle } from './storage/database.ts';
 import { migrateDatabase, openDatabase } from './storage/open-database.ts';
@@ -20,6 +28,8 @@ import { migrateDatabase, openDatabase } from './storage/open-database.ts';
 export interface Services {
   config: Config;
   clock: Clock;
+  /** The process's one logger (the HTTP server's too), redacted: it never carries query or record values. */
+  logger: Logger;
   database: DatabaseHandle;
   /** Appends to the audit log; every service that reads or changes data writes through it. */
   auditTrail: AuditTrail;
@@ -32,6 +42,8 @@ export interface Services {
   access: AccessService;
   records: RecordsService;
   intake: RecordIntake;
+  /** Pushed records waiting to be linked to a person the pusher may not see (docs/access.md, ingest replies). */
+  heldRecords: HeldRecordsService;
   ingest: IngestService;
   retention: RetentionService;
   close(): Promise<void>;
@@ -43,6 +55,8 @@ export interface ServiceOptions {
   database?: DatabaseHandle;
   /** A key set for bearer tokens, used instead of fetching the configured JWKS URL. */
   jwks?: JWTVerifyGetKey;
+  /** A logger to use instead of one writing to standard output (tests read what is logged). */
+  logger?: Logger;
 }
 
 /** Opens storage for the configuration: PostgreSQL when DATABASE_URL is set, otherwise PGlite in the data folder. */
@@ -57,6 +71,7 @@ export async function openConfiguredDatabase(config: Config): Promise<DatabaseHa
 /** The composition root: storage, then repositories, then services. Migrates the database it opens. */
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
   const ownsDatabase = !options.database;
   const database = options.database ?? (await openConfiguredDatabase(config));
   try {
@@ -92,12 +107,21 @@ export async function createServices(config: Config, options: ServiceOptions = {
     RetentionRuleSet.load(config.retention.rulesFile),
   );
   // A fact arriving by ingest (a disposal, a conviction) re-decides its person at once: nobody presses a button.
-  const ingest = new IngestService(db, intake, decisions, auditTrail, clock, config, (personIds) =>
-    retention.reevaluate(operatorContext('JOB', 'leds:retention'), personIds),
+  const reevaluate = (personIds: string[]) => retention.reevaluate(operatorContext('JOB', 'leds:retention'), personIds);
+  const heldRecords = new HeldRecordsService(
+    db,
+    decisions,
+    auditTrail,
+    intake,
+    clock,
+    async (id) => (await access.listOrganisations()).find((o) => o.id === id),
+    reevaluate,
   );
+  const ingest = new IngestService(db, intake, decisions, auditTrail, clock, config, reevaluate, logger);
   return {
     config,
     clock,
+    logger,
     database,
     auditTrail,
     audit,
@@ -109,6 +133,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     access,
     records,
     intake,
+    heldRecords,
     ingest,
     retention,
     close: async () => {

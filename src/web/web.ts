@@ -12,6 +12,7 @@ import { accessPages } from '../modules/access/access.pages.ts';
 import { accessApplicationPages } from '../modules/access/access-applications.pages.ts';
 import { auditPages } from '../modules/audit/audit.pages.ts';
 import { ingestPages } from '../modules/integration/ingest.pages.ts';
+import { heldRecordsPages } from '../modules/records/held-records.pages.ts';
 import { formatAsn } from '../modules/records/identifiers.ts';
 import { recordsPages } from '../modules/records/records.pages.ts';
 import { retentionPages } from '../modules/retention/retention.pages.ts';
@@ -79,6 +80,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   await app.register(accessApplicationPages, { services });
   await app.register(recordsPages, { services });
   await app.register(ingestPages, { services });
+  await app.register(heldRecordsPages, { services });
   await app.register(auditPages, { services });
   await app.register(retentionPages, { services });
 }

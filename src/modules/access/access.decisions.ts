@@ -3,7 +3,7 @@ import { LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Action, Decision } from './access.types.ts';
 import type { AgreementsService } from './agreements.service.ts';
-import type { PolicyEngine, PolicyRequest } from './policy-engine.ts';
+import type { CedarValueJson, PolicyEngine, PolicyRequest } from './policy-engine.ts';
 
 /** Actions that read a person's data and so need a declared purpose (brief 3.3). */
 const purposeBound: ReadonlySet<Action> = new Set([
@@ -26,6 +26,8 @@ const forbidReasons: Record<string, string> = {
  */
 export interface ResourceFacts {
   protectedIdentity?: boolean;
+  /** A nominal whose own record is intelligence-class (for linking pushed records to a person). */
+  intelligenceOnly?: boolean;
   /** The owning force; null for what no force owns yet (an unmatched application for deletion). */
   owningOrganisationId?: string | null;
 }
@@ -35,6 +37,11 @@ export interface ProtectedView {
   purpose: string;
   visible: ReadonlySet<string>;
   withheld: ReadonlyMap<string, string>;
+  /**
+   * Purposes whose material this caller's declared purpose may never use (purpose limitation): a row gathered
+   * for one of them is withheld, whatever dataset it belongs to (docs/access.md, identity provenance).
+   */
+  limitedPurposes: readonly string[];
   /** Policy ids behind the view, for the audit entry. */
   reasons: string[];
 }
@@ -129,21 +136,34 @@ export class AccessDecisions {
           ? 'AuditLog'
           : action.startsWith('retention') || action.startsWith('deletion')
             ? 'RetentionSchedule'
-            : 'Person';
+            : action.startsWith('held-record')
+              ? 'HeldRecord'
+              : 'Person';
+    const protectedIdentity = about.protectedIdentity ?? false;
+    const owner = about.owningOrganisationId;
+    const ownerAttr: Record<string, CedarValueJson> = owner
+      ? { owner: { __entity: { type: 'Leds::Organisation', id: owner } } }
+      : {};
     if (resourceType === 'Person') {
-      const protectedIdentity = about.protectedIdentity ?? false;
+      if (action === 'person.link') {
+        const intelligenceOnly = about.intelligenceOnly ?? false;
+        return this.ask(ctx, grants, action, {
+          type: 'Person',
+          id: `${protectedIdentity ? 'protected' : 'any'}:${intelligenceOnly ? 'intelligence' : 'evidential'}:${owner ?? ''}`,
+          attrs: { protectedIdentity, intelligenceOnly, ...ownerAttr },
+        });
+      }
       return this.ask(ctx, grants, action, {
         type: 'Person',
         id: protectedIdentity ? 'protected' : 'any',
         attrs: { protectedIdentity },
       });
     }
-    if (resourceType === 'RetentionSchedule') {
-      const owner = about.owningOrganisationId;
+    if (resourceType === 'RetentionSchedule' || resourceType === 'HeldRecord') {
       return this.ask(ctx, grants, action, {
-        type: 'RetentionSchedule',
-        id: owner ?? 'unowned',
-        attrs: owner ? { owner: { __entity: { type: 'Leds::Organisation', id: owner } } } : {},
+        type: resourceType,
+        id: `${owner ?? 'unowned'}:${protectedIdentity ? 'protected' : 'any'}`,
+        attrs: { ...ownerAttr, protectedIdentity },
       });
     }
     return this.ask(ctx, grants, action, { type: resourceType, id: 'any' });
@@ -163,6 +183,21 @@ export class AccessDecisions {
       );
     }
     return decision;
+  }
+
+  /**
+   * The purposes whose material the caller's purpose may not use: each purpose is put to Cedar as the one
+   * purpose nominal identity was gathered for. Only meaningful where nominal identity is granted at all.
+   */
+  private limitedPurposes(ctx: RequestContext, grants: string[]): string[] {
+    const identity = (gatheredFor: string[], id: string) =>
+      this.ask(ctx, grants, 'dataset.read', {
+        type: 'Dataset',
+        id: `NOMINAL_IDENTITY:gathered-for:${id}`,
+        attrs: { code: 'NOMINAL_IDENTITY', gatheredFor },
+      });
+    if (!identity([], '').allowed) return [];
+    return [...this.purposeCodes].filter((purpose) => !identity([purpose], purpose).allowed);
   }
 
   /**
@@ -200,7 +235,13 @@ export class AccessDecisions {
         );
       }
     }
-    const view: ProtectedView = { purpose: ctx.purpose ?? '', visible, withheld, reasons };
+    const view: ProtectedView = {
+      purpose: ctx.purpose ?? '',
+      visible,
+      withheld,
+      limitedPurposes: this.limitedPurposes(ctx, grants),
+      reasons,
+    };
     if (this.views.size >= (this.settings.decisionCacheSize ?? 10_000)) this.views.clear();
     if (this.settings.decisionCache !== false) this.views.set(key, view);
     return view;

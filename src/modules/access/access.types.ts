@@ -8,6 +8,8 @@ export const actions = [
   'person.search',
   'person.view',
   'custody-image.view',
+  'person.link',
+  'held-record.review',
   'dataset.read',
   'ingest-batch.create',
   'ingest-batch.view',

@@ -3,6 +3,8 @@ import path from 'node:path';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { sha256Hex } from '../../platform/crypto.ts';
 
+export type CedarValueJson = cedar.CedarValueJson;
+
 /** An entity of a Cedar request, by type (without namespace) and id, with attributes. */
 export interface PolicyEntity {
   type: string;

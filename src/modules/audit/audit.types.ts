@@ -7,6 +7,10 @@ export const auditEventKinds = [
   'ACCESS_REFUSED', // a denied attempt
   'RECORD_RECEIVED', // collection, alteration
   'INGEST_BATCH_RECEIVED', // collection
+  'INGEST_LINES_VIEWED', // consultation: a batch report names the records a system sent
+  'HELD_RECORDS_VIEWED', // consultation: pushed records waiting to be linked to a person
+  'HELD_RECORD_LINKED', // collection: a reviewer linked a held record to the person it names
+  'HELD_RECORD_REFUSED',
   'SYNTHETIC_POPULATION_SEEDED',
   'ORGANISATION_CREATED',
   'USER_CREATED',

@@ -14,7 +14,6 @@ const LineReport = Type.Object({
   recordKind: Type.Union([Type.String(), Type.Null()]),
   sourceRecordId: Type.Union([Type.String(), Type.Null()]),
   recordId: Type.Union([Type.String(), Type.Null()]),
-  personId: Type.Union([Type.String(), Type.Null()]),
   problems: Type.Array(FieldProblem),
 });
 const BatchReport = Type.Object({
@@ -78,14 +77,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         );
       }
       const lines = createInterface({ input: request.body as Readable, crlfDelay: Number.POSITIVE_INFINITY });
-      const ctx = contextOf(request);
-      const batch = await ingest.ingestBatch(ctx, request.query.sourceSystem, lines);
-      const rejectedLines = await ingest.batchLines(ctx, batch.batchId, {
-        outcome: 'REJECTED',
-        offset: 0,
-        limit: 1000,
-      });
-      return reply.status(201).send({ batch, rejectedLines });
+      return reply.status(201).send(await ingest.pushBatch(contextOf(request), request.query.sourceSystem, lines));
     },
   );
 

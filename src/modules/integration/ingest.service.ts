@@ -4,12 +4,14 @@ import { Compile } from 'typebox/compile';
 import type { Clock } from '../../platform/clock.ts';
 import { type FieldProblem, LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
+import { firstUnstorable } from '../../platform/storable-input.ts';
 import type { Database } from '../../storage/database.ts';
 import { organisations } from '../access/access.tables.ts';
 import type { AccessDecisions } from '../access/index.ts';
 import type { AuditTrail } from '../audit/index.ts';
 import {
   type InboundRecord,
+  type IntakeOutcome,
   type IntakeSource,
   type RecordIntake,
   RecordRejected,
@@ -20,15 +22,22 @@ import { ingestBatches, ingestBatchLines } from './ingest.tables.ts';
 
 export type LineOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'REJECTED';
 
+/**
+ * What happened to one line. SECURITY: never the person a record joined: a pushing system finds people by search,
+ * under a purpose, audited; a line report that named the person would tell it about people it may not see
+ * (docs/access.md, ingest replies).
+ */
 export interface LineReport {
   lineNumber: number;
   outcome: LineOutcome;
   recordKind: string | null;
   sourceRecordId: string | null;
   recordId: string | null;
-  personId: string | null;
   problems: FieldProblem[];
 }
+
+/** A line as stored: its report, and the person it joined (for the audit entry of a read, never for the reader). */
+type StoredLine = LineReport & { personId: string | null };
 
 export interface BatchReport {
   batchId: string;
@@ -93,9 +102,19 @@ export function parseInboundLine(
     return { problems: [{ field: '/', message: 'must be a JSON object' }] };
   }
   const record = value as Record<string, unknown>;
-  const kind = typeof record.kind === 'string' ? record.kind : undefined;
-  const sourceRecordId = typeof record.sourceRecordId === 'string' ? record.sourceRecordId : undefined;
-  if (!kind || !(recordKinds as readonly string[]).includes(kind)) {
+  const kind =
+    typeof record.kind === 'string' && (recordKinds as readonly string[]).includes(record.kind)
+      ? record.kind
+      : undefined;
+  // Echoed back in the line report only when it is one LEDS could have stored.
+  const sourceRecordId =
+    typeof record.sourceRecordId === 'string' && sourceRecordIdPattern.test(record.sourceRecordId)
+      ? record.sourceRecordId
+      : undefined;
+  // SECURITY: text PostgreSQL cannot store, and nesting that would overflow the validator, reject this line only.
+  const unstorable = firstUnstorable(record);
+  if (unstorable) return { problems: [unstorable], kind, sourceRecordId };
+  if (!kind) {
     return { problems: [{ field: '/kind', message: `must be one of ${recordKinds.join(', ')}` }], sourceRecordId };
   }
   const problems = schemaProblems(record, kind);
@@ -103,6 +122,7 @@ export function parseInboundLine(
 }
 
 const sourceSystemPattern = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;
+const sourceRecordIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
 
 /**
  * Inbound feeds: force and agency systems push records in batches (NDJSON) or one at a time.
@@ -118,6 +138,8 @@ export class IngestService {
     private readonly settings: { ingestMaxLines: number; linesPerTransaction?: number },
     /** Told which people's records changed once they are committed: retention re-decides them. */
     private readonly onRecordsChanged?: (personIds: string[]) => Promise<unknown>,
+    /** Where a line that fails for an unforeseen reason is logged, by line number only. */
+    private readonly log?: { error(fields: object, message: string): void },
   ) {}
 
   /**
@@ -149,37 +171,77 @@ export class IngestService {
       submittedBy: `${ctx.actor.kind}:${ctx.actor.name}`,
       receivedAt: this.clock.now(),
     });
-    const source: IntakeSource = { organisationId: ctx.organisation.id, sourceSystem, ingestBatchId: batchId };
+    const source: IntakeSource = {
+      organisationId: ctx.organisation.id,
+      sourceSystem,
+      ingestBatchId: batchId,
+      mayLink: this.linkCheck(ctx),
+    };
     const chunkSize = this.settings.linesPerTransaction ?? 250;
     let chunk: { lineNumber: number; text: string }[] = [];
     let lineNumber = 0;
     let nonBlank = 0;
-    for (let next = await pending.next(); !next.done; next = await pending.next()) {
-      const text = next.value;
-      lineNumber += 1;
-      if (text.trim() === '') continue;
-      nonBlank += 1;
-      if (nonBlank > this.settings.ingestMaxLines) {
-        await this.finishBatch(ctx, batchId);
-        throw new LedsError(
-          'INGEST_BATCH_TOO_MANY_LINES',
-          `the batch has more than ${this.settings.ingestMaxLines} lines (LEDS_INGEST_MAX_LINES); lines up to ${lineNumber - 1} were stored in batch ${batchId}`,
-        );
+    try {
+      for (let next = await pending.next(); !next.done; next = await pending.next()) {
+        const text = next.value;
+        lineNumber += 1;
+        if (text.trim() === '') continue;
+        nonBlank += 1;
+        if (nonBlank > this.settings.ingestMaxLines) {
+          throw new LedsError(
+            'INGEST_BATCH_TOO_MANY_LINES',
+            `the batch has more than ${this.settings.ingestMaxLines} lines (LEDS_INGEST_MAX_LINES); lines up to ${lineNumber - 1} were stored in batch ${batchId}`,
+          );
+        }
+        chunk.push({ lineNumber, text });
+        if (chunk.length >= chunkSize) {
+          await this.applyChunk(ctx, batchId, source, chunk);
+          onProgress?.(lineNumber);
+          chunk = [];
+        }
       }
-      chunk.push({ lineNumber, text });
-      if (chunk.length >= chunkSize) {
-        await this.applyChunk(ctx, batchId, source, chunk);
-        onProgress?.(lineNumber);
-        chunk = [];
-      }
+      if (chunk.length > 0) await this.applyChunk(ctx, batchId, source, chunk);
+    } catch (error) {
+      // INVARIANT: a batch that stops part way (too many lines, a stream cut off, the database gone) still ends with
+      // its report of what was stored, never half-written with no end.
+      await this.finishBatch(ctx, batchId).catch(() => undefined);
+      throw error;
     }
-    if (chunk.length > 0) await this.applyChunk(ctx, batchId, source, chunk);
     onProgress?.(lineNumber);
     if (nonBlank === 0) {
       await this.db.delete(ingestBatches).where(eq(ingestBatches.id, batchId));
       throw new LedsError('INGEST_BATCH_EMPTY', 'the batch has no records');
     }
     return this.finishBatch(ctx, batchId);
+  }
+
+  /**
+   * Whether this pusher may link what it pushes to a person LEDS holds (Cedar `person.link`): not to a protected
+   * identity of another force, nor, outside the police, to a nominal known only from intelligence.
+   */
+  private linkCheck(ctx: RequestContext): IntakeSource['mayLink'] {
+    return async (target) =>
+      (
+        await this.access.decide(ctx, 'person.link', {
+          protectedIdentity: target.protectedIdentity,
+          intelligenceOnly: target.intelligenceOnly,
+          owningOrganisationId: target.owningOrganisationId,
+        })
+      ).allowed;
+  }
+
+  /**
+   * A batch pushed over the API, answered with its report and its first 1,000 rejected lines. The answer to a
+   * push is recorded by its RECORD_RECEIVED entries, so it is not a second read.
+   */
+  async pushBatch(
+    ctx: RequestContext,
+    sourceSystem: string,
+    lines: AsyncIterable<string> | Iterable<string>,
+  ): Promise<{ batch: BatchReport; rejectedLines: LineReport[] }> {
+    const batch = await this.ingestBatch(ctx, sourceSystem, lines);
+    const rejected = await this.storedLines(batch.batchId, { outcome: 'REJECTED', offset: 0, limit: 1000 });
+    return { batch, rejectedLines: rejected.map(({ personId: _, ...line }) => line) };
   }
 
   /** One record, pushed on its own: a batch of one line, so it is reported and traced the same way. */
@@ -189,8 +251,10 @@ export class IngestService {
     record: unknown,
   ): Promise<{ batch: BatchReport; line: LineReport }> {
     const batch = await this.ingestBatch(ctx, sourceSystem, [JSON.stringify(record)]);
-    const [line] = await this.batchLines(ctx, batch.batchId, { offset: 0, limit: 1 });
-    return { batch, line: line as LineReport };
+    // The answer to a push: its RECORD_RECEIVED entry already records it, so this is not a second read.
+    const [line] = await this.storedLines(batch.batchId, { offset: 0, limit: 1 });
+    const { personId: _, ...report } = line as StoredLine;
+    return { batch, line: report };
   }
 
   private async applyChunk(
@@ -199,39 +263,47 @@ export class IngestService {
     source: IntakeSource,
     chunk: { lineNumber: number; text: string }[],
   ) {
-    const reports: LineReport[] = [];
+    const reports: (StoredLine & { held: IntakeOutcome['held'] })[] = [];
     const images: string[] = [];
     await this.db.transaction(async (tx) => {
       for (const { lineNumber, text } of chunk) {
-        const parsed = parseInboundLine(text);
-        if (!('record' in parsed)) {
+        const rejected = (problems: FieldProblem[], kind: string | null, sourceRecordId: string | null) =>
           reports.push({
             lineNumber,
             outcome: 'REJECTED',
-            recordKind: parsed.kind ?? null,
-            sourceRecordId: parsed.sourceRecordId ?? null,
+            recordKind: kind,
+            sourceRecordId,
             recordId: null,
             personId: null,
-            problems: parsed.problems,
+            held: null,
+            problems,
           });
+        const parsed = parseInboundLine(text);
+        if (!('record' in parsed)) {
+          rejected(parsed.problems, parsed.kind ?? null, parsed.sourceRecordId ?? null);
           continue;
         }
         const { record } = parsed;
         try {
-          const result = await tx.transaction((savepoint) => this.intake.apply(savepoint as Database, record, source));
+          // Each line in its own savepoint: whatever goes wrong with one line, the others are stored.
+          const result = await tx.transaction((line) => this.intake.receive(line as Database, record, source));
           images.push(...result.touchedImages);
           reports.push({ lineNumber, ...result, sourceRecordId: record.sourceRecordId, problems: [] });
         } catch (error) {
-          if (!(error instanceof RecordRejected)) throw error;
-          reports.push({
-            lineNumber,
-            outcome: 'REJECTED',
-            recordKind: record.kind,
-            sourceRecordId: record.sourceRecordId,
-            recordId: null,
-            personId: null,
-            problems: error.problems,
-          });
+          if (error instanceof RecordRejected) {
+            rejected(error.problems, record.kind, record.sourceRecordId);
+            continue;
+          }
+          // SECURITY: the log names the line, never its values (they are personal data).
+          this.log?.error(
+            { batchId, lineNumber, recordKind: record.kind, err: error },
+            'an ingest line could not be stored',
+          );
+          rejected(
+            [{ field: '/', message: 'could not be stored; nothing of this line was kept' }],
+            record.kind,
+            record.sourceRecordId,
+          );
         }
       }
       await tx.insert(ingestBatchLines).values(
@@ -247,6 +319,7 @@ export class IngestService {
         })),
       );
       // Collection is audited with the records, in the same transaction (DPA 2018 s62: collection, alteration).
+      // The entry tells auditors the whole truth: which person a record joined, or why it is held.
       await this.audit.recordWithin(
         tx as Database,
         ctx,
@@ -254,7 +327,7 @@ export class IngestService {
           kind: 'RECORD_RECEIVED',
           action: 'ingest-batch.create',
           outcome: r.outcome === 'REJECTED' ? 'FAILED' : 'ALLOWED',
-          subjects: r.personId ? [r.personId] : [],
+          subjects: r.personId ? [r.personId] : r.held?.personId ? [r.held.personId] : [],
           reasons: r.problems.map((p) => `${p.field}: ${p.message}`),
           details: {
             batchId,
@@ -264,6 +337,7 @@ export class IngestService {
             recordKind: r.recordKind,
             sourceRecordId: r.sourceRecordId,
             recordId: r.recordId,
+            ...(r.held ? { held: r.held.reason } : {}),
           },
         })),
       );
@@ -346,12 +420,32 @@ export class IngestService {
     return this.loadBatches(eq(ingestBatches.organisationId, ctx.organisation.id), limit);
   }
 
+  /**
+   * The lines of one of the caller's batches. The report names the caller's own records (their source record ids,
+   * and the problems with what they sent): it is a read of person data and is audited like one.
+   */
   async batchLines(
     ctx: RequestContext,
     batchId: string,
     page: { outcome?: LineOutcome; offset: number; limit: number },
   ): Promise<LineReport[]> {
     await this.getBatch(ctx, batchId);
+    const stored = await this.storedLines(batchId, page);
+    const lines = stored.map(({ personId: _, ...line }) => line);
+    await this.audit.record(ctx, {
+      kind: 'INGEST_LINES_VIEWED',
+      action: 'ingest-batch.view',
+      subjects: [...new Set(stored.map((l) => l.personId).filter((id): id is string => id !== null))],
+      details: { batchId, outcome: page.outcome ?? null, offset: page.offset, lines: lines.length },
+      shown: lines,
+    });
+    return lines;
+  }
+
+  private async storedLines(
+    batchId: string,
+    page: { outcome?: LineOutcome; offset: number; limit: number },
+  ): Promise<StoredLine[]> {
     const rows = await this.db
       .select()
       .from(ingestBatchLines)

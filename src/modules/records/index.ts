@@ -1,5 +1,6 @@
 /** The records module: people, names, identifiers, events, custody, disposals, images, biometric references. */
 export { CustodyImageStore } from './custody-image-store.ts';
+export { type HeldRecordForReview, HeldRecordsService, type RecordNotLinked } from './held-records.service.ts';
 export * from './identifiers.ts';
 export {
   type ErasableKind,
@@ -9,7 +10,13 @@ export {
   personTables,
   type Tombstone,
 } from './record-erasure.ts';
-export { type IntakeOutcome, type IntakeSource, RecordIntake, RecordRejected } from './record-intake.ts';
+export {
+  type IntakeOutcome,
+  type IntakeSource,
+  type LinkTarget,
+  RecordIntake,
+  RecordRejected,
+} from './record-intake.ts';
 export { RecordsRepository } from './records.repository.ts';
 export * from './records.schemas.ts';
 export { RecordsService } from './records.service.ts';

@@ -1,4 +1,5 @@
-// The SQL that assembles a person's whole record in one statement: one round trip per person view, so the cost
+// The SQL that assembles a person's whole record in one statement (associates by id only: each is a person, shown
+// by the same rules as a search result, so their names come from RecordsRepository.summarisePeople): one round trip per person view, so the cost
 // of the gate and audit around it can be measured against exactly this query (bench/person-read.bench.ts).
 // Built from static field maps only; no caller input reaches this text.
 import type { PreparedStatement } from '../../storage/database.ts';
@@ -13,7 +14,7 @@ const pairs = (alias: string, fields: FieldMap) =>
 const provenance = (alias: string) =>
   `'provenance', json_build_object('owningOrganisation', (select code from organisations where id = ${alias}.owning_organisation_id), ` +
   `'sourceSystem', ${alias}.source_system, 'sourceRecordId', ${alias}.source_record_id, ` +
-  `'materialClass', ${alias}.material_class, 'legalRegime', ${alias}.legal_regime)`;
+  `'materialClass', ${alias}.material_class, 'legalRegime', ${alias}.legal_regime, 'gatheredFor', ${alias}.gathered_for)`;
 
 const list = (table: string, alias: string, fields: FieldMap, where: string, orderBy: string) =>
   `coalesce((select json_agg(json_build_object(${pairs(alias, fields)}, ${provenance(alias)}) order by ${orderBy}) ` +
@@ -164,10 +165,6 @@ const personRecordText = `select json_build_object(
       associationId: 'id',
       associatePersonId: 'associate_person_id',
       relationship: 'relationship',
-      forenames:
-        "coalesce((select n.forenames from person_names n where n.person_id = pa.associate_person_id order by n.name_type <> 'PRIMARY' limit 1), '')",
-      surname:
-        "coalesce((select n.surname from person_names n where n.person_id = pa.associate_person_id order by n.name_type <> 'PRIMARY' limit 1), '')",
     },
     'pa.person_id = p.person_id',
     'pa.relationship, pa.id',

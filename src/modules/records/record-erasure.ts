@@ -77,6 +77,7 @@ export const personTables = [
   'person_addresses',
   'person_dates_of_birth',
   'person_names',
+  'held_records',
   'people',
 ] as const;
 
@@ -101,6 +102,9 @@ export async function eraseRecord(
     { owning_organisation_id: string; source_system: string; source_record_id: string }
   >();
   const imageHashes: string[] = [];
+  // Pushed records held against the person (never in source_records): each leaves its own tombstone, so that the
+  // pushing system cannot send it back.
+  const heldTombstones: Tombstone[] = [];
   for (const { table, where } of scopeOf(kind)) {
     const condition = where.replace('$1', `'${assertUuid(itemId)}'::uuid`);
     const rows = await queryRows<Record<string, unknown>>(
@@ -109,6 +113,19 @@ export async function eraseRecord(
     );
     if (rows.length === 0) continue;
     content[table] = rows.map((r) => r.row);
+    if (table === 'held_records') {
+      for (const { row } of rows as { row: Record<string, string> }[])
+        heldTombstones.push({
+          id: randomUUID(),
+          personId,
+          recordKind: row.record_kind as string,
+          recordId: row.id as string,
+          owningOrganisationId: row.owning_organisation_id as string,
+          sourceSystem: row.source_system as string,
+          sourceRecordId: row.source_record_id as string,
+        });
+      continue;
+    }
     for (const { row } of rows as { row: Record<string, string> }[]) {
       deletedIds.push(row.id ?? row.person_id ?? '');
       if (row.content_sha256) imageHashes.push(row.content_sha256);
@@ -141,15 +158,17 @@ export async function eraseRecord(
     sql`DELETE FROM source_records WHERE record_id = ANY(${`{${deletedIds.join(',')}}`}::uuid[])
         RETURNING source_system, source_record_id, record_kind, record_id::text, owning_organisation_id::text`,
   );
-  const tombstones: Tombstone[] = keys.map((k) => ({
-    id: randomUUID(),
-    personId,
-    recordKind: k.record_kind,
-    recordId: k.record_id,
-    owningOrganisationId: k.owning_organisation_id,
-    sourceSystem: k.source_system,
-    sourceRecordId: k.source_record_id,
-  }));
+  const tombstones: Tombstone[] = heldTombstones.concat(
+    keys.map((k) => ({
+      id: randomUUID(),
+      personId,
+      recordKind: k.record_kind,
+      recordId: k.record_id,
+      owningOrganisationId: k.owning_organisation_id,
+      sourceSystem: k.source_system,
+      sourceRecordId: k.source_record_id,
+    })),
+  );
   // An item loaded without a source key (demo data, bulk loads) still leaves its tombstone.
   if (!tombstones.some((t) => t.recordId === itemId)) {
     const own = provenance.get(itemId);

@@ -8,6 +8,14 @@ import type { FieldProblem } from '../../platform/errors.ts';
 import type { Database } from '../../storage/database.ts';
 import type { CustodyImageStore } from './custody-image-store.ts';
 import { sniffImageType } from './custody-image-store.ts';
+import {
+  closeHeldRecord,
+  findHeldRecord,
+  forgetHeldRecord,
+  type HeldRecordRow,
+  RecordHeld,
+  storeHeldRecord,
+} from './held-records.ts';
 import { type IdentifierType, nameKey, parseAsn, parseIdentifier, parsePncId } from './identifiers.ts';
 import type {
   ArrestRecordIn,
@@ -26,18 +34,39 @@ import type {
 } from './records.schemas.ts';
 import * as t from './records.tables.ts';
 
+/** A person LEDS holds that a pushed record names, with the flags that decide whether the pusher may link to them. */
+export interface LinkTarget {
+  personId: string;
+  protectedIdentity: boolean;
+  /** The nominal's own record is intelligence-class. */
+  intelligenceOnly: boolean;
+  owningOrganisationId: string;
+}
+
 /** Where an inbound record came from: the controller, its system and the batch. */
 export interface IntakeSource {
   organisationId: string;
   sourceSystem: string;
   ingestBatchId: string | null;
+  /**
+   * SECURITY: whether the pusher may link a record to this person (the access module's `person.link`). A person
+   * it may not link to is treated exactly like no person: the record is held, and the pusher told nothing more.
+   */
+  mayLink(target: LinkTarget): Promise<boolean>;
+  /** Set when a reviewer links a held record: it is then closed as LINKED (its trace kept), not forgotten. */
+  review?: { by: string; reason: string | null };
 }
 
 export interface IntakeOutcome {
+  /** What the pusher is told. A held record is told what an accepted one would be (docs/access.md). */
   outcome: 'CREATED' | 'UPDATED' | 'UNCHANGED';
   recordKind: string;
+  /** The LEDS row the record became, or the held record that keeps it. */
   recordId: string;
+  /** The person the record is now part of; null while it is held. Never told to the pusher. */
   personId: string | null;
+  /** Why the record is held, for the audit entry; null when it was applied. */
+  held: { reason: string; personId: string | null } | null;
   /** Custody image hashes this record wrote or replaced; unreferenced ones are removed after the transaction. */
   touchedImages: string[];
 }
@@ -61,8 +90,12 @@ type Provenance = {
   ingestBatchId: string | null;
   materialClass: string;
   legalRegime: string;
+  gatheredFor: string[] | null;
   updatedAt: Date;
 };
+
+/** How references are followed for this pusher: which people it may link to, and who it is. */
+type Links = { mayLink: IntakeSource['mayLink']; pusher: string };
 
 type Written = { recordId: string; personId: string | null; touchedImages?: string[] };
 type SourceKey = typeof t.sourceRecords.$inferSelect;
@@ -98,15 +131,102 @@ function ageOn(dateOfBirth: string, at: Date): number {
  * UNCHANGED and writes nothing; with new content it updates the same LEDS row.
  */
 export class RecordIntake {
+  private readonly purposes: ReadonlySet<string>;
+
   constructor(
     private readonly images: CustodyImageStore,
     private readonly clock: Clock,
-    private readonly limits: { custodyImageMaxBytes: number },
-  ) {}
+    private readonly limits: { custodyImageMaxBytes: number; purposes: readonly { code: string }[] },
+  ) {
+    this.purposes = new Set(limits.purposes.map((p) => p.code));
+  }
 
-  async apply(db: Database, record: InboundRecord, source: IntakeSource): Promise<IntakeOutcome> {
+  /**
+   * Receives one record inside the caller's transaction: applies it in a savepoint, or, when it names a person
+   * the pusher may not link to (or no person), rolls the savepoint back and holds it for review. A rejected
+   * record throws RecordRejected with nothing of it written.
+   */
+  async receive(db: Database, record: InboundRecord, source: IntakeSource): Promise<IntakeOutcome> {
     const contentSha256 = sha256Hex(stringify(record) ?? '');
     const existing = await this.sourceKey(db, source.sourceSystem, record.sourceRecordId);
+    const previouslyHeld = await findHeldRecord(db, source.sourceSystem, record.sourceRecordId);
+    if (previouslyHeld && previouslyHeld.owningOrganisationId !== source.organisationId)
+      reject(
+        '/sourceRecordId',
+        `\`${record.sourceRecordId}\` of \`${source.sourceSystem}\` belongs to another organisation`,
+      );
+    if (previouslyHeld && previouslyHeld.recordKind !== record.kind)
+      reject(
+        '/sourceRecordId',
+        `\`${record.sourceRecordId}\` is already a ${previouslyHeld.recordKind} record of \`${source.sourceSystem}\``,
+      );
+    const waiting = previouslyHeld?.status === 'HELD' ? previouslyHeld : undefined;
+    if (waiting && waiting.contentSha256 === contentSha256 && !source.review)
+      return this.heldOutcome('UNCHANGED', record, existing?.recordId ?? waiting.id, waiting);
+    try {
+      const applied = await db.transaction((savepoint) =>
+        this.apply(savepoint as Database, record, source, contentSha256, existing),
+      );
+      // Linked by the pusher's own new push to a person it may see: nothing of it is held any more. A record a
+      // reviewer linked to a person hidden from the pusher keeps its trace, so that it looks the same as before.
+      if (previouslyHeld && source.review)
+        await closeHeldRecord(db, previouslyHeld.id, 'LINKED', { at: this.clock.now(), ...source.review });
+      else if (previouslyHeld && previouslyHeld.status !== 'LINKED') await forgetHeldRecord(db, previouslyHeld.id);
+      return previouslyHeld && applied.outcome === 'CREATED' ? { ...applied, outcome: 'UPDATED' } : applied;
+    } catch (error) {
+      if (!(error instanceof RecordHeld)) throw error;
+      const id = previouslyHeld?.id ?? randomUUID();
+      const now = this.clock.now();
+      await storeHeldRecord(db, {
+        id,
+        personId: error.personId,
+        reviewingOrganisationId: error.reviewingOrganisationId,
+        owningOrganisationId: source.organisationId,
+        sourceSystem: source.sourceSystem,
+        sourceRecordId: record.sourceRecordId,
+        recordKind: record.kind,
+        record,
+        contentSha256,
+        ingestBatchId: source.ingestBatchId,
+        reason: error.reason,
+        receivedAt: now,
+        updatedAt: now,
+      });
+      const outcome = existing || previouslyHeld ? 'UPDATED' : 'CREATED';
+      return {
+        outcome,
+        recordKind: record.kind,
+        recordId: existing?.recordId ?? id,
+        personId: null,
+        held: { reason: error.reason, personId: error.personId },
+        touchedImages: [],
+      };
+    }
+  }
+
+  private heldOutcome(
+    outcome: IntakeOutcome['outcome'],
+    record: InboundRecord,
+    recordId: string,
+    held: HeldRecordRow,
+  ): IntakeOutcome {
+    return {
+      outcome,
+      recordKind: record.kind,
+      recordId,
+      personId: null,
+      held: { reason: held.reason, personId: held.personId },
+      touchedImages: [],
+    };
+  }
+
+  private async apply(
+    db: Database,
+    record: InboundRecord,
+    source: IntakeSource,
+    contentSha256: string,
+    existing: SourceKey | undefined,
+  ): Promise<IntakeOutcome> {
     if (!existing) await this.refuseDeleted(db, source.sourceSystem, record.sourceRecordId);
     if (existing) {
       if (existing.recordKind !== record.kind) {
@@ -127,10 +247,15 @@ export class RecordIntake {
           recordKind: record.kind,
           recordId: existing.recordId,
           personId: existing.personId,
+          held: null,
           touchedImages: [],
         };
       }
     }
+    (record.gatheredFor ?? []).forEach((purpose, index) => {
+      if (!this.purposes.has(purpose))
+        reject(`/gatheredFor/${index}`, `\`${purpose}\` is not a purpose LEDS knows (GET /api/v1/purposes)`);
+    });
     const provenance: Provenance = {
       owningOrganisationId: source.organisationId,
       sourceSystem: source.sourceSystem,
@@ -138,15 +263,18 @@ export class RecordIntake {
       ingestBatchId: source.ingestBatchId,
       materialClass: record.materialClass ?? 'EVIDENTIAL',
       legalRegime: record.legalRegime ?? 'DPA2018_PART3',
+      gatheredFor: record.gatheredFor ?? null,
       updatedAt: this.clock.now(),
     };
-    const written = await this.write(db, record, provenance, existing);
+    const links: Links = { mayLink: source.mayLink, pusher: source.organisationId };
+    const written = await this.write(db, record, provenance, existing, links);
     await this.saveSourceKey(db, record.kind, record.sourceRecordId, written, source, contentSha256);
     return {
       outcome: existing ? 'UPDATED' : 'CREATED',
       recordKind: record.kind,
       recordId: written.recordId,
       personId: written.personId,
+      held: null,
       touchedImages: written.touchedImages ?? [],
     };
   }
@@ -179,32 +307,38 @@ export class RecordIntake {
     for (const hash of new Set(hashes)) if (!keep.has(hash)) await this.images.remove(hash);
   }
 
-  private write(db: Database, record: InboundRecord, p: Provenance, existing: SourceKey | undefined): Promise<Written> {
+  private write(
+    db: Database,
+    record: InboundRecord,
+    p: Provenance,
+    existing: SourceKey | undefined,
+    links: Links,
+  ): Promise<Written> {
     switch (record.kind) {
       case 'person':
-        return this.writePerson(db, record, p, existing);
+        return this.writePerson(db, record, p, existing, links);
       case 'arrest':
-        return this.writeArrest(db, record, p, existing);
+        return this.writeArrest(db, record, p, existing, links);
       case 'charge':
-        return this.writeCharge(db, record, p, existing);
+        return this.writeCharge(db, record, p, existing, links);
       case 'court-case':
-        return this.writeCourtCase(db, record, p, existing);
+        return this.writeCourtCase(db, record, p, existing, links);
       case 'disposal':
-        return this.writeDisposal(db, record, p, existing);
+        return this.writeDisposal(db, record, p, existing, links);
       case 'custody-record':
-        return this.writeCustodyRecord(db, record, p, existing);
+        return this.writeCustodyRecord(db, record, p, existing, links);
       case 'custody-image':
-        return this.writeCustodyImage(db, record, p, existing);
+        return this.writeCustodyImage(db, record, p, existing, links);
       case 'biometric-reference':
-        return this.writeBiometricReference(db, record, p, existing);
+        return this.writeBiometricReference(db, record, p, existing, links);
       case 'marker':
-        return this.writeMarker(db, record, p, existing);
+        return this.writeMarker(db, record, p, existing, links);
       case 'missing-person-report':
-        return this.writeMissingPersonReport(db, record, p, existing);
+        return this.writeMissingPersonReport(db, record, p, existing, links);
       case 'association':
-        return this.writeAssociation(db, record, p, existing);
+        return this.writeAssociation(db, record, p, existing, links);
       case 'unidentified-remains':
-        return this.writeUnidentifiedRemains(db, record, p, existing);
+        return this.writeUnidentifiedRemains(db, record, p, existing, links);
     }
   }
 
@@ -222,7 +356,7 @@ export class RecordIntake {
     kind: string,
     sourceRecordId: string,
     written: Written,
-    source: IntakeSource,
+    source: Pick<IntakeSource, 'organisationId' | 'sourceSystem'>,
     hash: string,
   ) {
     await db
@@ -258,17 +392,56 @@ export class RecordIntake {
   ): Promise<SourceKey> {
     const key = await this.sourceKey(db, p.sourceSystem, sourceRecordId);
     if (!key || key.recordKind !== kind) {
+      // A record the pusher sent that is itself held: this one waits with it, for the same reviewer.
+      const held = key ? undefined : await findHeldRecord(db, p.sourceSystem, sourceRecordId);
+      if (held?.status === 'HELD' && held.recordKind === kind)
+        throw new RecordHeld('REFERENCE_HELD', held.personId, held.reviewingOrganisationId);
       return reject(field, `no ${kind} with source record id \`${sourceRecordId}\` from \`${p.sourceSystem}\``);
     }
     return key;
   }
 
+  /** The flags of the people that decide whether a pusher may link to them. */
+  private async linkTargets(db: Database, personIds: string[]): Promise<LinkTarget[]> {
+    if (personIds.length === 0) return [];
+    return db
+      .select({
+        personId: t.people.personId,
+        protectedIdentity: t.people.protectedIdentity,
+        intelligenceOnly: sql<boolean>`${t.people.materialClass} = 'INTELLIGENCE'`,
+        owningOrganisationId: t.people.owningOrganisationId,
+      })
+      .from(t.people)
+      .where(inArray(t.people.personId, personIds));
+  }
+
+  /**
+   * SECURITY: follows a reference (a PNC ID, an arrest/summons number) only to a person the pusher may link to.
+   * A person it may not is treated as no person: the record is held for that person's force, and one that names
+   * nobody is held for the pusher's own, so that the answer is the same either way.
+   */
+  private async linkable(db: Database, links: Links, personIds: string[]): Promise<string[]> {
+    const targets = await this.linkTargets(db, personIds);
+    const allowed: string[] = [];
+    let hidden: LinkTarget | undefined;
+    for (const target of targets) {
+      if (await links.mayLink(target)) allowed.push(target.personId);
+      else hidden ??= target;
+    }
+    if (allowed.length === 0) {
+      if (hidden) throw new RecordHeld('PERSON_NOT_VISIBLE', hidden.personId, hidden.owningOrganisationId);
+      throw new RecordHeld('NAMES_NO_PERSON', null, links.pusher);
+    }
+    return allowed;
+  }
+
   private async resolvePerson(
     db: Database,
-    ref: PersonRecordIn extends never ? never : ArrestRecordIn['person'],
+    ref: ArrestRecordIn['person'],
     p: Provenance,
+    links: Links,
     field = '/person',
-  ) {
+  ): Promise<string> {
     if ('sourceRecordId' in ref) {
       const key = await this.referenced(db, p, ref.sourceRecordId, 'person', `${field}/sourceRecordId`);
       return key.personId as string;
@@ -280,10 +453,21 @@ export class RecordIntake {
       .from(t.personIdentifiers)
       .where(and(eq(t.personIdentifiers.identifierType, 'PNC_ID'), eq(t.personIdentifiers.value, pnc.value)))
       .limit(1);
-    return rows[0]?.personId ?? reject(`${field}/pncId`, `no person has PNC ID \`${pnc.value}\``);
+    const [personId] = await this.linkable(
+      db,
+      links,
+      rows.map((r) => r.personId),
+    );
+    return personId as string;
   }
 
-  private async resolveArrest(db: Database, ref: ChargeRecordIn['arrest'], p: Provenance, field = '/arrest') {
+  private async resolveArrest(
+    db: Database,
+    ref: ChargeRecordIn['arrest'],
+    p: Provenance,
+    links: Links,
+    field = '/arrest',
+  ): Promise<{ arrestId: string; personId: string }> {
     if ('sourceRecordId' in ref) {
       const key = await this.referenced(db, p, ref.sourceRecordId, 'arrest', `${field}/sourceRecordId`);
       return { arrestId: key.recordId, personId: key.personId as string };
@@ -294,13 +478,23 @@ export class RecordIntake {
       .select({ arrestId: t.arrests.id, personId: t.arrests.personId })
       .from(t.arrests)
       .where(eq(t.arrests.asn, asn.value))
-      .limit(2);
-    if (rows.length > 1)
+      .limit(10);
+    // Only the arrests of people the pusher may link to count, so that neither "more than one" nor "none" tells
+    // it about an arrest of someone hidden from it.
+    const allowed = new Set(
+      await this.linkable(
+        db,
+        links,
+        rows.map((r) => r.personId),
+      ),
+    );
+    const visible = rows.filter((r) => allowed.has(r.personId));
+    if (visible.length > 1)
       return reject(
         `${field}/asn`,
         `arrest/summons number \`${asn.value}\` names more than one arrest; refer to it by source record id`,
       );
-    return rows[0] ?? reject(`${field}/asn`, `no arrest has arrest/summons number \`${asn.value}\``);
+    return visible[0] as { arrestId: string; personId: string };
   }
 
   private keepPerson(existing: SourceKey | undefined, personId: string, field: string) {
@@ -313,6 +507,7 @@ export class RecordIntake {
     r: PersonRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
   ): Promise<Written> {
     const problems: FieldProblem[] = [];
     const identifiers: { type: IdentifierType; value: string; index: number }[] = [];
@@ -356,6 +551,13 @@ export class RecordIntake {
         )
         .limit(1);
       if (rows[0]) owners.set(identifier.index, rows[0].personId);
+    }
+    // SECURITY: an identifier held by a person the pusher may not link to is neither merged into nor refused: the
+    // record waits for that person's force, and the pusher is answered as for a new person (docs/access.md).
+    const others = [...new Set(owners.values())].filter((owner) => owner !== existing?.personId);
+    for (const target of await this.linkTargets(db, others)) {
+      if (!(await links.mayLink(target)))
+        throw new RecordHeld('IDENTIFIER_OF_PERSON_NOT_VISIBLE', target.personId, target.owningOrganisationId);
     }
     // A PNC ID or CRO number already held names the nominal this record is about (docs/person-entity.md).
     let personId = existing?.personId ?? undefined;
@@ -454,9 +656,10 @@ export class RecordIntake {
     ref: ArrestRecordIn['person'],
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
     fields: (personId: string) => Promise<Record<string, unknown>> | Record<string, unknown>,
   ): Promise<Written> {
-    const personId = await this.resolvePerson(db, ref, p);
+    const personId = await this.resolvePerson(db, ref, p, links);
     this.keepPerson(existing, personId, '/person');
     const id = existing?.recordId ?? randomUUID();
     await upsertRow(db, table, table.id, { id, personId, ...(await fields(personId)), ...p });
@@ -470,12 +673,13 @@ export class RecordIntake {
     ref: ChargeRecordIn['arrest'],
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
     fields: (owner: {
       arrestId: string;
       personId: string;
     }) => Promise<Record<string, unknown>> | Record<string, unknown>,
   ): Promise<Written> {
-    const owner = await this.resolveArrest(db, ref, p);
+    const owner = await this.resolveArrest(db, ref, p, links);
     this.keepPerson(existing, owner.personId, '/arrest');
     const id = existing?.recordId ?? randomUUID();
     await upsertRow(db, table, table.id, { id, ...owner, ...(await fields(owner)), ...p });
@@ -487,13 +691,14 @@ export class RecordIntake {
     r: ArrestRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
   ): Promise<Written> {
-    return this.underPerson(db, t.arrests, r.person, p, existing, async (personId) => {
+    return this.underPerson(db, t.arrests, r.person, p, existing, links, async (personId) => {
       const asn = parseAsn(r.asn);
       if (!asn.ok) return reject('/asn', `\`${r.asn}\` ${asn.reason}`);
       let arisingFromArrestId: string | null = null;
       if (r.arisingFrom) {
-        const earlier = await this.resolveArrest(db, r.arisingFrom, p, '/arisingFrom');
+        const earlier = await this.resolveArrest(db, r.arisingFrom, p, links, '/arisingFrom');
         if (earlier.personId !== personId) reject('/arisingFrom', 'the earlier arrest belongs to another person');
         arisingFromArrestId = earlier.arrestId;
       }
@@ -515,9 +720,10 @@ export class RecordIntake {
     r: ChargeRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
   ): Promise<Written> {
     let arrestId = '';
-    const written = await this.underArrest(db, t.charges, r.arrest, p, existing, (owner) => {
+    const written = await this.underArrest(db, t.charges, r.arrest, p, existing, links, (owner) => {
       arrestId = owner.arrestId;
       return { chargedOn: r.chargedOn };
     });
@@ -549,7 +755,7 @@ export class RecordIntake {
         'offence',
         offence.sourceRecordId,
         { recordId: offenceId, personId },
-        { organisationId: p.owningOrganisationId, sourceSystem: p.sourceSystem, ingestBatchId: p.ingestBatchId },
+        { organisationId: p.owningOrganisationId, sourceSystem: p.sourceSystem },
         sha256Hex(stringify(offence) ?? ''),
       );
     }
@@ -561,8 +767,9 @@ export class RecordIntake {
     r: CourtCaseRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
   ): Promise<Written> {
-    return this.underArrest(db, t.courtCases, r.arrest, p, existing, () => ({
+    return this.underArrest(db, t.courtCases, r.arrest, p, existing, links, () => ({
       courtName: r.courtName,
       firstHearingOn: r.firstHearingOn,
       plea: r.plea ?? null,
@@ -574,8 +781,9 @@ export class RecordIntake {
     r: DisposalRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
   ): Promise<Written> {
-    return this.underArrest(db, t.disposals, r.arrest, p, existing, async ({ arrestId, personId }) => {
+    return this.underArrest(db, t.disposals, r.arrest, p, existing, links, async ({ arrestId, personId }) => {
       let offenceId: string | null = null;
       if (r.offenceSourceRecordId) {
         const key = await this.referenced(db, p, r.offenceSourceRecordId, 'offence', '/offenceSourceRecordId');
@@ -610,8 +818,9 @@ export class RecordIntake {
     r: CustodyRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
   ): Promise<Written> {
-    return this.underArrest(db, t.custodyRecords, r.arrest, p, existing, () => ({
+    return this.underArrest(db, t.custodyRecords, r.arrest, p, existing, links, () => ({
       custodyReference: r.custodyReference,
       station: r.station,
       openedAt: new Date(r.openedAt),
@@ -624,6 +833,7 @@ export class RecordIntake {
     r: CustodyImageRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    _links: Links,
   ): Promise<Written> {
     const key = await this.referenced(
       db,
@@ -678,11 +888,12 @@ export class RecordIntake {
     r: BiometricReferenceRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
   ): Promise<Written> {
-    return this.underPerson(db, t.biometricReferences, r.person, p, existing, async (personId) => {
+    return this.underPerson(db, t.biometricReferences, r.person, p, existing, links, async (personId) => {
       let arrestId: string | null = null;
       if (r.arrest) {
-        const arrest = await this.resolveArrest(db, r.arrest, p);
+        const arrest = await this.resolveArrest(db, r.arrest, p, links);
         if (arrest.personId !== personId) reject('/arrest', 'the arrest belongs to another person');
         arrestId = arrest.arrestId;
       }
@@ -709,9 +920,10 @@ export class RecordIntake {
     r: AssociationRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
   ): Promise<Written> {
-    return this.underPerson(db, t.personAssociations, r.person, p, existing, async (personId) => {
-      const associatePersonId = await this.resolvePerson(db, r.associate, p, '/associate');
+    return this.underPerson(db, t.personAssociations, r.person, p, existing, links, async (personId) => {
+      const associatePersonId = await this.resolvePerson(db, r.associate, p, links, '/associate');
       if (associatePersonId === personId) reject('/associate', 'a person cannot be their own associate');
       return { associatePersonId, relationship: r.relationship };
     });
@@ -722,8 +934,9 @@ export class RecordIntake {
     r: MarkerRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
   ): Promise<Written> {
-    return this.underPerson(db, t.markers, r.person, p, existing, () => ({
+    return this.underPerson(db, t.markers, r.person, p, existing, links, () => ({
       markerType: r.markerType,
       code: r.code,
       description: r.description,
@@ -736,8 +949,9 @@ export class RecordIntake {
     r: MissingPersonReportRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    links: Links,
   ): Promise<Written> {
-    return this.underPerson(db, t.missingPersonReports, r.person, p, existing, () => {
+    return this.underPerson(db, t.missingPersonReports, r.person, p, existing, links, () => {
       if (r.status === 'FOUND' && !r.foundAt) reject('/foundAt', 'is required when the status is FOUND');
       return {
         reportedAt: new Date(r.reportedAt),
@@ -756,6 +970,7 @@ export class RecordIntake {
     r: UnidentifiedRemainsRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
+    _links: Links,
   ): Promise<Written> {
     if (r.estimatedAgeMin !== undefined && r.estimatedAgeMax !== undefined && r.estimatedAgeMin > r.estimatedAgeMax) {
       reject('/estimatedAgeMax', 'must not be less than estimatedAgeMin');

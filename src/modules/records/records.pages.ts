@@ -98,7 +98,9 @@ function identityRows(person: PersonRecordView) {
     { key: { text: 'Date of birth' }, value: { text: dobs || notKnown } },
     {
       key: { text: 'Sex' },
-      value: { text: person.sex.charAt(0) + person.sex.slice(1).toLowerCase().replace(/_/g, ' ') },
+      value: {
+        text: person.sex ? person.sex.charAt(0) + person.sex.slice(1).toLowerCase().replace(/_/g, ' ') : notKnown,
+      },
     },
     { key: { text: 'Nationality' }, value: { text: person.nationality ?? notKnown } },
     { key: { text: 'Place of birth' }, value: { text: person.placeOfBirth ?? notKnown } },

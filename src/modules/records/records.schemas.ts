@@ -29,6 +29,17 @@ const common = {
   sourceRecordId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$' }),
   materialClass: Type.Optional(oneOf(materialClasses)),
   legalRegime: Type.Optional(oneOf(legalRegimes)),
+  /**
+   * The purposes the record was gathered for (codes of config/purposes.json). Without it a record is taken to be
+   * gathered for what its dataset was, and a person record for what the records naming the person were.
+   */
+  gatheredFor: Type.Optional(
+    Type.Array(Type.String({ pattern: '^[A-Z][A-Z_]*$', maxLength: 40 }), {
+      minItems: 1,
+      maxItems: 20,
+      uniqueItems: true,
+    }),
+  ),
 };
 
 /** Names the person a record belongs to: by the source system's own id, or by PNC ID. */
@@ -256,6 +267,8 @@ const Provenance = strict({
   sourceRecordId: Type.String(),
   materialClass: Type.String(),
   legalRegime: Type.String(),
+  /** The purposes the pushing system said the record was gathered for; null: as its dataset was. */
+  gatheredFor: nullable(Type.Array(Type.String())),
 });
 const item = <T extends Record<string, TSchema>>(properties: T) => strict({ ...properties, provenance: Provenance });
 
@@ -339,7 +352,8 @@ export const EventView = item({
 
 export const WithheldSection = strict({
   section: Type.String(),
-  dataset: Type.String(),
+  /** The dataset withheld; absent where the items held back belong to several (purpose-limited items). */
+  dataset: Type.Optional(Type.String()),
   reason: Type.String(),
   /** How many items were held back, where only some of a section was withheld (for example intelligence). */
   count: Type.Optional(Type.Integer()),
@@ -351,7 +365,8 @@ export const PersonRecordView = strict({
   protectedIdentity: Type.Boolean(),
   /** What the protected view did: the purpose it was decided for, and each withheld section with its reason. */
   view: strict({ purpose: Type.String(), withheld: Type.Array(WithheldSection) }),
-  sex: Type.String(),
+  /** Null, like nationality and description, when the record that supplied them may not be used for the purpose. */
+  sex: nullable(Type.String()),
   nationality: nullable(Type.String()),
   placeOfBirth: nullable(Type.String()),
   description: strict({
@@ -420,7 +435,7 @@ export const PersonSummary = strict({
   /** The name that matched the search, where it was an alias. */
   matchedAlias: nullable(Type.String()),
   dateOfBirth: nullable(Type.String()),
-  sex: Type.String(),
+  sex: nullable(Type.String()),
   pncId: nullable(Type.String()),
   protectedIdentity: Type.Boolean(),
   materialClass: Type.String(),

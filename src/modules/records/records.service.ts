@@ -1,12 +1,13 @@
 import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import type { AccessDecisions } from '../access/index.ts';
+import type { AccessDecisions, ProtectedView } from '../access/index.ts';
 import type { AuditEvent, AuditTrail } from '../audit/index.ts';
 import type { CustodyImageStore } from './custody-image-store.ts';
 import { parseCroNumber, parsePncId } from './identifiers.ts';
-import { applyProtectedView } from './protected-view.ts';
-import type { RecordsRepository } from './records.repository.ts';
+import { classVisible, type VisibilityRules } from './identity-visibility.ts';
+import { applyProtectedView, personIdentityVisible } from './protected-view.ts';
+import type { LoadedPersonRecord, RecordsRepository } from './records.repository.ts';
 import type { PersonRecordView, PersonSearchQuery, PersonSummary } from './records.schemas.ts';
 
 /** The sections of a person's record that can be fetched on their own. */
@@ -41,8 +42,16 @@ export class RecordsService {
     private readonly access: AccessDecisions,
     private readonly audit: AuditTrail,
     private readonly images: CustodyImageStore,
-    private readonly settings: { searchResultLimit: number },
-  ) {}
+    private readonly settings: {
+      searchResultLimit: number;
+      datasets: readonly { code: string; gatheredFor: string[] }[];
+    },
+  ) {
+    this.datasetPurposes = Object.fromEntries(settings.datasets.map((d) => [d.code, d.gatheredFor]));
+  }
+
+  /** The purposes each dataset was gathered for: what a row that declares none was gathered for. */
+  private readonly datasetPurposes: Readonly<Record<string, readonly string[]>>;
 
   /** Finds people by PNC ID, by CRO number, or by surname with a forename and/or date of birth. */
   async searchPeople(ctx: RequestContext, query: PersonSearchQuery): Promise<PersonSummary[]> {
@@ -51,20 +60,51 @@ export class RecordsService {
       { kind: 'SEARCH_PERFORMED', action: 'person.search', details: { criteria: { ...query } } },
       async () => {
         const decision = await this.access.require(ctx, 'person.search');
-        const people = await this.findPeople(ctx, query);
-        return { value: people, subjects: people.map((p) => p.personId), shown: people, reasons: decision.reasons };
+        const { rules, reasons } = await this.visibilityFor(ctx, 'person.search');
+        const { visible, withheld } = await this.findPeople(query, rules);
+        const people = await this.repository.summarisePeople(visible, rules);
+        return {
+          value: people,
+          subjects: people.map((p) => p.personId),
+          shown: people,
+          reasons: [...decision.reasons, ...reasons],
+          // SECURITY: who a search matched but did not show, and why, is for auditors: the caller is told nothing.
+          details: withheld.length > 0 ? { withheld } : undefined,
+        };
       },
     );
   }
 
-  private async findPeople(ctx: RequestContext, query: PersonSearchQuery): Promise<PersonSummary[]> {
+  /**
+   * The record-level rules for this caller and purpose (identity-visibility.ts): what the protected view lets
+   * them see of intelligence and of purpose-limited material, and whether they may see a protected identity.
+   */
+  private async visibilityFor(
+    ctx: RequestContext,
+    action: 'person.search' | 'person.view',
+  ): Promise<{ rules: VisibilityRules; view: ProtectedView; reasons: string[] }> {
+    const view = await this.access.viewFor(ctx);
+    const protectedIdentity = (await this.access.decide(ctx, action, { protectedIdentity: true })).allowed;
+    return {
+      view,
+      reasons: view.reasons,
+      rules: {
+        intelligence: view.visible.has('INTELLIGENCE'),
+        protectedIdentity,
+        limitedPurposes: view.limitedPurposes,
+        datasetPurposes: this.datasetPurposes,
+      },
+    };
+  }
+
+  private async findPeople(query: PersonSearchQuery, rules: VisibilityRules) {
     if (query.pncId) {
       const pnc = parsePncId(query.pncId);
       if (!pnc.ok)
         throw new LedsError('RECORDS_INVALID_IDENTIFIER', `\`${query.pncId}\` is not a PNC ID`, [
           { field: 'pncId', message: pnc.reason },
         ]);
-      return this.byIdentifier(ctx, 'PNC_ID', pnc.value);
+      return this.repository.findPeopleByIdentifier('PNC_ID', pnc.value, rules);
     }
     if (query.croNumber) {
       const cro = parseCroNumber(query.croNumber);
@@ -73,7 +113,7 @@ export class RecordsService {
           { field: 'croNumber', message: cro.reason },
         ]);
       }
-      return this.byIdentifier(ctx, 'CRO_NUMBER', cro.value);
+      return this.repository.findPeopleByIdentifier('CRO_NUMBER', cro.value, rules);
     }
     const surname = query.surname?.trim();
     const forename = query.forename?.trim() || undefined;
@@ -84,29 +124,12 @@ export class RecordsService {
         [{ field: surname ? 'forename' : 'surname', message: 'is required for a name search' }],
       );
     }
-    const matches = await this.repository.findPeopleByName(
+    return this.repository.findPeopleByName(
       surname,
       forename,
       query.dateOfBirth,
+      rules,
       this.settings.searchResultLimit,
-    );
-    return this.withoutHidden(ctx, await this.repository.summarisePeople(matches));
-  }
-
-  private async byIdentifier(ctx: RequestContext, type: string, value: string): Promise<PersonSummary[]> {
-    const personId = await this.repository.findPersonIdByIdentifier(type, value);
-    return personId
-      ? this.withoutHidden(ctx, await this.repository.summarisePeople([{ personId, matchedAlias: null }]))
-      : [];
-  }
-
-  /** SECURITY: leaves out people the caller may not know exist: protected identities and intelligence-only nominals. */
-  private async withoutHidden(ctx: RequestContext, people: PersonSummary[]): Promise<PersonSummary[]> {
-    if (people.every((p) => !p.protectedIdentity && p.materialClass !== 'INTELLIGENCE')) return people;
-    const protectedAllowed = (await this.access.decide(ctx, 'person.search', { protectedIdentity: true })).allowed;
-    const intelligenceAllowed = (await this.access.viewFor(ctx)).visible.has('INTELLIGENCE');
-    return people.filter(
-      (p) => (!p.protectedIdentity || protectedAllowed) && (p.materialClass !== 'INTELLIGENCE' || intelligenceAllowed),
     );
   }
 
@@ -166,7 +189,7 @@ export class RecordsService {
     personId: string,
   ): Promise<{ record: PersonRecordView; reasons: string[] }> {
     const decision = await this.requireOrNotFound(ctx, 'person.view', 'no such person');
-    const view = await this.access.viewFor(ctx);
+    const { rules, view } = await this.visibilityFor(ctx, 'person.view');
     const record =
       isUuid(personId) && view.visible.has('NOMINAL_IDENTITY')
         ? await this.repository.loadPersonRecord(personId)
@@ -176,7 +199,51 @@ export class RecordsService {
       throw refused('no such person', new LedsError('ACCESS_DENIED', 'intelligence is withheld from this view'));
     if (record.protectedIdentity)
       await this.requireOrNotFound(ctx, 'person.view', 'no such person', { protectedIdentity: true });
-    return { record: applyProtectedView(record, view), reasons: [...decision.reasons, ...view.reasons] };
+    // INVARIANT: a person is shown only where some name of theirs came from a record the caller may use; a person
+    // known only from a missing-person report is not found for immigration enforcement (identity-visibility.ts).
+    if (!personIdentityVisible(record, rules)) {
+      const byClass = record.names.every((n) => !classVisible(n.provenance, rules));
+      throw refused(
+        'no such person',
+        byClass
+          ? new LedsError('ACCESS_DENIED', 'intelligence is withheld from this view')
+          : new LedsError(
+              'ACCESS_PURPOSE_LIMITED',
+              `this person is known only from records \`${ctx.purpose}\` may not use`,
+            ),
+      );
+    }
+    const shown = applyProtectedView(record, view, rules);
+    return {
+      record: { ...shown, associates: await this.visibleAssociates(shown.associates, rules) },
+      reasons: [...decision.reasons, ...view.reasons],
+    };
+  }
+
+  /**
+   * SECURITY: an associate is a person. Each is shown only where a search would show them to this caller, under
+   * the name the caller may see; the others are left out without a trace in the answer.
+   */
+  private async visibleAssociates(
+    associates: LoadedPersonRecord['associates'],
+    rules: VisibilityRules,
+  ): Promise<PersonRecordView['associates']> {
+    if (associates === null) return null;
+    const people = new Map(
+      (
+        await this.repository.summarisePeople(
+          [...new Set(associates.map((a) => a.associatePersonId))].map((personId) => ({
+            personId,
+            matchedAlias: null,
+          })),
+          rules,
+        )
+      ).map((p) => [p.personId, p]),
+    );
+    return associates.flatMap((a) => {
+      const person = people.get(a.associatePersonId);
+      return person ? [{ ...a, forenames: person.forenames, surname: person.surname }] : [];
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -28,6 +29,12 @@ const provenance = () => ({
   materialClass: text('material_class').notNull(),
   /** DPA2018_PART3 | UK_GDPR (brief 2.1) */
   legalRegime: text('legal_regime').notNull(),
+  /**
+   * The purposes the record this row came from was gathered for, as the pushing system declared them; null when
+   * it declared none, which means "as its dataset was gathered for" (config/datasets.json), and for identity rows
+   * "as the records that name this person were gathered for" (docs/access.md, identity provenance).
+   */
+  gatheredFor: text('gathered_for').array(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -382,5 +389,49 @@ export const recordTombstones = pgTable(
     index('record_tombstones_person_idx').on(t.personId),
     index('record_tombstones_source_idx').on(t.sourceSystem, t.sourceRecordId),
     index('record_tombstones_deleted_idx').on(t.deletedAt),
+  ],
+);
+
+/**
+ * A pushed record LEDS accepted but could not link to a person the pusher may see: it names a PNC ID, arrest or
+ * identifier of a person hidden from the pusher (a protected identity, an intelligence-only nominal), or of no
+ * person at all. The pusher is answered as for any accepted record (docs/access.md, ingest replies); the record
+ * waits here for the force that must review it: the owner of the person it names, or the pusher when it names
+ * nobody. `person_id` is the person it names, when there is one.
+ */
+export const heldRecords = pgTable(
+  'held_records',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id'),
+    /** The force that decides: the named person's owner, or the pusher when the record names nobody. */
+    reviewingOrganisationId: uuid('reviewing_organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** The pusher: the controller of the record once it is linked. */
+    owningOrganisationId: uuid('owning_organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    sourceSystem: text('source_system').notNull(),
+    sourceRecordId: text('source_record_id').notNull(),
+    recordKind: text('record_kind').notNull(),
+    /** The record as pushed; emptied once it is linked, refused or withdrawn. */
+    record: jsonb('record'),
+    contentSha256: text('content_sha256').notNull(),
+    ingestBatchId: uuid('ingest_batch_id'),
+    /** PERSON_NOT_VISIBLE | IDENTIFIER_OF_PERSON_NOT_VISIBLE | NAMES_NO_PERSON | REFERENCE_HELD */
+    reason: text('reason').notNull(),
+    /** HELD | LINKED | REFUSED | WITHDRAWN */
+    status: text('status').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decidedBy: text('decided_by'),
+    decisionReason: text('decision_reason'),
+  },
+  (t) => [
+    uniqueIndex('held_records_source_idx').on(t.sourceSystem, t.sourceRecordId),
+    index('held_records_person_idx').on(t.personId),
+    index('held_records_reviewer_idx').on(t.reviewingOrganisationId, t.status),
   ],
 );

@@ -1,0 +1,581 @@
+// Issue 11, items 1, 2, 3, 5 and 7: the record-level rules of a search result hold for associates, for each name
+// and date of birth a search matches by or shows, for identity that came from purpose-limited records, and for
+// what a force system is told when it pushes a record naming a person it may not see.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.ts';
+import type { AgreementGrantInput } from '../src/modules/access/index.ts';
+import { makeAsn, makePncId } from '../src/modules/records/identifiers.ts';
+import type { RequestContext } from '../src/platform/request-context.ts';
+import { assertAuditLogVerifies, auditEntriesAfter, lastAuditSeq } from './support/audit.ts';
+import { ndjson, personChain } from './support/records.ts';
+import { givePoliceAgreement, startTestServices, type TestServices } from './support/services.ts';
+
+let services: TestServices;
+let app: FastifyInstance;
+const keys = new Map<string, string>();
+const ids = new Map<string, string>();
+
+const subject = personChain(700);
+const visibleAssociate = personChain(701);
+const protectedAssociate = personChain(702);
+const intelligenceAssociate = personChain(703);
+const twoClassAssociate = personChain(704);
+const missingOnlyAssociate = personChain(705);
+const missingOnly = personChain(706);
+const arrestedAndMissing = personChain(707);
+const safeguardingReferral = personChain(708);
+const twoPurposes = personChain(709);
+const witness = personChain(710);
+const unknownPnc = makePncId(2019, 9_999_123);
+const unknownAsn = makeAsn(2024, '01', 'ZD', '01', 99_999);
+
+const grant = (dataset: string, purposes: string[]): AgreementGrantInput => ({
+  dataset,
+  operations: ['read', 'search'],
+  purposes,
+});
+
+async function organisation(
+  code: string,
+  kind: 'POLICE_FORCE' | 'NON_POLICE_AGENCY',
+  grants: AgreementGrantInput[] | 'police',
+  roles: string[],
+) {
+  await services.access.createOrganisation({ code, name: `${code} (test)`, kind });
+  if (grants === 'police') await givePoliceAgreement(services, code);
+  else
+    await services.agreements.createAgreement({
+      organisationCode: code,
+      reference: `DSA-${code}`,
+      validFrom: '2026-01-01',
+      validTo: '2026-12-31',
+      reviewDue: '2026-06-30',
+      grants,
+    });
+  keys.set(code, (await services.access.createApiKey({ organisationCode: code, name: `${code} system`, roles })).key);
+}
+
+const apiKey = async (code: string, roles: string[]) =>
+  (await services.access.createApiKey({ organisationCode: code, name: `${code} ${roles.join('+')}`, roles })).key;
+let administratorKey: string | undefined;
+/** The owning force's administrator who holds the protected identity role. */
+const adminKey = async () => {
+  administratorKey ??= await apiKey('HOMEF', ['ADMINISTRATOR', 'PROTECTED_IDENTITY']);
+  return administratorKey;
+};
+
+const read = (code: string, url: string, purpose: string) =>
+  app.inject({ method: 'GET', url, headers: { 'x-api-key': keys.get(code) as string, 'x-leds-purpose': purpose } });
+const push = (code: string, record: object, system = 'OTHER-CUSTODY') =>
+  app.inject({
+    method: 'POST',
+    url: `/api/v1/records?sourceSystem=${system}`,
+    headers: { 'x-api-key': keys.get(code) as string },
+    payload: record,
+  });
+const pncSearch = (pnc: string) => `/api/v1/people?pncId=${encodeURIComponent(pnc)}`;
+
+async function personIdOf(pnc: string): Promise<string> {
+  const handler = await services.actingFor('HOMEF', ['OFFICER', 'PROTECTED_IDENTITY'], 'INVESTIGATION');
+  const [found] = await services.records.searchPeople(handler, { pncId: pnc });
+  assert.ok(found, `person ${pnc} is held`);
+  return found.personId;
+}
+
+async function signInAs(code: string, roles: string[], purpose: string): Promise<string> {
+  const username = `${code.toLowerCase()}.${roles.join('-').toLowerCase()}`;
+  await services.access.createUser({
+    organisationCode: code,
+    username,
+    displayName: `${code} user`,
+    password: 'record-level-rules-password',
+    roles,
+  });
+  const signIn = await app.inject({
+    method: 'POST',
+    url: '/sign-in',
+    payload: { username, password: 'record-level-rules-password' },
+  });
+  const cookie = String(signIn.headers['set-cookie']).split(';')[0] as string;
+  await app.inject({ method: 'POST', url: '/purpose', headers: { cookie }, payload: { purpose } });
+  return cookie;
+}
+
+const association = (n: number, associate: { pncId: string }) => ({
+  kind: 'association',
+  sourceRecordId: `T700-L${n}`,
+  person: { sourceRecordId: 'T700-P' },
+  associate,
+  relationship: 'FAMILY',
+});
+
+before(async () => {
+  services = await startTestServices();
+  app = await buildApp(services, { logger: false });
+  await organisation('HOMEF', 'POLICE_FORCE', 'police', ['SYSTEM_INGEST', 'SYSTEM_READ']);
+  await organisation('OTHERF', 'POLICE_FORCE', 'police', ['SYSTEM_INGEST']);
+  await organisation(
+    'AGENCYX',
+    'NON_POLICE_AGENCY',
+    ['NOMINAL_IDENTITY', 'ASSOCIATES', 'INTELLIGENCE', 'MARKERS'].map((d) => grant(d, ['INVESTIGATION'])),
+    ['SYSTEM_READ'],
+  );
+  await organisation(
+    'BORDERX',
+    'NON_POLICE_AGENCY',
+    [
+      grant('NOMINAL_IDENTITY', ['IMMIGRATION_ENFORCEMENT', 'SAFEGUARDING']),
+      grant('ARRESTS_CUSTODY', ['IMMIGRATION_ENFORCEMENT']),
+      grant('MISSING_PERSONS', ['IMMIGRATION_ENFORCEMENT', 'SAFEGUARDING']),
+    ],
+    ['SYSTEM_READ'],
+  );
+  const home = await services.actingFor('HOMEF', ['SYSTEM_INGEST']);
+  const intelligenceName = {
+    ...twoClassAssociate.records[0],
+    sourceRecordId: 'T704-PI',
+    materialClass: 'INTELLIGENCE',
+    names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Aaronsecret' }],
+    datesOfBirth: [{ date: '1985-01-01' }],
+    identifiers: [{ type: 'PNC_ID', value: twoClassAssociate.pncId }],
+  };
+  const custody = await services.ingest.ingestBatch(
+    home,
+    'HOME-CUSTODY',
+    ndjson([
+      ...subject.records,
+      visibleAssociate.records[0],
+      { ...protectedAssociate.records[0], protectedIdentity: true },
+      { ...intelligenceAssociate.records[0], materialClass: 'INTELLIGENCE' },
+      { ...twoClassAssociate.records[0], names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Zulu704' }] },
+      ...arrestedAndMissing.records,
+      { ...safeguardingReferral.records[0], gatheredFor: ['SAFEGUARDING'] },
+      safeguardingReferral.records[1],
+      { ...witness.records[0], protectedIdentity: true },
+      witness.records[1],
+    ]),
+  );
+  assert.equal(custody.rejectedCount, 0);
+  const intelligence = await services.ingest.ingestBatch(home, 'HOME-INTEL', ndjson([intelligenceName]));
+  assert.equal(intelligence.rejectedCount, 0);
+  // People known to LEDS only from a missing-person report.
+  const missing = await services.ingest.ingestBatch(
+    home,
+    'HOME-MISPER',
+    ndjson([
+      missingOnlyAssociate.records[0],
+      { ...missingOnlyAssociate.records[9], person: { sourceRecordId: 'T705-P' } },
+      { ...missingOnly.records[0], names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Misperonly' }] },
+      { ...missingOnly.records[9], person: { sourceRecordId: 'T706-P' } },
+      {
+        ...twoPurposes.records[0],
+        gatheredFor: ['SAFEGUARDING'],
+        names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Safeguard709' }],
+        identifiers: [{ type: 'PNC_ID', value: twoPurposes.pncId }],
+      },
+    ]),
+  );
+  assert.equal(missing.rejectedCount, 0);
+  // The same person as twoPurposes, as a custody system knows them: identity gathered for policing.
+  const second = await services.ingest.ingestBatch(
+    home,
+    'HOME-CUSTODY2',
+    ndjson([
+      {
+        ...twoPurposes.records[0],
+        sourceRecordId: 'T709-P2',
+        names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Custody709' }],
+        identifiers: [{ type: 'PNC_ID', value: twoPurposes.pncId }],
+      },
+      { ...twoPurposes.records[1], person: { pncId: twoPurposes.pncId } },
+    ]),
+  );
+  assert.equal(second.rejectedCount, 0);
+  const links = await services.ingest.ingestBatch(
+    home,
+    'HOME-CUSTODY',
+    ndjson(
+      [visibleAssociate, protectedAssociate, intelligenceAssociate, twoClassAssociate, missingOnlyAssociate].map(
+        (a, i) => association(i + 1, { pncId: a.pncId }),
+      ),
+    ),
+  );
+  assert.equal(links.rejectedCount, 0);
+  for (const [name, chain] of Object.entries({
+    subject,
+    visibleAssociate,
+    protectedAssociate,
+    intelligenceAssociate,
+    twoClassAssociate,
+    missingOnlyAssociate,
+    missingOnly,
+    arrestedAndMissing,
+    safeguardingReferral,
+    twoPurposes,
+    witness,
+  }))
+    ids.set(name, await personIdOf(chain.pncId));
+});
+
+after(async () => {
+  await assertAuditLogVerifies(services);
+  await app.close();
+  await services.close();
+});
+
+const id = (name: string) => ids.get(name) as string;
+
+describe('associates are people: every record-level rule of a search result applies to them', () => {
+  it('leaves out a protected identity and an intelligence-only nominal for an agency, without a trace', async () => {
+    const response = await read('AGENCYX', `/api/v1/people/${id('subject')}`, 'INVESTIGATION');
+    assert.equal(response.statusCode, 200);
+    const record = response.json();
+    assert.deepEqual(
+      record.associates.map((a: { associatePersonId: string }) => a.associatePersonId).sort(),
+      [id('visibleAssociate'), id('twoClassAssociate'), id('missingOnlyAssociate')].sort(),
+    );
+    // No id, no name, no count: the answer is what it would be if the hidden people did not exist.
+    for (const hidden of ['protectedAssociate', 'intelligenceAssociate'])
+      assert.ok(!response.body.includes(id(hidden)));
+    assert.ok(!response.body.includes('Examplar702') && !response.body.includes('Examplar703'));
+    assert.equal(
+      record.view.withheld.some((w: { section: string }) => w.section === 'intelligence' || w.section === 'associates'),
+      false,
+    );
+    const section = await read('AGENCYX', `/api/v1/people/${id('subject')}/associates`, 'INVESTIGATION');
+    assert.deepEqual(section.json().associates, record.associates);
+  });
+
+  it('shows an associate under a name the caller may see, never an intelligence-class one', async () => {
+    const record = (await read('AGENCYX', `/api/v1/people/${id('subject')}`, 'INVESTIGATION')).json();
+    const twoClass = record.associates.find(
+      (a: { associatePersonId: string }) => a.associatePersonId === id('twoClassAssociate'),
+    );
+    assert.equal(twoClass.surname, 'Zulu704');
+  });
+
+  it('shows the protected identity only to the named role, and the intelligence nominal to a police officer', async () => {
+    const officer = await services.actingFor('HOMEF', ['OFFICER'], 'INVESTIGATION');
+    const handler = await services.actingFor('HOMEF', ['OFFICER', 'PROTECTED_IDENTITY'], 'INVESTIGATION');
+    const shown = async (ctx: RequestContext) =>
+      ((await services.records.viewPerson(ctx, id('subject'))).associates ?? []).map((a) => a.associatePersonId);
+    const toOfficer = await shown(officer);
+    assert.ok(toOfficer.includes(id('intelligenceAssociate')));
+    assert.ok(!toOfficer.includes(id('protectedAssociate')));
+    assert.ok((await shown(handler)).includes(id('protectedAssociate')));
+  });
+
+  it('shows the same on the person page', async () => {
+    const cookie = await signInAs('AGENCYX', ['INVESTIGATOR'], 'INVESTIGATION');
+    const page = await app.inject({ method: 'GET', url: `/people/${id('subject')}`, headers: { cookie } });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /data-testid="associates"/);
+    assert.match(page.body, /ZULU704, Testina/);
+    for (const hidden of ['protectedAssociate', 'intelligenceAssociate']) assert.ok(!page.body.includes(id(hidden)));
+    assert.doesNotMatch(page.body, /EXAMPLAR702|EXAMPLAR703|AARONSECRET/);
+  });
+});
+
+describe('a name the caller may not see neither matches nor shows', () => {
+  it('does not match an agency search on an intelligence-class name, and audits who it left out and why', async () => {
+    const before = await lastAuditSeq(services);
+    const response = await read('AGENCYX', '/api/v1/people?surname=Aaronsecret&forename=Testina', 'INVESTIGATION');
+    assert.deepEqual(response.json().people, []);
+    const [entry] = (await auditEntriesAfter(services, before)).filter((e) => e.kind === 'SEARCH_PERFORMED');
+    assert.deepEqual(entry?.subjects, []);
+    assert.deepEqual(entry?.details.withheld, [{ personId: id('twoClassAssociate'), reason: 'intelligence' }]);
+    const police = await services.records.searchPeople(
+      await services.actingFor('HOMEF', ['OFFICER'], 'INVESTIGATION'),
+      { surname: 'Aaronsecret', forename: 'Testina' },
+    );
+    assert.deepEqual(
+      police.map((p) => p.personId),
+      [id('twoClassAssociate')],
+    );
+  });
+
+  it('summarises the person by what the caller may see: name and date of birth', async () => {
+    for (const url of [pncSearch(twoClassAssociate.pncId), '/api/v1/people?surname=Zulu704&forename=Test']) {
+      const [person] = (await read('AGENCYX', url, 'INVESTIGATION')).json().people;
+      assert.equal(person.surname, 'Zulu704', url);
+      assert.equal(person.dateOfBirth, '1990-04-03', url);
+    }
+    const byIntelligenceDate = await read(
+      'AGENCYX',
+      '/api/v1/people?surname=Zulu704&dateOfBirth=1985-01-01',
+      'INVESTIGATION',
+    );
+    assert.deepEqual(byIntelligenceDate.json().people, []);
+  });
+
+  it('shows the same on the results page', async () => {
+    const cookie = await signInAs('AGENCYX', ['INVESTIGATOR'], 'INVESTIGATION');
+    const page = await app.inject({
+      method: 'GET',
+      url: `/people/search?pncId=${encodeURIComponent(twoClassAssociate.pncId)}`,
+      headers: { cookie },
+    });
+    assert.match(page.body, /ZULU704, Testina/);
+    assert.doesNotMatch(page.body, /AARONSECRET/);
+  });
+});
+
+describe('identity carries the purposes of the records it came from', () => {
+  it('does not find a person known only from a missing-person report for immigration enforcement', async () => {
+    const before = await lastAuditSeq(services);
+    const search = await read('BORDERX', pncSearch(missingOnly.pncId), 'IMMIGRATION_ENFORCEMENT');
+    assert.deepEqual(search.json().people, []);
+    const byName = await read(
+      'BORDERX',
+      '/api/v1/people?surname=Misperonly&forename=Testina',
+      'IMMIGRATION_ENFORCEMENT',
+    );
+    assert.deepEqual(byName.json().people, []);
+    const view = await read('BORDERX', `/api/v1/people/${id('missingOnly')}`, 'IMMIGRATION_ENFORCEMENT');
+    assert.equal(view.statusCode, 404);
+    assert.equal(view.json().code, 'RECORDS_NOT_FOUND');
+    // The same answer as for a person LEDS does not hold...
+    const nobody = await read(
+      'BORDERX',
+      `/api/v1/people/00000000-0000-4000-8000-000000000000`,
+      'IMMIGRATION_ENFORCEMENT',
+    );
+    assert.deepEqual({ ...view.json(), instance: undefined }, { ...nobody.json(), instance: undefined });
+    // ...but the audit log keeps the real reason.
+    const entries = await auditEntriesAfter(services, before);
+    const refusal = entries.find((e) => e.kind === 'ACCESS_REFUSED' && e.subjects.includes(id('missingOnly')));
+    assert.deepEqual(refusal?.reasons, ['RECORDS_NOT_FOUND', 'ACCESS_PURPOSE_LIMITED']);
+    const searched = entries.find((e) => e.kind === 'SEARCH_PERFORMED');
+    assert.deepEqual(searched?.details.withheld, [{ personId: id('missingOnly'), reason: 'purpose-limited' }]);
+  });
+
+  it('finds the same person for safeguarding, and for a police investigation', async () => {
+    const safeguarding = await read('BORDERX', `/api/v1/people/${id('missingOnly')}`, 'SAFEGUARDING');
+    assert.equal(safeguarding.statusCode, 200);
+    assert.equal(safeguarding.json().names[0].surname, 'Misperonly');
+    const police = await read('HOMEF', pncSearch(missingOnly.pncId), 'INVESTIGATION');
+    assert.equal(police.json().people.length, 1);
+  });
+
+  it('finds a person whose arrest supplies their identity, without their missing-person report', async () => {
+    const [found] = (await read('BORDERX', pncSearch(arrestedAndMissing.pncId), 'IMMIGRATION_ENFORCEMENT')).json()
+      .people;
+    assert.equal(found.personId, id('arrestedAndMissing'));
+    const record = (await read('BORDERX', `/api/v1/people/${found.personId}`, 'IMMIGRATION_ENFORCEMENT')).json();
+    assert.equal(record.missingPersonReports, null);
+    assert.equal(record.events.length, 1);
+  });
+
+  it('does not find a safeguarding referral for immigration enforcement, though it has an arrest', async () => {
+    const search = await read('BORDERX', pncSearch(safeguardingReferral.pncId), 'IMMIGRATION_ENFORCEMENT');
+    assert.deepEqual(search.json().people, []);
+    assert.equal(
+      (await read('BORDERX', `/api/v1/people/${id('safeguardingReferral')}`, 'IMMIGRATION_ENFORCEMENT')).statusCode,
+      404,
+    );
+  });
+
+  it('shows only the identity a compatible record supplied, and says something was withheld', async () => {
+    const record = (await read('BORDERX', `/api/v1/people/${id('twoPurposes')}`, 'IMMIGRATION_ENFORCEMENT')).json();
+    assert.deepEqual(
+      record.names.map((n: { surname: string }) => n.surname),
+      ['Custody709'],
+    );
+    assert.equal(record.sex, null, 'the person row came from the safeguarding record');
+    assert.ok(record.view.withheld.some((w: { section: string; count: number }) => w.section === 'purposeLimited'));
+    assert.deepEqual(
+      (await read('BORDERX', '/api/v1/people?surname=Safeguard709&forename=Testina', 'IMMIGRATION_ENFORCEMENT')).json()
+        .people,
+      [],
+    );
+    const [custody] = (
+      await read('BORDERX', '/api/v1/people?surname=Custody709&forename=Testina', 'IMMIGRATION_ENFORCEMENT')
+    ).json().people;
+    assert.equal(custody.surname, 'Custody709');
+    assert.equal(custody.sex, null);
+    const safeguarding = (await read('BORDERX', `/api/v1/people/${id('twoPurposes')}`, 'SAFEGUARDING')).json();
+    assert.deepEqual(safeguarding.names.map((n: { surname: string }) => n.surname).sort(), [
+      'Custody709',
+      'Safeguard709',
+    ]);
+  });
+
+  it('refuses a purpose LEDS does not know, naming the field', async () => {
+    const response = await push('HOMEF', { ...personChain(711).records[0], gatheredFor: ['NOT_A_PURPOSE'] }, 'HOME-X');
+    assert.equal(response.statusCode, 422);
+    assert.equal(response.json().errors[0].field, '/body/gatheredFor/0');
+  });
+});
+
+describe('a push is answered the same whether or not it names a person the pusher may not see', () => {
+  const shape = (body: { batch: Record<string, unknown>; line: Record<string, unknown> }) => ({
+    keys: Object.keys(body.line).sort(),
+    outcome: body.line.outcome,
+    recordKind: body.line.recordKind,
+    problems: body.line.problems,
+    counts: [body.batch.createdCount, body.batch.updatedCount, body.batch.rejectedCount],
+  });
+  const arrest = (n: string, person: object) => ({
+    ...witness.records[1],
+    sourceRecordId: `O-A${n}`,
+    person,
+    asn: makeAsn(2024, '02', 'ZD', '01', 70_000 + Number(n)),
+  });
+
+  it('answers an arrest naming a protected identity exactly as one naming nobody', async () => {
+    const hidden = await push('OTHERF', arrest('1', { pncId: witness.pncId }));
+    const nobody = await push('OTHERF', arrest('2', { pncId: unknownPnc }));
+    assert.equal(hidden.statusCode, nobody.statusCode);
+    assert.equal(hidden.statusCode, 201);
+    assert.deepEqual(shape(hidden.json()), shape(nobody.json()));
+    assert.ok(!hidden.body.includes(id('witness')));
+    assert.equal('personId' in hidden.json().line, false);
+  });
+
+  it('answers a person record carrying a protected identity’s PNC ID as a new person, and merges nothing', async () => {
+    const merge = await push('OTHERF', {
+      ...personChain(712).records[0],
+      sourceRecordId: 'O-P1',
+      identifiers: [{ type: 'PNC_ID', value: witness.pncId }],
+    });
+    const fresh = await push('OTHERF', { ...personChain(713).records[0], sourceRecordId: 'O-P2' });
+    assert.deepEqual(shape(merge.json()), shape(fresh.json()));
+    assert.ok(!merge.body.includes(id('witness')));
+    assert.notEqual(merge.json().line.recordId, id('witness'));
+    const handler = await services.actingFor('HOMEF', ['OFFICER', 'PROTECTED_IDENTITY'], 'INVESTIGATION');
+    const record = await services.records.viewPerson(handler, id('witness'));
+    assert.deepEqual(
+      record.names.map((n) => n.surname),
+      ['Examplar710', 'Placeholder'],
+    );
+  });
+
+  it('answers a record naming a protected identity’s arrest exactly as one naming no arrest', async () => {
+    const disposal = (n: string, asn: string) => ({
+      kind: 'disposal',
+      sourceRecordId: `O-D${n}`,
+      arrest: { asn },
+      outcome: 'NO_FURTHER_ACTION',
+      disposedOn: '2024-05-01',
+      recordable: true,
+    });
+    const hidden = await push('OTHERF', disposal('1', witness.asn));
+    const nobody = await push('OTHERF', disposal('2', unknownAsn));
+    assert.deepEqual(shape(hidden.json()), shape(nobody.json()));
+    assert.ok(!hidden.body.includes(id('witness')));
+  });
+
+  it('never names the person in a batch reply or a line report', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest-batches?sourceSystem=OTHER-CUSTODY',
+      headers: { 'x-api-key': keys.get('OTHERF') as string, 'content-type': 'application/x-ndjson' },
+      payload: ndjson([arrest('3', { pncId: witness.pncId }), arrest('4', { pncId: visibleAssociate.pncId })]).join(
+        '\n',
+      ),
+    });
+    assert.equal(response.statusCode, 201);
+    const { batch } = response.json();
+    assert.equal(batch.createdCount, 2);
+    const before = await lastAuditSeq(services);
+    const lines = await app.inject({
+      method: 'GET',
+      url: `/api/v1/ingest-batches/${batch.batchId}/lines`,
+      headers: { 'x-api-key': keys.get('OTHERF') as string },
+    });
+    assert.equal(lines.statusCode, 200);
+    for (const line of lines.json().lines) assert.equal('personId' in line, false);
+    assert.ok(!lines.body.includes(id('witness')) && !lines.body.includes(id('visibleAssociate')));
+    // Item 7: the line report is a read of what the system sent, and is audited.
+    const [viewed] = (await auditEntriesAfter(services, before)).filter((e) => e.kind === 'INGEST_LINES_VIEWED');
+    assert.equal(viewed?.details.batchId, batch.batchId);
+    assert.ok(viewed?.shown);
+  });
+
+  it('tells the auditors the truth: which person the held record names, and why it is held', async () => {
+    const entries = await auditEntriesAfter(services, 0);
+    const held = entries.find((e) => e.kind === 'RECORD_RECEIVED' && e.details.sourceRecordId === 'O-A1');
+    assert.equal(held?.details.held, 'PERSON_NOT_VISIBLE');
+    assert.deepEqual(held?.subjects, [id('witness')]);
+    const nobody = entries.find((e) => e.kind === 'RECORD_RECEIVED' && e.details.sourceRecordId === 'O-A2');
+    assert.equal(nobody?.details.held, 'NAMES_NO_PERSON');
+  });
+
+  it('holds the record for the owning force, shown only to an administrator with the protected identity role', async () => {
+    const plain = await app.inject({
+      method: 'GET',
+      url: '/api/v1/held-records',
+      headers: { 'x-api-key': await apiKey('HOMEF', ['ADMINISTRATOR']) },
+    });
+    assert.equal(plain.statusCode, 200);
+    assert.deepEqual(plain.json().heldRecords, []);
+    const named = (
+      await app.inject({ method: 'GET', url: '/api/v1/held-records', headers: { 'x-api-key': await adminKey() } })
+    ).json().heldRecords as { id: string; sourceRecordId: string; personId: string; pushedBy: string }[];
+    assert.deepEqual(named.map((h) => h.sourceRecordId).sort(), ['O-A1', 'O-A3', 'O-D1', 'O-P1']);
+    assert.ok(named.every((h) => h.personId === id('witness') && h.pushedBy === 'OTHERF'));
+    // Another force's administrator does not see them at all.
+    const other = await app.inject({
+      method: 'POST',
+      url: `/api/v1/held-records/${named[0]?.id}/link`,
+      headers: { 'x-api-key': keys.get('OTHERF') as string },
+      payload: {},
+    });
+    assert.equal(other.statusCode, 403);
+  });
+
+  it('links a held arrest to the person it names, and the pusher sees nothing change', async () => {
+    const admin = await adminKey();
+    const notLinked = async () =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: '/api/v1/held-records/not-linked',
+          headers: { 'x-api-key': keys.get('OTHERF') as string },
+        })
+      ).json().records as { id: string; sourceRecordId: string }[];
+    const before = await notLinked();
+    assert.deepEqual(before.map((r) => r.sourceRecordId).sort(), ['O-A1', 'O-A2', 'O-A3', 'O-D1', 'O-D2', 'O-P1']);
+    const held = (
+      await app.inject({ method: 'GET', url: '/api/v1/held-records', headers: { 'x-api-key': admin } })
+    ).json().heldRecords as { id: string; sourceRecordId: string }[];
+    const arrestHeld = held.find((h) => h.sourceRecordId === 'O-A1');
+    const linked = await app.inject({
+      method: 'POST',
+      url: `/api/v1/held-records/${arrestHeld?.id}/link`,
+      headers: { 'x-api-key': admin },
+      payload: { reason: 'Arrested by OTHERF under the same PNC ID' },
+    });
+    assert.equal(linked.statusCode, 200);
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/api/v1/held-records/${held.find((h) => h.sourceRecordId === 'O-P1')?.id}/refusal`,
+      headers: { 'x-api-key': admin },
+      payload: { reason: 'Not the same person' },
+    });
+    assert.equal(refused.statusCode, 200);
+    const handler = await services.actingFor('HOMEF', ['OFFICER', 'PROTECTED_IDENTITY'], 'INVESTIGATION');
+    const record = await services.records.viewPerson(handler, id('witness'));
+    assert.ok(record.events?.some((e) => e.provenance.sourceRecordId === 'O-A1'));
+    assert.deepEqual(await notLinked(), before, 'linked or refused, the pusher’s list is unchanged');
+  });
+
+  it('links a record its pusher corrects to a person it may see', async () => {
+    const corrected = await push('OTHERF', arrest('2', { pncId: visibleAssociate.pncId }));
+    assert.equal(corrected.json().line.outcome, 'UPDATED');
+    const records = (
+      await app.inject({
+        method: 'GET',
+        url: '/api/v1/held-records/not-linked',
+        headers: { 'x-api-key': keys.get('OTHERF') as string },
+      })
+    ).json().records as { sourceRecordId: string }[];
+    assert.ok(!records.some((r) => r.sourceRecordId === 'O-A2'));
+    const record = (await read('HOMEF', `/api/v1/people/${id('visibleAssociate')}`, 'INVESTIGATION')).json();
+    assert.ok(
+      record.events.some((e: { provenance: { sourceRecordId: string } }) => e.provenance.sourceRecordId === 'O-A2'),
+    );
+  });
+});
