@@ -239,8 +239,13 @@ describe('retention and deletion', () => {
         eventReference: chain.asn,
         grounds: 'No further action was taken; I want my photograph deleted.',
       });
-      assert.equal(application.status, 'RECEIVED');
+      // The public form matches nothing itself (it must not tell anyone whether an arrest exists): staff match it,
+      // and the desk marks it as naming an arrest the force holds.
+      assert.equal(application.status, 'UNMATCHED');
       assert.equal(application.targetDate, '2026-11-29');
+      const desk = await services.retention.overview(officer);
+      assert.equal(desk.applications.find((a) => a.id === application.id)?.namesOwnForcesArrest, true);
+      await services.retention.matchApplication(officer, application.id, chain.asn);
       const personId = await idOf('T503-P');
       assert.equal((await decisionOf(personId))?.rule_id, 'C6', 'the whole record is put before a reviewer');
       await services.retention.decideApplication(officer, application.id, {
@@ -609,10 +614,11 @@ describe('retention is decided by the force that owns the item', () => {
     assert.equal(await ownerOf(personId), force.organisation.id);
 
     const otherOfficer = await services.actingFor('RET02', ['RETENTION_OFFICER'], 'DATA_QUALITY');
-    const denied = { code: 'ACCESS_DENIED' };
+    // Another force's item answers exactly as an unknown one (issue 11 item 6), and the refusal is audited.
+    const notFound = { code: 'RETENTION_ITEM_NOT_FOUND' };
     await assert.rejects(
       services.retention.recordReview(otherOfficer, { itemId: ownImage, outcome: 'DISPOSE', reason: 'Mine now?' }),
-      denied,
+      notFound,
     );
     await assert.rejects(
       services.retention.recordInstrument(otherOfficer, {
@@ -622,7 +628,7 @@ describe('retention is decided by the force that owns the item', () => {
         madeBy: 'RET02 solicitor',
         evidence: 'Claim',
       }),
-      denied,
+      notFound,
       "a hold on the whole person is the person record's owner's",
     );
     const hold = await services.retention.recordInstrument(otherOfficer, {
@@ -634,7 +640,7 @@ describe('retention is decided by the force that owns the item', () => {
     });
     await assert.rejects(
       services.retention.endInstrument(officer, hold.id, '2026-11-01', 'Not ours to lift, but try'),
-      denied,
+      { code: 'RETENTION_INSTRUMENT_NOT_FOUND' },
     );
     assert.equal(await count('custody_images', `id = '${ownImage}'`), 1, 'a refused disposal deletes nothing');
 
@@ -646,7 +652,11 @@ describe('retention is decided by the force that owns the item', () => {
     assert.equal(seenByOther.mayHoldPerson, false);
     assert.equal((await services.retention.personRetention(officer, personId)).mayHoldPerson, true);
     const stranger = await services.actingFor('RET03', ['RETENTION_OFFICER'], 'DATA_QUALITY');
-    await assert.rejects(services.retention.personRetention(stranger, personId), denied);
+    await assert.rejects(services.retention.personRetention(stranger, personId), notFound);
+    await assert.rejects(services.retention.personRetention(stranger, '00000000-0000-4000-8000-000000000000'), {
+      code: 'RETENTION_ITEM_NOT_FOUND',
+      message: 'LEDS holds no retention for person `00000000-0000-4000-8000-000000000000`',
+    });
 
     // The desk and the plan show a force only what it owns.
     const desk = await services.retention.overview(otherOfficer);
@@ -682,10 +692,12 @@ describe('retention is decided by the force that owns the item', () => {
       grounds: 'Old matter',
     };
     const named = await services.retention.applyForDeletion(null, { ...applicant, eventReference: chain.asn });
-    await assert.rejects(services.retention.applicationFor(otherOfficer, named.id), denied);
+    await services.retention.matchApplication(officer, named.id, chain.asn);
+    const noApplication = { code: 'RETENTION_APPLICATION_NOT_FOUND' };
+    await assert.rejects(services.retention.applicationFor(otherOfficer, named.id), noApplication);
     await assert.rejects(
       services.retention.decideApplication(otherOfficer, named.id, { decision: 'GRANTED', reasons: 'Not mine' }),
-      denied,
+      noApplication,
     );
     assert.equal((await services.retention.applicationFor(officer, named.id)).status, 'RECEIVED');
 
@@ -711,7 +723,7 @@ describe('retention is decided by the force that owns the item', () => {
       assert.equal(matched.statusCode, 200);
       assert.equal(matched.json().owningOrganisationId, force.organisation.id);
       const gone = await api('GET', `/api/v1/deletion-applications/${unmatched.id}`);
-      assert.equal(gone.statusCode, 403, 'matched to another force, it has left this desk');
+      assert.equal(gone.statusCode, 404, 'matched to another force, it has left this desk');
       assert.equal(gone.headers['content-type'], 'application/problem+json; charset=utf-8');
       const plan = await api('GET', '/api/v1/retention/plan?asOf=2040-01-01');
       assert.equal(plan.statusCode, 200);
@@ -743,6 +755,106 @@ describe('retention is decided by the force that owns the item', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe("a protected identity's retention (issue 11 item 6)", () => {
+  it('is seen only by an owning force officer with the named role; every other caller gets the unknown-id answer', async () => {
+    const chain = assaultChain(520, 'CONVICTED');
+    const [person, ...rest] = chain.records;
+    const batch = await services.ingest.ingestBatch(
+      force,
+      'RET-CUSTODY',
+      ndjson([{ ...person, protectedIdentity: true }, ...rest]),
+    );
+    assert.equal(batch.rejectedCount, 0);
+    const personId = await idOf('T520-P');
+    const imageId = await idOf('T520-I');
+    await services.retention.reevaluate(operatorContext('JOB'), [personId]);
+    const unknown = '00000000-0000-4000-8000-000000000520';
+    const sameAsUnknown = async (call: (id: string) => Promise<unknown>, real: string, missing: string) => {
+      const [seen, none] = await Promise.all(
+        [real, missing].map((id) =>
+          call(id).then(
+            () => undefined,
+            (e: LedsError) => e,
+          ),
+        ),
+      );
+      assert.ok(seen && none, 'both refused');
+      assert.equal(seen.code, none.code);
+      assert.equal(seen.message.replace(real, '…'), none.message.replace(missing, '…'));
+      assert.deepEqual(seen.fieldProblems, none.fieldProblems);
+    };
+    // The owning force's officer without the role: as if the person did not exist, for each way in.
+    await sameAsUnknown((id) => services.retention.personRetention(officer, id), personId, unknown);
+    await sameAsUnknown(
+      (id) => services.retention.recordReview(officer, { itemId: id, outcome: 'KEEP', reason: 'Needed' }),
+      imageId,
+      unknown,
+    );
+    await sameAsUnknown(
+      (id) =>
+        services.retention.recordInstrument(officer, {
+          kind: 'LEGAL_HOLD',
+          personId: id,
+          madeOn: '2026-11-01',
+          madeBy: 'Force solicitor',
+          evidence: 'Claim',
+        }),
+      personId,
+      unknown,
+    );
+    const desk = await services.retention.overview(officer);
+    assert.ok(![...desk.due, ...desk.holds].some((row) => row.personId === personId));
+    const plan = await services.retention.planFor(officer, '2040-01-01', { listLimit: 100_000 });
+    assert.ok(!plan.due.some((d) => d.personId === personId));
+    // The named role at the owning force sees it, and its desk counts what it is shown.
+    const handler = await services.actingFor('RET01', ['RETENTION_OFFICER', 'PROTECTED_IDENTITY'], 'DATA_QUALITY');
+    assert.ok((await services.retention.personRetention(handler, personId)).decisions.length > 0);
+    const fullPlan = await services.retention.planFor(handler, '2040-01-01', { listLimit: 100_000 });
+    assert.ok(fullPlan.due.some((d) => d.personId === personId));
+    assert.ok(fullPlan.items > plan.items);
+    // Another force's officer, even with the role, gets the unknown-id answer too.
+    const otherForce = await services.actingFor('RET05', ['RETENTION_OFFICER', 'PROTECTED_IDENTITY'], 'DATA_QUALITY');
+    await sameAsUnknown((id) => services.retention.personRetention(otherForce, id), personId, unknown);
+    // Over the API and on the page, the same answer as for an unknown id.
+    const app = await buildApp(services, { logger: false });
+    try {
+      const { key } = await services.access.createApiKey({
+        organisationCode: 'RET01',
+        name: 'retention desk 520',
+        roles: ['RETENTION_OFFICER'],
+      });
+      const get = (id: string) =>
+        app.inject({
+          method: 'GET',
+          url: `/api/v1/retention/people/${id}`,
+          headers: { 'x-api-key': key, 'x-leds-purpose': 'DATA_QUALITY' },
+        });
+      const [seen, none] = [await get(personId), await get(unknown)];
+      assert.equal(seen.statusCode, 404);
+      assert.equal(seen.json().detail.replace(personId, '…'), none.json().detail.replace(unknown, '…'));
+      const cookie = await signedIn(app, 'RET01', 'ret.plain.520', ['RETENTION_OFFICER']);
+      await app.inject({
+        method: 'POST',
+        url: '/purpose',
+        headers: { cookie },
+        payload: { purpose: 'DATA_QUALITY', next: '/retention' },
+      });
+      const page = async (id: string) =>
+        app.inject({ method: 'GET', url: `/retention/people/${id}`, headers: { cookie } });
+      const [seenPage, nonePage] = [await page(personId), await page(unknown)];
+      assert.equal(seenPage.statusCode, nonePage.statusCode);
+      assert.equal(seenPage.statusCode, 404);
+      assert.ok(!seenPage.body.includes('Retentia520'));
+    } finally {
+      await app.close();
+    }
+    assert.ok(
+      (await count('audit_entries', `kind = 'ACCESS_REFUSED' AND '${personId}' = ANY(subject_ids)`)) >= 3,
+      'each refusal is audited with its real reason',
+    );
   });
 });
 

@@ -12,8 +12,8 @@ import {
   heldBehind,
   heldForReview,
   heldFromOrganisation,
-  isProtectedIdentity,
 } from './held-records.ts';
+import { isProtectedIdentity } from './person-flags.ts';
 import type { IntakeSource, LinkTarget, RecordIntake } from './record-intake.ts';
 import type { InboundRecord } from './records.schemas.ts';
 

@@ -128,12 +128,3 @@ export async function heldFromOrganisation(db: Database, owningOrganisationId: s
     .orderBy(sql`${heldRecords.receivedAt} desc`, asc(heldRecords.id))
     .limit(limit);
 }
-
-/** Whether a person is a protected identity (false for a person LEDS no longer holds). */
-export async function isProtectedIdentity(db: Database, personId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ protectedIdentity: people.protectedIdentity })
-    .from(people)
-    .where(eq(people.personId, personId));
-  return row?.protectedIdentity ?? false;
-}

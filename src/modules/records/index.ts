@@ -2,6 +2,7 @@
 export { CustodyImageStore } from './custody-image-store.ts';
 export { type HeldRecordForReview, HeldRecordsService, type RecordNotLinked } from './held-records.service.ts';
 export * from './identifiers.ts';
+export { isProtectedIdentity, protectedIdentitiesAmong } from './person-flags.ts';
 export {
   type ErasableKind,
   type Erasure,

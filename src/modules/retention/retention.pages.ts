@@ -3,7 +3,7 @@ import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
 import { RetentionService } from './retention.service.ts';
-import { type InstrumentKind, instrumentKinds } from './retention.types.ts';
+import { type InstrumentKind, instrumentKinds, publicApplicationNext } from './retention.types.ts';
 
 type Form = Record<string, string | undefined>;
 const errorsOf = (error: unknown) => {
@@ -121,7 +121,11 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       // decide it: they get the reference.
       if (await retention.handlesApplication(ctx, received))
         return reply.redirect(`/retention/applications/${received.id}`);
-      return reply.view('pages/deletion-application-received.njk', { ...pageLocals(services, request), received });
+      return reply.view('pages/deletion-application-received.njk', {
+        ...pageLocals(services, request),
+        received,
+        next: publicApplicationNext,
+      });
     } catch (error) {
       return renderEntry(request, reply, errorsOf(error), form);
     }
@@ -227,8 +231,12 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
   app.post('/apply-for-deletion', async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     try {
-      const received = await retention.applyForDeletion(null, applicationInput(form));
-      return reply.view('pages/deletion-application-received.njk', { ...pageLocals(services, request), received });
+      const { reference, targetDate } = await retention.applyForDeletion(null, applicationInput(form));
+      return reply.view('pages/deletion-application-received.njk', {
+        ...pageLocals(services, request),
+        received: { reference, targetDate },
+        next: publicApplicationNext,
+      });
     } catch (error) {
       return renderApply(request, reply, errorsOf(error), form);
     }

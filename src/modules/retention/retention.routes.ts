@@ -4,7 +4,12 @@ import { PurposeHeaders, problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
 import type { Services } from '../../composition.ts';
 import { RetentionService } from './retention.service.ts';
-import { instrumentKinds } from './retention.types.ts';
+import {
+  instrumentKinds,
+  publicApplicationNext,
+  publishedParameterNames,
+  publishedParameters,
+} from './retention.types.ts';
 
 const open = (description: string) => Type.Object({}, { additionalProperties: true, description });
 const date = () => Type.String({ format: 'date' });
@@ -32,14 +37,23 @@ export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: Servic
       schema: {
         tags,
         security: [],
-        summary: 'The retention rule set in force, each rule with its citation',
-        response: { 200: open('version and rules') },
+        summary: 'The retention rule set in force, each rule with its citation, and the parameters the rules use',
+        response: {
+          200: Type.Object({
+            version: Type.String(),
+            rules: Type.Array(Type.Unknown()),
+            parameters: Type.Object(Object.fromEntries(publishedParameterNames.map((name) => [name, Type.Unknown()])), {
+              additionalProperties: false,
+            }),
+          }),
+        },
       },
     },
     async () => ({
       version: retention.rules.version,
-      rules: retention.rules.rules,
-      settings: services.config.retention,
+      rules: [...retention.rules.rules],
+      // SECURITY: the rules' parameters, named one by one; never how the server is set up (files, batches, leases).
+      parameters: publishedParameters(services.config.retention),
     }),
   );
   app.get(
@@ -62,13 +76,17 @@ export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: Servic
         security: [],
         summary: 'Apply for deletion of a custody image or record, naming the arrest or event (no sign-in)',
         body: ApplicationIn,
-        response: { 201: open('the application reference, status and target date'), ...problemResponses },
+        response: {
+          201: Type.Object({ reference: Type.String(), targetDate: Type.String(), next: Type.String() }),
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {
-      // The public learns its reference and what happens next; which organisation holds the arrest is staff's.
-      const { owningOrganisationId: _, ...receipt } = await retention.applyForDeletion(null, request.body);
-      return reply.status(201).send(receipt);
+      // SECURITY: the same answer whatever the number: its reference and what happens next. Whether the arrest
+      // exists, and which force holds it, is for staff to find out (issue 11 item 4).
+      const { reference, targetDate } = await retention.applyForDeletion(null, request.body);
+      return reply.status(201).send({ reference, targetDate, next: publicApplicationNext });
     },
   );
 };

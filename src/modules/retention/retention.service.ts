@@ -13,8 +13,10 @@ import type { AuditTrail } from '../audit/index.ts';
 import {
   type ErasableKind,
   eraseRecord,
+  isProtectedIdentity,
   linkTombstonesToAudit,
   parseAsn,
+  protectedIdentitiesAmong,
   type RecordIntake,
 } from '../records/index.ts';
 import { arrests, disposals, recordTombstones } from '../records/records.tables.ts';
@@ -95,8 +97,33 @@ export class RetentionService {
     return this.access.require(ctx, action, { owningOrganisationId: ctx.organisation.id });
   }
 
-  private requireOwner(ctx: RequestContext, owningOrganisationId: string) {
-    return this.access.require(ctx, 'retention.decide', { owningOrganisationId });
+  /**
+   * SECURITY: what the caller may not decide answers exactly as if it did not exist (issue 11 item 6): another
+   * force's item, and a protected identity's unless the caller holds the named role. The refusal is audited with
+   * its real reason; the caller gets `notFound`, the very error an unknown id gets.
+   */
+  private async decideOrNotFound(
+    ctx: RequestContext,
+    about: { owningOrganisationId: string | null; personId: string | null },
+    notFound: () => LedsError,
+    action: 'retention.decide' | 'retention.review' | 'deletion-application.match' = 'retention.decide',
+  ) {
+    const protectedIdentity = about.personId ? await isProtectedIdentity(this.db, about.personId) : false;
+    const decision = await this.access.decide(ctx, action, {
+      owningOrganisationId: about.owningOrganisationId,
+      protectedIdentity,
+    });
+    if (decision.allowed) return decision;
+    const error = notFound();
+    await this.trail.record(ctx, {
+      kind: 'ACCESS_REFUSED',
+      action,
+      outcome: 'DENIED',
+      subjects: about.personId ? [about.personId] : [],
+      reasons: [error.code, ...decision.reasons, protectedIdentity ? 'protected identity' : 'not the caller’s force'],
+      details: { message: error.message },
+    });
+    throw error;
   }
 
   /**
@@ -107,13 +134,31 @@ export class RetentionService {
     return application.owningOrganisationId ? 'retention.decide' : 'deletion-application.match';
   }
 
-  private requireForApplication(ctx: RequestContext, application: { owningOrganisationId: string | null }) {
-    return this.access.require(ctx, RetentionService.applicationAction(application), application);
+  private requireForApplication(
+    ctx: RequestContext,
+    application: { id: string; owningOrganisationId: string | null; personId: string | null },
+  ) {
+    return this.decideOrNotFound(
+      ctx,
+      application,
+      () => applicationNotFound(application.id),
+      RetentionService.applicationAction(application),
+    );
   }
 
   /** Whether the caller decides (or, while unmatched, matches) an application: staff entry goes on to it if so. */
   async handlesApplication(ctx: RequestContext, application: { owningOrganisationId: string | null }) {
     return (await this.access.decide(ctx, RetentionService.applicationAction(application), application)).allowed;
+  }
+
+  /** Whether the caller may see protected identities' retention at all (their own force's, with the named role). */
+  private async seesProtectedIdentities(ctx: RequestContext): Promise<boolean> {
+    return (
+      await this.access.decide(ctx, 'retention.decide', {
+        owningOrganisationId: ctx.organisation.id,
+        protectedIdentity: true,
+      })
+    ).allowed;
   }
 
   private async personOwner(personId: string): Promise<string> {
@@ -123,10 +168,7 @@ export class RetentionService {
           sql`SELECT owning_organisation_id AS owner FROM people WHERE person_id = ${personId}::uuid`,
         )
       : [];
-    if (!person)
-      throw new LedsError('RETENTION_ITEM_NOT_FOUND', `LEDS holds no person ${personId}`, [
-        { field: 'personId', message: 'no such person' },
-      ]);
+    if (!person) throw personNotFound(personId);
     return person.owner;
   }
 
@@ -393,7 +435,11 @@ export class RetentionService {
     await this.requireOwnForce(ctx);
     if (!isCalendarDate(asOf))
       throw new LedsError('REQUEST_INVALID', `\`${asOf}\` is not a date`, [{ field: 'asOf', message: 'YYYY-MM-DD' }]);
-    return this.plan(ctx, asOf, { ...options, owningOrganisationId: ctx.organisation.id });
+    return this.plan(ctx, asOf, {
+      ...options,
+      owningOrganisationId: ctx.organisation.id,
+      hideProtected: !(await this.seesProtectedIdentities(ctx)),
+    });
   }
 
   /**
@@ -404,7 +450,13 @@ export class RetentionService {
   async plan(
     by: RequestContext,
     asOf: string,
-    options: { onProgress?: (people: number) => void; listLimit?: number; owningOrganisationId?: string } = {},
+    options: {
+      onProgress?: (people: number) => void;
+      listLimit?: number;
+      owningOrganisationId?: string;
+      /** Leave out protected identities (an officer without the named role). */
+      hideProtected?: boolean;
+    } = {},
   ): Promise<PlanReport> {
     const report: PlanReport = {
       asOf,
@@ -415,7 +467,14 @@ export class RetentionService {
       dueCount: { DESTROY: 0, REVIEW: 0 },
     };
     for await (const facts of this.batches()) {
+      const hidden = options.hideProtected
+        ? await protectedIdentitiesAmong(
+            this.db,
+            facts.map((f) => f.personId),
+          )
+        : new Set<string>();
       for (const f of facts) {
+        if (hidden.has(f.personId)) continue;
         for (const d of assessRetention(f, asOf, this.settings)) {
           if (options.owningOrganisationId && owningOrganisationOf(f, d.itemId) !== options.owningOrganisationId)
             continue;
@@ -496,13 +555,24 @@ export class RetentionService {
       )
       .orderBy(desc(deletionNotices.issuedAt))
       .limit(options.limit ?? 1000);
+    // A notice names the force's own deleted record by its source ids; the LEDS person id of a protected identity
+    // is left out for a caller without the named role.
+    const hidden = (await this.seesProtectedIdentities(ctx))
+      ? new Set<string>()
+      : await protectedIdentitiesAmong(
+          this.db,
+          rows.map((n) => n.personId),
+        );
+    const today = this.today();
+    const notices = rows.map((n) => noticeView(hidden.has(n.personId) ? { ...n, personId: '' } : n, today));
     await this.trail.record(ctx, {
       kind: 'DELETION_NOTICES_FETCHED',
       action: 'deletion-notice.receive',
+      subjects: rows.map((n) => n.personId),
       details: { status, count: rows.length },
+      shown: notices,
     });
-    const today = this.today();
-    return rows.map((n) => noticeView(n, today));
+    return notices;
   }
 
   async acknowledgeNotice(ctx: RequestContext, noticeId: string) {
@@ -540,10 +610,7 @@ export class RetentionService {
     const [decision] = isUuid(itemId)
       ? await this.db.select().from(retentionDecisions).where(eq(retentionDecisions.itemId, itemId))
       : [];
-    if (!decision)
-      throw new LedsError('RETENTION_ITEM_NOT_FOUND', `LEDS holds no retained item ${itemId}`, [
-        { field: 'itemId', message: 'no such item' },
-      ]);
+    if (!decision) throw itemNotFound(itemId);
     return decision;
   }
 
@@ -581,13 +648,15 @@ export class RetentionService {
       personId = input.personId;
       // A hold on the whole person stops every force's deletions: it is the person record's owner's to make.
       owningOrganisationId = await this.personOwner(personId);
+      await this.decideOrNotFound(ctx, { owningOrganisationId, personId }, () => personNotFound(personId));
     } else {
       if (!input.itemId) return invalid('itemId', 'name the item it applies to');
-      decision = await this.decisionOf(input.itemId);
+      const itemId = input.itemId;
+      decision = await this.decisionOf(itemId);
       personId = decision.personId;
       owningOrganisationId = decision.owningOrganisationId;
+      await this.decideOrNotFound(ctx, { owningOrganisationId, personId }, () => itemNotFound(itemId));
     }
-    await this.requireOwner(ctx, owningOrganisationId);
     const itemKind = decision?.itemKind ?? null;
     switch (input.kind) {
       case 'DISTRICT_JUDGE_EXTENSION': {
@@ -695,8 +764,8 @@ export class RetentionService {
     const [instrument] = isUuid(instrumentId)
       ? await this.db.select().from(retentionInstruments).where(eq(retentionInstruments.id, instrumentId))
       : [];
-    if (!instrument) throw new LedsError('RETENTION_INSTRUMENT_NOT_FOUND', `no instrument ${instrumentId}`);
-    await this.requireOwner(ctx, instrument.owningOrganisationId);
+    if (!instrument) throw instrumentNotFound(instrumentId);
+    await this.decideOrNotFound(ctx, instrument, () => instrumentNotFound(instrumentId));
     await this.db.transaction(async (tx) => {
       await tx.update(retentionInstruments).set({ endedOn }).where(eq(retentionInstruments.id, instrumentId));
       await this.trail.recordWithin(tx as Database, ctx, [
@@ -720,7 +789,7 @@ export class RetentionService {
         { field: 'reason', message: 'required' },
       ]);
     const decision = await this.decisionOf(input.itemId);
-    await this.requireOwner(ctx, decision.owningOrganisationId);
+    await this.decideOrNotFound(ctx, decision, () => itemNotFound(input.itemId));
     await this.db.transaction(async (tx) => {
       await tx.insert(retentionReviews).values({
         id: randomUUID(),
@@ -761,11 +830,8 @@ export class RetentionService {
     const [disposal] = isUuid(disposalId)
       ? await this.db.select().from(disposals).where(eq(disposals.id, disposalId))
       : [];
-    if (!disposal)
-      throw new LedsError('RETENTION_ITEM_NOT_FOUND', `no disposal ${disposalId}`, [
-        { field: 'disposalId', message: 'no such disposal' },
-      ]);
-    await this.requireOwner(ctx, disposal.owningOrganisationId);
+    if (!disposal) throw disposalNotFound(disposalId);
+    await this.decideOrNotFound(ctx, disposal, () => disposalNotFound(disposalId));
     await this.db.insert(convictionDisregards).values({
       id: randomUUID(),
       personId: disposal.personId,
@@ -817,7 +883,12 @@ export class RetentionService {
     if (input.eventReference?.trim() && !asn.ok)
       problems.push({ field: 'eventReference', message: `the arrest/summons number ${asn.reason}` });
     if (problems.length > 0) throw new LedsError('REQUEST_INVALID', 'the application is incomplete', problems);
-    const arrest = await this.arrestByAsn((asn as { value: string }).value);
+    // SECURITY: the public form looks nothing up, so that neither its answer nor the time it takes tells anyone
+    // whether an arrest exists: staff match it (issue 11 item 4). Staff entering an application for an arrest their
+    // own force holds, and may see, match it at once.
+    const arrest = ctx
+      ? (await this.arrestsVisibleTo(ctx, (asn as { value: string }).value, { ownForce: true }))[0]
+      : undefined;
     const receivedOn = this.today();
     const id = randomUUID();
     const reference = `DEL-${receivedOn.slice(0, 4)}-${id.slice(0, 8).toUpperCase()}`;
@@ -860,13 +931,33 @@ export class RetentionService {
     };
   }
 
-  private async arrestByAsn(asn: string) {
-    const [arrest] = await this.db
+  /**
+   * Arrests with this arrest/summons number the caller may see: not a protected identity's unless the caller holds
+   * the named role; with `ownForce`, only the caller's force's.
+   */
+  private async arrestsVisibleTo(ctx: RequestContext, asn: string, options: { ownForce?: boolean } = {}) {
+    const rows = await this.db
       .select({ id: arrests.id, personId: arrests.personId, org: arrests.owningOrganisationId })
       .from(arrests)
-      .where(eq(arrests.asn, asn))
-      .limit(1);
-    return arrest;
+      .where(
+        and(eq(arrests.asn, asn), options.ownForce ? eq(arrests.owningOrganisationId, ctx.organisation.id) : undefined),
+      )
+      .orderBy(asc(arrests.occurredAt))
+      .limit(10);
+    if (await this.seesProtectedIdentities(ctx)) return rows;
+    const hidden = await protectedIdentitiesAmong(
+      this.db,
+      rows.map((r) => r.personId),
+    );
+    return rows.filter((r) => !hidden.has(r.personId));
+  }
+
+  /** Which of these arrest/summons numbers name an arrest the caller's own force holds (and the caller may see). */
+  private async ownForceArrests(ctx: RequestContext, asns: string[]): Promise<Set<string>> {
+    const named = new Set<string>();
+    for (const asn of new Set(asns))
+      if ((await this.arrestsVisibleTo(ctx, asn, { ownForce: true })).length) named.add(asn);
+    return named;
   }
 
   /**
@@ -883,9 +974,9 @@ export class RetentionService {
       throw new LedsError('REQUEST_INVALID', `the arrest/summons number ${asn.reason}`, [
         { field: 'eventReference', message: `the arrest/summons number ${asn.reason}` },
       ]);
-    const arrest = await this.arrestByAsn(asn.value);
+    const [arrest] = await this.arrestsVisibleTo(ctx, asn.value);
     if (!arrest)
-      throw new LedsError('REQUEST_INVALID', `LEDS holds no arrest ${asn.value}`, [
+      throw new LedsError('REQUEST_INVALID', `LEDS holds no arrest ${asn.value} that you can see`, [
         { field: 'eventReference', message: 'no arrest or event with this number' },
       ]);
     await this.db.transaction(async (tx) => {
@@ -1110,7 +1201,7 @@ export class RetentionService {
     const [application] = isUuid(applicationId)
       ? await this.db.select().from(deletionApplications).where(eq(deletionApplications.id, applicationId))
       : [];
-    if (!application) throw new LedsError('RETENTION_APPLICATION_NOT_FOUND', `no application ${applicationId}`);
+    if (!application) throw applicationNotFound(applicationId);
     return { ...application, overdue: application.decidedOn === null && application.targetDate < this.today() };
   }
 
@@ -1119,7 +1210,8 @@ export class RetentionService {
   /** One person's retention: each item's rule, next action and date, with instruments, reviews and tombstones. */
   async personRetention(ctx: RequestContext, personId: string) {
     await this.requireOwnForce(ctx, 'retention.review');
-    if (!isUuid(personId)) throw new LedsError('RETENTION_ITEM_NOT_FOUND', `no person ${personId}`);
+    const notFound = () => personNotFound(personId);
+    if (!isUuid(personId)) throw notFound();
     const [decisions, instruments, reviews, tombstones, applications] = await Promise.all([
       this.db
         .select()
@@ -1143,23 +1235,32 @@ export class RetentionService {
         .orderBy(desc(recordTombstones.deletedAt)),
       this.db.select().from(deletionApplications).where(eq(deletionApplications.personId, personId)),
     ]);
-    if (decisions.length === 0 && tombstones.length === 0)
-      throw new LedsError('RETENTION_ITEM_NOT_FOUND', `LEDS holds nothing for person ${personId}`);
+    if (decisions.length === 0 && tombstones.length === 0) throw notFound();
     // SECURITY: a force's retention officer sees the whole record's retention when their force owns part of it
-    // (a review weighs the other forces' events too), and acts only on what their force owns.
+    // (a review weighs the other forces' events too), and acts only on what their force owns. Any other force, and
+    // an owning force's officer without the protected identity role for a protected person, is answered exactly as
+    // for a person LEDS does not hold.
+    const protectedIdentity = await isProtectedIdentity(this.db, personId);
     const owners = [...new Set([...decisions, ...tombstones, ...instruments].map((r) => r.owningOrganisationId))];
     const mayReview = await Promise.all(
       owners.map(
-        async (owner) => (await this.access.decide(ctx, 'retention.review', { owningOrganisationId: owner })).allowed,
+        async (owner) =>
+          (await this.access.decide(ctx, 'retention.review', { owningOrganisationId: owner, protectedIdentity }))
+            .allowed,
       ),
     );
     if (!mayReview.includes(true))
-      await this.access.require(ctx, 'retention.review', { owningOrganisationId: owners[0] as string });
+      await this.decideOrNotFound(
+        ctx,
+        { owningOrganisationId: owners[0] as string, personId },
+        notFound,
+        'retention.review',
+      );
     const mayDecide = new Map<string, boolean>();
     for (const owner of owners)
       mayDecide.set(
         owner,
-        (await this.access.decide(ctx, 'retention.decide', { owningOrganisationId: owner })).allowed,
+        (await this.access.decide(ctx, 'retention.decide', { owningOrganisationId: owner, protectedIdentity })).allowed,
       );
     const forces = new Map(
       (
@@ -1215,6 +1316,13 @@ export class RetentionService {
     const mayMatch = (await this.access.decide(ctx, 'deletion-application.match')).allowed;
     const today = this.today();
     const limit = options.limit ?? 100;
+    // SECURITY: a protected identity's items, holds, applications and notices are neither listed nor counted for
+    // an officer without the named role: the desk reads as if the person did not exist.
+    const hideProtected = !(await this.seesProtectedIdentities(ctx));
+    const notProtected = (personId: string) =>
+      hideProtected
+        ? sql.raw(`NOT EXISTS (SELECT 1 FROM people p WHERE p.person_id = ${personId} AND p.protected_identity)`)
+        : sql.raw('true');
     const [due, holds, applications, overdueNotices, counts] = await Promise.all([
       this.db
         .select()
@@ -1224,6 +1332,7 @@ export class RetentionService {
             eq(retentionDecisions.owningOrganisationId, org),
             inArray(retentionDecisions.action, ['REVIEW', 'DESTROY']),
             lte(retentionDecisions.dueOn, today),
+            notProtected('retention_decisions.person_id'),
           ),
         )
         .orderBy(asc(retentionDecisions.dueOn))
@@ -1240,6 +1349,7 @@ export class RetentionService {
               'EXCEPTIONAL_RETENTION',
             ]),
             sql`(${retentionInstruments.endedOn} is null or ${retentionInstruments.endedOn} > ${today}::date)`,
+            notProtected('retention_instruments.person_id'),
           ),
         )
         .orderBy(desc(retentionInstruments.recordedAt))
@@ -1248,9 +1358,12 @@ export class RetentionService {
         .select()
         .from(deletionApplications)
         .where(
-          or(
-            and(eq(deletionApplications.owningOrganisationId, org), eq(deletionApplications.status, 'RECEIVED')),
-            mayMatch ? eq(deletionApplications.status, 'UNMATCHED') : undefined,
+          and(
+            or(
+              and(eq(deletionApplications.owningOrganisationId, org), eq(deletionApplications.status, 'RECEIVED')),
+              mayMatch ? eq(deletionApplications.status, 'UNMATCHED') : undefined,
+            ),
+            notProtected('deletion_applications.person_id'),
           ),
         )
         .orderBy(asc(deletionApplications.targetDate))
@@ -1263,23 +1376,33 @@ export class RetentionService {
             eq(deletionNotices.owningOrganisationId, org),
             isNull(deletionNotices.acknowledgedAt),
             sql`${deletionNotices.dueBy} < ${today}::date`,
+            notProtected('deletion_notices.person_id'),
           ),
         )
         .orderBy(asc(deletionNotices.dueBy))
         .limit(limit),
       queryRows<{ reviews_due: number; destructions_due: number; pending_notices: number }>(
         this.db,
-        sql`SELECT (SELECT count(*)::int FROM retention_decisions WHERE owning_organisation_id = ${org}::uuid AND action = 'REVIEW' AND due_on <= ${today}::date) AS reviews_due,
-                   (SELECT count(*)::int FROM retention_decisions WHERE owning_organisation_id = ${org}::uuid AND action = 'DESTROY' AND due_on <= ${today}::date) AS destructions_due,
-                   (SELECT count(*)::int FROM deletion_notices WHERE owning_organisation_id = ${org}::uuid AND acknowledged_at IS NULL) AS pending_notices`,
+        sql`SELECT (SELECT count(*)::int FROM retention_decisions d WHERE owning_organisation_id = ${org}::uuid AND action = 'REVIEW' AND due_on <= ${today}::date AND ${notProtected('d.person_id')}) AS reviews_due,
+                   (SELECT count(*)::int FROM retention_decisions d WHERE owning_organisation_id = ${org}::uuid AND action = 'DESTROY' AND due_on <= ${today}::date AND ${notProtected('d.person_id')}) AS destructions_due,
+                   (SELECT count(*)::int FROM deletion_notices n WHERE owning_organisation_id = ${org}::uuid AND acknowledged_at IS NULL AND ${notProtected('n.person_id')}) AS pending_notices`,
       ),
     ]);
+    // Staff match unmatched applications (the public form looks nothing up): say which name an arrest this force holds.
+    const ownArrests = await this.ownForceArrests(
+      ctx,
+      applications.filter((a) => a.status === 'UNMATCHED').map((a) => a.eventReference),
+    );
     const desk = {
       today,
       counts: counts[0] ?? { reviews_due: 0, destructions_due: 0, pending_notices: 0 },
       due: due.map((d) => ({ ...d, rule: this.rules.rule(d.ruleId)?.title ?? d.ruleId })),
       holds,
-      applications: applications.map((a) => ({ ...a, overdue: a.targetDate < today })),
+      applications: applications.map((a) => ({
+        ...a,
+        overdue: a.targetDate < today,
+        namesOwnForcesArrest: a.status === 'UNMATCHED' && ownArrests.has(a.eventReference),
+      })),
       overdueNotices: overdueNotices.map((n) => noticeView(n, today)),
     };
     // The desk names people and applicants: it is a read of person data and is audited like one.
@@ -1371,6 +1494,24 @@ export class RetentionService {
 function noticeView(n: typeof deletionNotices.$inferSelect, today: string) {
   return { ...n, overdue: n.acknowledgedAt === null && n.dueBy < today };
 }
+
+// What an unknown id is answered; a caller who may not see what an id names gets exactly the same.
+const personNotFound = (personId: string) =>
+  new LedsError('RETENTION_ITEM_NOT_FOUND', `LEDS holds no retention for person \`${personId}\``, [
+    { field: 'personId', message: 'no such person' },
+  ]);
+const itemNotFound = (itemId: string) =>
+  new LedsError('RETENTION_ITEM_NOT_FOUND', `LEDS holds no retained item \`${itemId}\``, [
+    { field: 'itemId', message: 'no such item' },
+  ]);
+const disposalNotFound = (disposalId: string) =>
+  new LedsError('RETENTION_ITEM_NOT_FOUND', `no disposal \`${disposalId}\``, [
+    { field: 'disposalId', message: 'no such disposal' },
+  ]);
+const instrumentNotFound = (instrumentId: string) =>
+  new LedsError('RETENTION_INSTRUMENT_NOT_FOUND', `no instrument \`${instrumentId}\``);
+const applicationNotFound = (applicationId: string) =>
+  new LedsError('RETENTION_APPLICATION_NOT_FOUND', `no application \`${applicationId}\``);
 
 function publicContext(): RequestContext {
   return {

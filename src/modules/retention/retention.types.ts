@@ -108,3 +108,33 @@ export interface RetentionSettings {
   markerReviewMonths: number;
   djExtensionWindowMonths: number;
 }
+
+/** What every applicant for deletion is told happens next, whatever the arrest/summons number they gave. */
+export const publicApplicationNext =
+  'Staff will find the arrest or event you named and pass your application to the force that holds it, which decides and tells you its reasons by the target date.';
+
+/** The retention parameters the public may read beside the rules: periods and limits the rules use, nothing more. */
+export const publishedParameterNames = [
+  'gaughranReviewYears',
+  'nsdMaxYears',
+  'imageGraceDays',
+  'exceptionalReviewYears',
+  'mopiGroup1MarkerCodes',
+  'mopiGroup1ReviewYears',
+  'mopiGroup2ClearYears',
+  'mopiGroup3ClearYears',
+  'markerReviewMonths',
+  'djExtensionWindowMonths',
+  'noticeAcknowledgeDays',
+  'applicationTargetDays',
+] as const;
+
+/** The published parameters, copied one by one (an allow-list: a new setting is private until named here). */
+export function publishedParameters(
+  settings: RetentionSettings & { noticeAcknowledgeDays: number; applicationTargetDays: number },
+): Record<(typeof publishedParameterNames)[number], unknown> {
+  return Object.fromEntries(publishedParameterNames.map((name) => [name, settings[name]])) as Record<
+    (typeof publishedParameterNames)[number],
+    unknown
+  >;
+}
