@@ -17,6 +17,7 @@ import { ingestRoutes } from './modules/integration/ingest.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { publicRetentionRoutes, retentionRoutes } from './modules/retention/retention.routes.ts';
 import { registerWeb } from './web/web.ts';
+import { registerWebSecurity, swaggerUiContentSecurityPolicy } from './web/web-security.ts';
 
 const correlationIdPattern = /^[A-Za-z0-9._-]{8,100}$/;
 
@@ -50,6 +51,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-correlation-id', request.id);
   });
+  // Before any route, so every route gets the headers and the no-store rule.
+  await registerWebSecurity(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -70,7 +73,10 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       security: [{ apiKey: [] }, { bearer: [] }],
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    transformStaticCSP: swaggerUiContentSecurityPolicy,
+  });
 
   app.setErrorHandler((error, request, reply) => {
     if (request.url.startsWith('/api/') || request.url.startsWith('/health')) return sendProblem(reply, request, error);

@@ -1,0 +1,64 @@
+import fastifyHelmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+
+/** Static assets carry no person data and may be cached; everything else may not. */
+const isStaticAsset = (url: string) => url.startsWith('/assets/') || url.startsWith('/static/');
+
+/**
+ * The Content-Security-Policy of every answer. Scripts and styles come from this origin only, plus the one inline
+ * script of GOV.UK's template and our module script, each carrying the request's nonce (helmet adds
+ * `'nonce-…'` to script-src and style-src). No `'unsafe-inline'`: the templates have no style attributes.
+ */
+export const contentSecurityPolicy = {
+  'default-src': ["'self'"],
+  'base-uri': ["'none'"],
+  'connect-src': ["'self'"],
+  'font-src': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'img-src': ["'self'"],
+  'manifest-src': ["'self'"],
+  'object-src': ["'none'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'"],
+};
+
+/**
+ * The CSP of the Swagger UI at /api/docs, made from the one above: Swagger UI adds `<style>` elements and `data:`
+ * icons at run time, so there styles may be inline (a nonce would switch `'unsafe-inline'` off, so it goes) and
+ * images may be `data:`. Scripts stay `'self'` only; the docs pages show the OpenAPI document, never person data.
+ */
+export function swaggerUiContentSecurityPolicy(header: string): string {
+  return header
+    .split(';')
+    .map((directive) => {
+      const name = directive.trim().split(/\s+/)[0];
+      if (name === 'style-src') return "style-src 'self' 'unsafe-inline'";
+      if (name === 'img-src') return "img-src 'self' data:";
+      return directive.trim();
+    })
+    .join(';');
+}
+
+/**
+ * Web security as the ecosystem's middleware, on every route (call before any route is registered): helmet's
+ * headers with a nonce-based CSP, and `Cache-Control: no-store` on all but static assets.
+ */
+export async function registerWebSecurity(app: FastifyInstance): Promise<void> {
+  await app.register(fastifyHelmet, {
+    global: true,
+    enableCSPNonces: true,
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy },
+    // SECURITY: no framing at all (also said by frame-ancestors), and no URL (search terms, ids) sent onwards.
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+
+  // SECURITY: pages and API answers carry person data; neither the browser nor a shared cache may keep them.
+  // onSend runs for every answer, errors and 404s included, after any header a route set.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!isStaticAsset(request.url)) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+}
