@@ -24,6 +24,7 @@ const correlationIdPattern = /^[A-Za-z0-9._-]{8,100}$/;
 /** Builds the LEDS HTTP application. It never listens: the CLI does, and tests call inject. */
 export async function buildApp(services: Services, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const { config } = services;
+  const { trustProxy } = config;
   requireWebSecrets(config);
   const app = Fastify({
     logger:
@@ -34,6 +35,11 @@ export async function buildApp(services: Services, options: { logger?: boolean }
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
           },
     bodyLimit: config.bodyLimitBytes,
+    // SECURITY: X-Forwarded-For and X-Forwarded-Proto are believed only from the configured proxies, so a client cannot
+    // claim another address (rate limits) or TLS (Secure cookies, the cross-origin check) by sending them itself.
+    // A hop count trusts the nearest hops whatever their address (Fastify 5.12 no longer does this for a number, so
+    // it is said as proxy-addr's function): only for a LEDS that nothing reaches except through those proxies.
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     // A force system may send its own correlation id; otherwise LEDS makes one. Either way it goes in every log line.
     genReqId: (request) => {
       const given = request.headers['x-correlation-id'];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.ts';
+import { type Config, ConfigError, loadConfig } from '../src/config/config.ts';
 import { CheckpointVerifier, verifyAuditLog } from '../src/modules/audit/index.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
@@ -10,6 +11,11 @@ let services: TestServices;
 let app: FastifyInstance;
 const chain = personChain(300);
 const password = 'a-long-test-password';
+/** An app over the same services with some settings changed (its own rate-limit counters). */
+async function appWith(settings: Partial<Config>): Promise<FastifyInstance> {
+  return buildApp({ ...services, config: { ...services.config, ...settings } }, { logger: false });
+}
+
 function cookieFrom(response: LightMyRequestResponse): string {
   const raw = response.headers['set-cookie'];
   const first = Array.isArray(raw) ? raw[0] : raw;
@@ -182,5 +188,69 @@ describe('caching', () => {
       assert.doesNotMatch(String(response.headers['cache-control']), /no-store/, url);
     }
     await verifyLog();
+  });
+});
+
+describe('a trusted proxy', () => {
+  it('marks the session cookie Secure when a trusted proxy says the client used https', async () => {
+    for (const trustProxy of [['127.0.0.1'], ['127.0.0.0/8', '::1'], true, 1] as Config['trustProxy'][]) {
+      const proxied = await appWith({ trustProxy });
+      try {
+        const response = await proxied.inject({
+          method: 'POST',
+          url: '/sign-in',
+          headers: { 'x-forwarded-proto': 'https' },
+          payload: { username: 'security.officer', password },
+        });
+        assert.equal(response.statusCode, 302);
+        assert.match(cookieFrom(response), /; Secure/, `trusted proxy ${JSON.stringify(trustProxy)}`);
+        const plain = await proxied.inject({
+          method: 'POST',
+          url: '/sign-in',
+          payload: { username: 'security.officer', password },
+        });
+        assert.doesNotMatch(cookieFrom(plain), /; Secure/, 'plain http from the proxy');
+      } finally {
+        await proxied.close();
+      }
+    }
+  });
+
+  it('does not believe X-Forwarded-Proto from a client that is not a trusted proxy', async () => {
+    const elsewhere = await appWith({ trustProxy: ['10.1.2.3'] });
+    try {
+      for (const on of [app, elsewhere]) {
+        const response = await on.inject({
+          method: 'POST',
+          url: '/sign-in',
+          headers: { 'x-forwarded-proto': 'https' },
+          payload: { username: 'security.officer', password },
+        });
+        assert.equal(response.statusCode, 302);
+        const cookie = cookieFrom(response);
+        assert.match(cookie, /HttpOnly/);
+        assert.match(cookie, /SameSite=Strict/);
+        assert.doesNotMatch(cookie, /; Secure/);
+      }
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('reads LEDS_TRUST_PROXY as off, true, a hop count or addresses, and refuses anything else', () => {
+    const read = (value: string) => loadConfig({ LEDS_TRUST_PROXY: value }).trustProxy;
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(read(''), false);
+    assert.equal(read('false'), false);
+    assert.equal(read('true'), true);
+    assert.equal(read('2'), 2);
+    assert.deepEqual(read('10.0.0.1, 192.168.0.0/16,fd00::/8,loopback'), [
+      '10.0.0.1',
+      '192.168.0.0/16',
+      'fd00::/8',
+      'loopback',
+    ]);
+    for (const bad of ['yes', '10.0.0.0/33', 'proxy.example', '10.0.0.1/8/8', '-1'])
+      assert.throws(() => read(bad), ConfigError, bad);
   });
 });
