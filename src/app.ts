@@ -57,8 +57,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-correlation-id', request.id);
   });
-  // Before any route, so every route gets the headers and the no-store rule.
-  await registerWebSecurity(app);
+  // Before any route, so every route gets the headers, the no-store rule and the cross-origin check.
+  await registerWebSecurity(app, config);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -11,6 +11,14 @@ let services: TestServices;
 let app: FastifyInstance;
 const chain = personChain(300);
 const password = 'a-long-test-password';
+const application = {
+  applicantName: 'Testina Examplar300',
+  applicantDateOfBirth: '1990-04-01',
+  contact: 'testina@example.org',
+  eventReference: chain.asn,
+  grounds: 'The matter is old.',
+};
+
 /** An app over the same services with some settings changed (its own rate-limit counters). */
 async function appWith(settings: Partial<Config>): Promise<FastifyInstance> {
   return buildApp({ ...services, config: { ...services.config, ...settings } }, { logger: false });
@@ -33,6 +41,11 @@ async function signIn(on = app): Promise<string> {
   return cookieFrom(response).split(';')[0] as string;
 }
 
+async function declaredPurpose(cookie: string): Promise<string | undefined> {
+  const page = await app.inject({ method: 'GET', url: '/people/search', headers: { cookie } });
+  return /data-testid="declared-purpose">([^<]+)</.exec(page.body)?.[1];
+}
+
 async function verifyLog() {
   const report = await verifyAuditLog(
     services.database.db,
@@ -40,6 +53,26 @@ async function verifyLog() {
     services.config.audit.origin,
   );
   assert.deepEqual(report.problems, [], 'the audit log verifies');
+}
+
+/**
+ * Every route of the app with a method that may change something, read from Fastify's route tree
+ * (`printRoutes` with full segments: one line a node, four columns of indent a level).
+ */
+function stateChangingRoutes(on: FastifyInstance): { method: string; url: string }[] {
+  const stack: string[] = [];
+  const routes: { method: string; url: string }[] = [];
+  for (const line of on.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^(.*?)[└├]── (\S+)(?: \(([^)]+)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = (match[1] as string).length / 4;
+    stack.length = depth;
+    stack.push(match[2] as string);
+    for (const method of (match[3] ?? '').split(', ')) {
+      if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) routes.push({ method, url: stack.join('') });
+    }
+  }
+  return routes;
 }
 
 before(async () => {
@@ -58,6 +91,155 @@ before(async () => {
 after(async () => {
   await app.close();
   await services.close();
+});
+
+describe('cross-origin form posts', () => {
+  it('refuses a cross-site POST that carries a valid session cookie, and changes nothing', async () => {
+    const cookie = await signIn();
+    const declare = (headers: Record<string, string | undefined>, purpose: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/purpose',
+        headers: { cookie, ...headers },
+        payload: { purpose, next: '/people/search' },
+      });
+    assert.equal((await declare({}, 'INVESTIGATION')).statusCode, 302);
+    assert.equal(await declaredPurpose(cookie), 'Criminal investigation');
+
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site', origin: 'http://localhost:8081' },
+    ]) {
+      const refused = await declare(headers, 'PROSECUTION');
+      assert.equal(refused.statusCode, 403, JSON.stringify(headers));
+      assert.match(refused.headers['content-type'] as string, /^text\/html/);
+      assert.match(refused.body, /<h1 class="govuk-heading-l">This form was sent from another site<\/h1>/);
+      assert.match(refused.body, /Nothing has been changed/);
+      assert.match(refused.body, /REQUEST_CROSS_SITE/);
+      assert.equal(await declaredPurpose(cookie), 'Criminal investigation', 'the purpose is unchanged');
+    }
+
+    // The same form from LEDS's own page goes through, whether the browser says so or only sends Origin (the Host
+    // header here is `localhost:80`, which is the origin `http://localhost`).
+    const sameOrigin = await declare({ 'sec-fetch-site': 'same-origin', origin: 'http://localhost' }, 'PROSECUTION');
+    assert.equal(sameOrigin.statusCode, 302);
+    assert.equal(await declaredPurpose(cookie), 'Prosecution');
+    assert.equal((await declare({ origin: 'http://localhost' }, 'INVESTIGATION')).statusCode, 302);
+    assert.equal(await declaredPurpose(cookie), 'Criminal investigation');
+    await verifyLog();
+  });
+
+  it('refuses a cross-site sign-out and a cross-site application for deletion, which leave the session and the applications as they were', async () => {
+    const cookie = await signIn();
+    const signOut = await app.inject({
+      method: 'POST',
+      url: '/sign-out',
+      headers: { cookie, 'sec-fetch-site': 'cross-site' },
+    });
+    assert.equal(signOut.statusCode, 403);
+    const still = await app.inject({ method: 'GET', url: '/purpose', headers: { cookie } });
+    assert.equal(still.statusCode, 200, 'still signed in');
+
+    const before = (await services.retention.figures()).applications.received;
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/apply-for-deletion',
+      headers: { origin: 'https://evil.example' },
+      payload: application,
+    });
+    assert.equal(forged.statusCode, 403);
+    assert.equal((await services.retention.figures()).applications.received, before, 'no application was made');
+    const sent = await app.inject({
+      method: 'POST',
+      url: '/apply-for-deletion',
+      headers: { 'sec-fetch-site': 'same-origin' },
+      payload: application,
+    });
+    assert.equal(sent.statusCode, 200);
+    assert.equal((await services.retention.figures()).applications.received, before + 1);
+    await verifyLog();
+  });
+
+  it('refuses a cross-site post to every state-changing page route, signed in, before the route runs', async () => {
+    const cookie = await signIn();
+    const routes = stateChangingRoutes(app).filter((r) => !r.url.startsWith('/api/'));
+    for (const expected of ['/sign-in', '/sign-in/demo', '/sign-out', '/purpose', '/apply-for-deletion']) {
+      assert.ok(
+        routes.some((r) => r.url === expected),
+        `${expected} is among the ${routes.length} routes read`,
+      );
+    }
+    assert.ok(routes.some((r) => r.url.startsWith('/retention/')) && routes.some((r) => r.url.startsWith('/audit/')));
+    for (const { method, url } of routes) {
+      const response = await app.inject({
+        method: method as 'POST',
+        url: url.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000'),
+        headers: { cookie, 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+        payload: { reason: 'forged', purpose: 'INVESTIGATION', status: 'SUSPENDED' },
+      });
+      assert.equal(response.statusCode, 403, `${method} ${url}`);
+      assert.match(response.body, /REQUEST_CROSS_SITE/, `${method} ${url}`);
+    }
+  });
+
+  it('leaves the JSON API to its API keys and bearer tokens: an API post from another origin is not refused as cross-site', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/deletion-applications',
+      headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      payload: application,
+    });
+    assert.equal(response.statusCode, 201);
+    await verifyLog();
+  });
+
+  it('lets a configured trusted origin post, and compares the origin behind a trusted proxy with the one the client used', async () => {
+    const portal = await appWith({ trustedOrigins: ['https://portal.example.org'] });
+    try {
+      const fromPortal = await portal.inject({
+        method: 'POST',
+        url: '/sign-in',
+        headers: { origin: 'https://portal.example.org', 'sec-fetch-site': 'cross-site' },
+        payload: { username: 'security.officer', password },
+      });
+      assert.equal(fromPortal.statusCode, 302);
+      const fromElsewhere = await portal.inject({
+        method: 'POST',
+        url: '/sign-in',
+        headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+        payload: { username: 'security.officer', password },
+      });
+      assert.equal(fromElsewhere.statusCode, 403);
+    } finally {
+      await portal.close();
+    }
+
+    const forwarded = {
+      origin: 'https://leds.example.org',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'leds.example.org',
+    };
+    const proxied = await appWith({ trustProxy: ['127.0.0.1'] });
+    try {
+      const response = await proxied.inject({
+        method: 'POST',
+        url: '/sign-in',
+        headers: forwarded,
+        payload: { username: 'security.officer', password },
+      });
+      assert.equal(response.statusCode, 302, 'the proxy says the client used https://leds.example.org');
+    } finally {
+      await proxied.close();
+    }
+    const untrusted = await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      headers: forwarded,
+      payload: { username: 'security.officer', password },
+    });
+    assert.equal(untrusted.statusCode, 403, 'a client cannot claim the origin by sending the headers itself');
+  });
 });
 
 describe('security headers', () => {
@@ -251,6 +433,22 @@ describe('a trusted proxy', () => {
       'loopback',
     ]);
     for (const bad of ['yes', '10.0.0.0/33', 'proxy.example', '10.0.0.1/8/8', '-1'])
+      assert.throws(() => read(bad), ConfigError, bad);
+  });
+
+  it('reads LEDS_TRUSTED_ORIGINS as origins, and refuses one with a path or without a scheme', () => {
+    const read = (value: string) => loadConfig({ LEDS_TRUSTED_ORIGINS: value }).trustedOrigins;
+    assert.deepEqual(loadConfig({}).trustedOrigins, []);
+    assert.deepEqual(read('https://portal.example.org, http://localhost:3000'), [
+      'https://portal.example.org',
+      'http://localhost:3000',
+    ]);
+    for (const bad of [
+      'portal.example.org',
+      'https://portal.example.org/',
+      'https://Portal.example.org',
+      'ftp://x.org',
+    ])
       assert.throws(() => read(bad), ConfigError, bad);
   });
 });

@@ -84,6 +84,8 @@ export interface Config {
    * false (none), true (any), a hop count, or addresses and CIDR ranges.
    */
   trustProxy: TrustProxy;
+  /** Origins besides LEDS's own whose pages may post forms to LEDS (`https://host[:port]`). */
+  trustedOrigins: string[];
   audit: AuditSettings;
   retention: RetentionConfig;
 }
@@ -182,6 +184,29 @@ function trustProxy(raw: string | undefined): TrustProxy {
   return entries;
 }
 
+/** `LEDS_TRUSTED_ORIGINS`: each exactly as a browser sends it in `Origin` (scheme, host, port if not the default). */
+function trustedOrigins(raw: string | undefined): string[] {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    let origin: string | undefined;
+    try {
+      const url = new URL(entry);
+      if (url.protocol === 'https:' || url.protocol === 'http:') origin = url.origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== entry) {
+      throw new ConfigError(
+        `LEDS_TRUSTED_ORIGINS must list origins like \`https://leds.example.org\` (no path, no final slash), got \`${entry}\``,
+      );
+    }
+  }
+  return entries;
+}
+
 function readConfigFile<T extends TSchema>(file: string, what: string, schema: T): Static<T> {
   let parsed: unknown;
   try {
@@ -261,6 +286,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
         : undefined,
     logLevel: env.LEDS_LOG_LEVEL ?? 'info',
     trustProxy: trustProxy(env.LEDS_TRUST_PROXY),
+    trustedOrigins: trustedOrigins(env.LEDS_TRUSTED_ORIGINS),
     audit: {
       origin: env.LEDS_AUDIT_ORIGIN ?? 'leds.local/audit',
       signingKeyFile: path.resolve(env.LEDS_AUDIT_SIGNING_KEY_FILE ?? path.join(dataDir, 'audit-signing-key.pem')),

@@ -1,5 +1,7 @@
 import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.ts';
+import { refuseCrossOriginRequests } from './cross-origin-protection.ts';
 
 /** Static assets carry no person data and may be cached; everything else may not. */
 const isStaticAsset = (url: string) => url.startsWith('/assets/') || url.startsWith('/static/');
@@ -43,9 +45,10 @@ export function swaggerUiContentSecurityPolicy(header: string): string {
 
 /**
  * Web security as the ecosystem's middleware, on every route (call before any route is registered): helmet's
- * headers with a nonce-based CSP, and `Cache-Control: no-store` on all but static assets.
+ * headers with a nonce-based CSP, `Cache-Control: no-store` on all but static assets, and cross-origin refusal for
+ * the pages.
  */
-export async function registerWebSecurity(app: FastifyInstance): Promise<void> {
+export async function registerWebSecurity(app: FastifyInstance, config: Config): Promise<void> {
   await app.register(fastifyHelmet, {
     global: true,
     enableCSPNonces: true,
@@ -61,4 +64,6 @@ export async function registerWebSecurity(app: FastifyInstance): Promise<void> {
     if (!isStaticAsset(request.url)) reply.header('cache-control', 'no-store');
     return payload;
   });
+
+  app.addHook('onRequest', refuseCrossOriginRequests(config.trustedOrigins));
 }

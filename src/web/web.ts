@@ -89,8 +89,8 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
     if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'page failed');
     return reply.status(problem.status).view('pages/error.njk', {
       problem,
-      // Named here because an error thrown by an earlier onRequest hook comes before the hook above that sets it
-      // for every other page.
+      // Named here because an error thrown by an earlier onRequest hook (a refused cross-origin post) comes before
+      // the hook above that sets it for every other page.
       cspNonce: reply.cspNonce?.script,
     });
   });

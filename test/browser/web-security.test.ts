@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
-import { launchChromium } from '../support/browser.ts';
+import { assertAccessible, launchChromium } from '../support/browser.ts';
 import { ndjson, personChain } from '../support/records.ts';
 import { startTestServices, type TestServices } from '../support/services.ts';
 
@@ -13,10 +14,24 @@ let services: TestServices;
 let app: FastifyInstance;
 let browser: Browser;
 let base: string;
+/** Another origin's server: its one page auto-submits the form it is asked for to LEDS. */
+let attacker: Server;
+let attackerPort: number;
+
 const portOf = (server: { address(): unknown }) => {
   const address = server.address();
   return typeof address === 'object' && address ? (address as { port: number }).port : 0;
 };
+
+/** A page of another origin that posts a form to LEDS as soon as it loads, as a forging site would. */
+function forgingPage(action: string, fields: Record<string, string>): string {
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${value}">`)
+    .join('');
+  return `<!DOCTYPE html><html lang="en"><head><title>Win a prize</title></head><body>
+<form method="post" action="${action}">${inputs}</form>
+<script>document.forms[0].submit()</script></body></html>`;
+}
 
 /** Records every CSP violation and console error of a page, from before its first script runs. */
 async function watchForViolations(page: Page): Promise<string[]> {
@@ -55,6 +70,19 @@ async function assertFrontendInitialised(page: Page) {
   assert.deepEqual(state.uninitialised, [], `every component of ${page.url()} was initialised`);
 }
 
+async function signIn(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.fill('#username', 'browser.security');
+  await page.fill('#password', password);
+  await page.click('button:has-text("Sign in")');
+  await page.waitForURL(/\/purpose/);
+  await page.check('input[value="INVESTIGATION"]');
+  await page.click('button:has-text("Continue")');
+  await page.waitForSelector('[data-testid="declared-purpose"]');
+  return page;
+}
+
 before(async () => {
   services = await startTestServices();
   const force = await services.actingFor('MPS', ['SYSTEM_INGEST']);
@@ -69,13 +97,61 @@ before(async () => {
   app = await buildApp(services, { logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${portOf(app.server)}`;
+  attacker = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://attacker');
+    const fields = Object.fromEntries([...url.searchParams].filter(([name]) => name !== 'action'));
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(forgingPage(`${base}${url.searchParams.get('action') ?? '/'}`, fields));
+  });
+  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+  attackerPort = portOf(attacker);
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
+  await new Promise((resolve) => attacker?.close(resolve));
   await app?.close();
   await services?.close();
+});
+
+describe('a page of another origin posts a form to LEDS', () => {
+  for (const [where, host] of [
+    ['the same site (another port: the session cookie goes with it)', '127.0.0.1'],
+    ['another site', 'localhost'],
+  ] as const) {
+    it(`from ${where}, while the user is signed in: LEDS refuses it and nothing changes`, async () => {
+      const context = await browser.newContext();
+      const page = await signIn(context);
+      assert.match((await page.textContent('[data-testid="declared-purpose"]')) ?? '', /Criminal investigation/);
+
+      for (const [action, fields] of [
+        ['/purpose', { purpose: 'IMMIGRATION', next: '/people/search' }],
+        ['/sign-out', {}],
+      ] as const) {
+        const forged = await context.newPage();
+        const posted = forged.waitForRequest((request) => request.url() === `${base}${action}`);
+        const query = new URLSearchParams({ action, ...fields });
+        await forged.goto(`http://${host}:${attackerPort}/?${query}`);
+        const request = await posted;
+        const headers = await request.allHeaders();
+        assert.equal(request.method(), 'POST');
+        assert.equal(headers['sec-fetch-site'], host === '127.0.0.1' ? 'same-site' : 'cross-site');
+        if (host === '127.0.0.1')
+          assert.match(headers.cookie ?? '', /leds_session=/, 'SameSite=Strict does not keep the cookie off');
+        const answer = await request.response();
+        assert.equal(answer?.status(), 403, action);
+        await forged.waitForSelector('h1:has-text("This form was sent from another site")');
+        await assertAccessible(forged);
+        await forged.close();
+      }
+
+      await page.goto(`${base}/people/search`);
+      assert.match(page.url(), /\/people\/search/, 'still signed in');
+      assert.match((await page.textContent('[data-testid="declared-purpose"]')) ?? '', /Criminal investigation/);
+      await context.close();
+    });
+  }
 });
 
 describe('pages under the Content-Security-Policy', () => {
