@@ -452,3 +452,105 @@ describe('a trusted proxy', () => {
       assert.throws(() => read(bad), ConfigError, bad);
   });
 });
+
+describe('rate limits', () => {
+  const limited = { rateLimit: { windowMinutes: 15, signInPerWindow: 3, publicFormPerWindow: 2 } };
+
+  it('answers sign-in from one address past the limit with 429 and a GOV.UK page saying how long to wait; the demo form shares the count; another address is not limited', async () => {
+    const limitedApp = await appWith(limited);
+    try {
+      const attempt = (url: string, remoteAddress = '127.0.0.1') =>
+        limitedApp.inject({
+          method: 'POST',
+          url,
+          remoteAddress,
+          payload: { username: 'security.officer', password: 'wrong-password-here' },
+        });
+      assert.equal((await attempt('/sign-in')).statusCode, 400);
+      assert.equal((await attempt('/sign-in')).statusCode, 400);
+      assert.equal((await attempt('/sign-in/demo')).statusCode, 404, 'no demo personas outside demo mode');
+      for (const url of ['/sign-in', '/sign-in/demo']) {
+        const refused = await attempt(url);
+        assert.equal(refused.statusCode, 429, url);
+        assert.match(refused.headers['content-type'] as string, /^text\/html/);
+        assert.equal(refused.headers['retry-after'], '900');
+        assert.equal(refused.headers['cache-control'], 'no-store');
+        assert.match(refused.headers['content-security-policy'] as string, /frame-ancestors 'none'/);
+        assert.match(refused.body, /<h1 class="govuk-heading-l">You have tried too many times<\/h1>/);
+        assert.match(refused.body, /You have tried too many times\. Wait 15 minutes and try again\./);
+        assert.match(refused.body, /REQUEST_RATE_LIMITED/);
+      }
+      // A right password is refused too while the address is limited: the limit is on attempts, not failures.
+      const right = await limitedApp.inject({
+        method: 'POST',
+        url: '/sign-in',
+        payload: { username: 'security.officer', password },
+      });
+      assert.equal(right.statusCode, 429);
+      assert.equal((await attempt('/sign-in', '192.0.2.10')).statusCode, 400, 'another address has its own count');
+      assert.equal((await limitedApp.inject({ method: 'GET', url: '/sign-in' })).statusCode, 200, 'reading is free');
+    } finally {
+      await limitedApp.close();
+    }
+  });
+
+  it('answers the public application for deletion past the limit with 429: problem+json with Retry-After from the API, a GOV.UK page from the form, one count for both', async () => {
+    const limitedApp = await appWith(limited);
+    try {
+      const before = (await services.retention.figures()).applications.received;
+      const api = () =>
+        limitedApp.inject({ method: 'POST', url: '/api/v1/deletion-applications', payload: application });
+      const page = () => limitedApp.inject({ method: 'POST', url: '/apply-for-deletion', payload: application });
+      assert.equal((await api()).statusCode, 201);
+      assert.equal((await page()).statusCode, 200);
+      const refused = await api();
+      assert.equal(refused.statusCode, 429);
+      assert.match(refused.headers['content-type'] as string, /^application\/problem\+json/);
+      assert.equal(refused.headers['retry-after'], '900');
+      assert.equal(refused.headers['cache-control'], 'no-store');
+      const problem = refused.json();
+      assert.equal(problem.code, 'REQUEST_RATE_LIMITED');
+      assert.equal(problem.status, 429);
+      assert.equal(problem.type, 'urn:leds:problem:REQUEST_RATE_LIMITED');
+      assert.match(problem.detail, /^too many attempts from this address; try again in 15 minutes$/);
+      const refusedPage = await page();
+      assert.equal(refusedPage.statusCode, 429);
+      assert.match(refusedPage.body, /Wait 15 minutes and try again\./);
+      assert.equal(
+        (await services.retention.figures()).applications.received,
+        before + 2,
+        'the refused ones made nothing',
+      );
+      // The limit is the public forms': sign-in from the same address is not touched by it.
+      assert.equal((await signIn(limitedApp)).startsWith('leds_session='), true);
+      await verifyLog();
+    } finally {
+      await limitedApp.close();
+    }
+  });
+
+  it('counts the address a trusted proxy names, and ignores X-Forwarded-For from anyone else', async () => {
+    const viaProxy = await appWith({ ...limited, trustProxy: ['127.0.0.1'] });
+    const direct = await appWith(limited);
+    try {
+      const attempt = (on: FastifyInstance, client: string) =>
+        on.inject({
+          method: 'POST',
+          url: '/sign-in',
+          headers: { 'x-forwarded-for': client },
+          payload: { username: 'security.officer', password: 'wrong-password-here' },
+        });
+      for (let i = 0; i < 3; i += 1) {
+        // A client rotating the header it sends: behind the proxy each is its own client; directly, all are one.
+        assert.equal((await attempt(viaProxy, '198.51.100.7')).statusCode, 400);
+        assert.equal((await attempt(direct, `198.51.100.${i}`)).statusCode, 400);
+      }
+      assert.equal((await attempt(viaProxy, '198.51.100.7')).statusCode, 429);
+      assert.equal((await attempt(viaProxy, '198.51.100.8')).statusCode, 400);
+      assert.equal((await attempt(direct, '198.51.100.99')).statusCode, 429);
+    } finally {
+      await viaProxy.close();
+      await direct.close();
+    }
+  });
+});

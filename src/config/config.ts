@@ -86,11 +86,21 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Origins besides LEDS's own whose pages may post forms to LEDS (`https://host[:port]`). */
   trustedOrigins: string[];
+  rateLimit: RateLimitSettings;
   audit: AuditSettings;
   retention: RetentionConfig;
 }
 
 export type TrustProxy = boolean | number | string[];
+
+/** Limits on the forms anyone can reach, counted per client address over a fixed window. */
+export interface RateLimitSettings {
+  windowMinutes: number;
+  /** Sign-in attempts (password and demo persona together) per address per window. */
+  signInPerWindow: number;
+  /** Applications for deletion (public page and public API together) per address per window. */
+  publicFormPerWindow: number;
+}
 
 /** The retention engine's settings (issue 5): the [U] values of brief section 5 and the job's limits. */
 export interface RetentionConfig extends RetentionSettings {
@@ -287,6 +297,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: env.LEDS_LOG_LEVEL ?? 'info',
     trustProxy: trustProxy(env.LEDS_TRUST_PROXY),
     trustedOrigins: trustedOrigins(env.LEDS_TRUSTED_ORIGINS),
+    rateLimit: {
+      windowMinutes: integer(env, 'LEDS_RATE_LIMIT_WINDOW_MINUTES', 15),
+      signInPerWindow: integer(env, 'LEDS_RATE_LIMIT_SIGN_IN_PER_WINDOW', 50),
+      publicFormPerWindow: integer(env, 'LEDS_RATE_LIMIT_PUBLIC_FORM_PER_WINDOW', 10),
+    },
     audit: {
       origin: env.LEDS_AUDIT_ORIGIN ?? 'leds.local/audit',
       signingKeyFile: path.resolve(env.LEDS_AUDIT_SIGNING_KEY_FILE ?? path.join(dataDir, 'audit-signing-key.pem')),

@@ -1,7 +1,18 @@
 import fastifyHelmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
+import { LedsError } from '../platform/errors.ts';
 import { refuseCrossOriginRequests } from './cross-origin-protection.ts';
+
+type RateLimitHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Route onRequest hooks that count attempts per client address; each is one counter shared by its routes. */
+    rateLimits: { signIn: RateLimitHook; publicForm: RateLimitHook };
+  }
+}
 
 /** Static assets carry no person data and may be cached; everything else may not. */
 const isStaticAsset = (url: string) => url.startsWith('/assets/') || url.startsWith('/static/');
@@ -45,8 +56,8 @@ export function swaggerUiContentSecurityPolicy(header: string): string {
 
 /**
  * Web security as the ecosystem's middleware, on every route (call before any route is registered): helmet's
- * headers with a nonce-based CSP, `Cache-Control: no-store` on all but static assets, and cross-origin refusal for
- * the pages.
+ * headers with a nonce-based CSP, `Cache-Control: no-store` on all but static assets, cross-origin refusal for the
+ * pages, and the rate limiters that sign-in and the public forms use.
  */
 export async function registerWebSecurity(app: FastifyInstance, config: Config): Promise<void> {
   await app.register(fastifyHelmet, {
@@ -66,4 +77,17 @@ export async function registerWebSecurity(app: FastifyInstance, config: Config):
   });
 
   app.addHook('onRequest', refuseCrossOriginRequests(config.trustedOrigins));
+
+  // Only the routes that ask for a limiter are limited (global: false); the key is the client address, which
+  // behind a trusted proxy (LEDS_TRUST_PROXY) is the address the proxy saw.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new LedsError('REQUEST_RATE_LIMITED', `too many attempts from this address; try again in ${context.after}`),
+  });
+  const timeWindow = config.rateLimit.windowMinutes * 60_000;
+  app.decorate('rateLimits', {
+    signIn: app.rateLimit({ max: config.rateLimit.signInPerWindow, timeWindow }) as RateLimitHook,
+    publicForm: app.rateLimit({ max: config.rateLimit.publicFormPerWindow, timeWindow }) as RateLimitHook,
+  });
 }

@@ -87,10 +87,15 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   app.decorate('renderErrorPage', (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
     const problem = toProblem(error, request.id);
     if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'page failed');
+    // The rate limiter has said how long to wait; the page says it in minutes.
+    const retryAfterSeconds = Number(reply.getHeader('retry-after'));
     return reply.status(problem.status).view('pages/error.njk', {
       problem,
-      // Named here because an error thrown by an earlier onRequest hook (a refused cross-origin post) comes before
-      // the hook above that sets it for every other page.
+      retryAfterMinutes: Number.isFinite(retryAfterSeconds)
+        ? Math.max(1, Math.ceil(retryAfterSeconds / 60))
+        : undefined,
+      // Named here because an error thrown by an earlier onRequest hook (a refused cross-origin post, a rate
+      // limit) comes before the hook above that sets it for every other page.
       cspNonce: reply.cspNonce?.script,
     });
   });

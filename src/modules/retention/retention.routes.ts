@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { PurposeHeaders, problemResponses } from '../../api/problem.schemas.ts';
+import { ProblemSchema, PurposeHeaders, problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
 import type { Services } from '../../composition.ts';
 import { RetentionService } from './retention.service.ts';
@@ -62,8 +62,14 @@ export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: Servic
         security: [],
         summary: 'Apply for deletion of a custody image or record, naming the arrest or event (no sign-in)',
         body: ApplicationIn,
-        response: { 201: open('the application reference, status and target date'), ...problemResponses },
+        response: {
+          201: open('the application reference, status and target date'),
+          ...problemResponses,
+          429: ProblemSchema,
+        },
       },
+      // SECURITY: rate limited per client address, one counter with the public page's form.
+      onRequest: app.rateLimits.publicForm,
     },
     async (request, reply) => {
       // The public learns its reference and what happens next; which organisation holds the arrest is staff's.
