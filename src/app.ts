@@ -18,17 +18,24 @@ import { heldRecordsRoutes } from './modules/records/held-records.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { publicRetentionRoutes, retentionRoutes } from './modules/retention/retention.routes.ts';
 import { registerWeb } from './web/web.ts';
+import { registerWebSecurity, swaggerUiContentSecurityPolicy } from './web/web-security.ts';
 
 const correlationIdPattern = /^[A-Za-z0-9._-]{8,100}$/;
 
 /** Builds the LEDS HTTP application. It never listens: the CLI does, and tests call inject. */
 export async function buildApp(services: Services, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const { config } = services;
+  const { trustProxy } = config;
   requireWebSecrets(config);
   const app = Fastify({
     // SECURITY: the process's redacted logger (platform/logger.ts): no query string, no record value, no secret.
     ...(options.logger === false ? { logger: false } : { loggerInstance: services.logger as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
+    // SECURITY: X-Forwarded-For and X-Forwarded-Proto are believed only from the configured proxies, so a client cannot
+    // claim another address (rate limits) or TLS (Secure cookies, the cross-origin check) by sending them itself.
+    // A hop count trusts the nearest hops whatever their address (Fastify 5.12 no longer does this for a number, so
+    // it is said as proxy-addr's function): only for a LEDS that nothing reaches except through those proxies.
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     // A force system may send its own correlation id; otherwise LEDS makes one. Either way it goes in every log line.
     genReqId: (request) => {
       const given = request.headers['x-correlation-id'];
@@ -46,6 +53,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-correlation-id', request.id);
   });
+  // Before any route, so every route gets the headers, the no-store rule and the cross-origin check.
+  await registerWebSecurity(app, config);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -66,7 +75,10 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       security: [{ apiKey: [] }, { bearer: [] }],
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    transformStaticCSP: swaggerUiContentSecurityPolicy,
+  });
 
   app.setErrorHandler((error, request, reply) => {
     if (request.url.startsWith('/api/') || request.url.startsWith('/health')) return sendProblem(reply, request, error);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { type Static, type TSchema, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -78,8 +79,27 @@ export interface Config {
   agreementCacheSeconds: number;
   oidc: { issuer: string; audience: string; jwksUrl: string } | undefined;
   logLevel: string;
+  /**
+   * Which proxies in front of LEDS are believed about the client's address and protocol (Fastify's `trustProxy`):
+   * false (none), true (any), a hop count, or addresses and CIDR ranges.
+   */
+  trustProxy: TrustProxy;
+  /** Origins besides LEDS's own whose pages may post forms to LEDS (`https://host[:port]`). */
+  trustedOrigins: string[];
+  rateLimit: RateLimitSettings;
   audit: AuditSettings;
   retention: RetentionConfig;
+}
+
+export type TrustProxy = boolean | number | string[];
+
+/** Limits on the forms anyone can reach, counted per client address over a fixed window. */
+export interface RateLimitSettings {
+  windowMinutes: number;
+  /** Sign-in attempts (password and demo persona together) per address per window. */
+  signInPerWindow: number;
+  /** Applications for deletion (public page and public API together) per address per window. */
+  publicFormPerWindow: number;
 }
 
 /** The retention engine's settings (issue 5): the [U] values of brief section 5 and the job's limits. */
@@ -149,6 +169,52 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name} must be true or false, got \`${raw}\``);
+}
+
+const proxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `LEDS_TRUST_PROXY`: off by default; `true`, a hop count, or a comma-separated list of addresses and CIDR ranges. */
+function trustProxy(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const prefixFits =
+      prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!(proxyNames.has(entry) || (family !== 0 && prefixFits && rest.length === 0))) {
+      throw new ConfigError(
+        `LEDS_TRUST_PROXY must be true, a hop count, or addresses and CIDR ranges separated by commas, got \`${entry}\``,
+      );
+    }
+  }
+  return entries;
+}
+
+/** `LEDS_TRUSTED_ORIGINS`: each exactly as a browser sends it in `Origin` (scheme, host, port if not the default). */
+function trustedOrigins(raw: string | undefined): string[] {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    let origin: string | undefined;
+    try {
+      const url = new URL(entry);
+      if (url.protocol === 'https:' || url.protocol === 'http:') origin = url.origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== entry) {
+      throw new ConfigError(
+        `LEDS_TRUSTED_ORIGINS must list origins like \`https://leds.example.org\` (no path, no final slash), got \`${entry}\``,
+      );
+    }
+  }
+  return entries;
 }
 
 function readConfigFile<T extends TSchema>(file: string, what: string, schema: T): Static<T> {
@@ -229,6 +295,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
         ? { issuer: oidcIssuer, audience: oidcAudience, jwksUrl: oidcJwksUrl }
         : undefined,
     logLevel: env.LEDS_LOG_LEVEL ?? 'info',
+    trustProxy: trustProxy(env.LEDS_TRUST_PROXY),
+    trustedOrigins: trustedOrigins(env.LEDS_TRUSTED_ORIGINS),
+    rateLimit: {
+      windowMinutes: integer(env, 'LEDS_RATE_LIMIT_WINDOW_MINUTES', 15),
+      signInPerWindow: integer(env, 'LEDS_RATE_LIMIT_SIGN_IN_PER_WINDOW', 50),
+      publicFormPerWindow: integer(env, 'LEDS_RATE_LIMIT_PUBLIC_FORM_PER_WINDOW', 10),
+    },
     audit: {
       origin: env.LEDS_AUDIT_ORIGIN ?? 'leds.local/audit',
       signingKeyFile: path.resolve(env.LEDS_AUDIT_SIGNING_KEY_FILE ?? path.join(dataDir, 'audit-signing-key.pem')),

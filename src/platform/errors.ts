@@ -11,6 +11,8 @@ export const errorCatalogue = {
     title: 'The request body has a media type this endpoint does not accept',
   },
   REQUEST_NOT_FOUND: { status: 404, title: 'No such endpoint' },
+  REQUEST_CROSS_SITE: { status: 403, title: 'The form was sent from another site' },
+  REQUEST_RATE_LIMITED: { status: 429, title: 'Too many attempts from your address' },
   ACCESS_UNAUTHENTICATED: { status: 401, title: 'Sign in or present an API key or bearer token' },
   ACCESS_DENIED: { status: 403, title: 'Your role and your organisation’s agreements do not allow this action' },
   ACCESS_PURPOSE_REQUIRED: { status: 400, title: 'Declare a purpose before reading a person' },

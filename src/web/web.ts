@@ -22,6 +22,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     renderErrorPage(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply;
   }
+  interface FastifyReply {
+    /** What @fastify/view adds to every template's data (it makes the object empty on each request). */
+    locals: Record<string, unknown> | null;
+  }
 }
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -51,6 +55,12 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
     index: false,
     allowedPath: (pathName) => /^\/moj-frontend\.min\.(css|js)$/.test(pathName),
   });
+  await app.register(fastifyStatic, {
+    root: path.join(import.meta.dirname, 'static'),
+    prefix: '/static/leds/',
+    decorateReply: false,
+    index: false,
+  });
   await app.register(fastifyView, {
     engine: { nunjucks },
     templates: [path.join(import.meta.dirname, 'views'), govukDist, mojRoot],
@@ -70,10 +80,25 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
     },
   });
 
+  // Every page's inline scripts carry the request's CSP nonce (helmet made it in an earlier onRequest hook).
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.locals = { ...reply.locals, cspNonce: reply.cspNonce?.script };
+  });
+
   app.decorate('renderErrorPage', (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
     const problem = toProblem(error, request.id);
     if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'page failed');
-    return reply.status(problem.status).view('pages/error.njk', { problem });
+    // The rate limiter has said how long to wait; the page says it in minutes.
+    const retryAfterSeconds = Number(reply.getHeader('retry-after'));
+    return reply.status(problem.status).view('pages/error.njk', {
+      problem,
+      retryAfterMinutes: Number.isFinite(retryAfterSeconds)
+        ? Math.max(1, Math.ceil(retryAfterSeconds / 60))
+        : undefined,
+      // Named here because an error thrown by an earlier onRequest hook (a refused cross-origin post, a rate
+      // limit) comes before the hook above that sets it for every other page.
+      cspNonce: reply.cspNonce?.script,
+    });
   });
 
   await app.register(accessPages, { services });

@@ -1,36 +1,20 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import { seedPeople } from '../../src/cli/seed.ts';
 import { personDatesOfBirth, personNames } from '../../src/modules/records/records.tables.ts';
 import { drawPopulation } from '../../src/modules/records/synthetic-population.ts';
+import { assertAccessible, launchChromium } from '../support/browser.ts';
 import { ndjson, personChain } from '../support/records.ts';
 import { startTestServices, type TestServices } from '../support/services.ts';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const chain = personChain(900);
 let services: TestServices;
 let app: FastifyInstance;
 let browser: Browser;
 let base: string;
-
-/** Runs axe-core on the page and fails on any serious or critical accessibility violation. */
-async function assertAccessible(page: Page) {
-  await page.addScriptTag({ content: axeSource });
-  const results = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
-    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
-  };
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(
-    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-    `accessibility of ${page.url()}`,
-  );
-}
 
 before(async () => {
   services = await startTestServices({ demo: true });
@@ -52,18 +36,7 @@ before(async () => {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -41,6 +41,8 @@ export async function startTestServices(
       blobDir: path.join(folder, 'blobs'),
       sessionSecret: 'test-session-secret-of-at-least-32-characters',
       logLevel: 'silent',
+      // The suites sign in and apply many times from one address; the rate-limit tests set their own low limits.
+      rateLimit: { windowMinutes: 15, signInPerWindow: 100_000, publicFormPerWindow: 100_000 },
       ...overrides,
     },
   );

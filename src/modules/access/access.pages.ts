@@ -59,7 +59,10 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
     });
   });
 
-  app.post('/sign-in', async (request, reply) => {
+  // SECURITY: password guessing is slowed per client address; the two sign-in forms share one counter.
+  const signInLimit = { onRequest: app.rateLimits.signIn };
+
+  app.post('/sign-in', signInLimit, async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     const username = form.username?.trim() ?? '';
     const password = form.password ?? '';
@@ -86,7 +89,7 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
     });
   });
 
-  app.post('/sign-in/demo', async (request, reply) => {
+  app.post('/sign-in/demo', signInLimit, async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     // SECURITY: persona sign-in exists only in demo mode; outside it this route answers as if it did not exist.
     const persona = config.demo ? demoPersonas.find((p) => p.username === form.username) : undefined;

@@ -228,7 +228,8 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       .status(errors.length ? 400 : 200)
       .view('pages/deletion-application-new.njk', { ...pageLocals(services, request), errors, form });
   app.get('/apply-for-deletion', (request, reply) => renderApply(request, reply));
-  app.post('/apply-for-deletion', async (request, reply) => {
+  // SECURITY: rate limited per client address, one counter with the public API's form.
+  app.post('/apply-for-deletion', { onRequest: app.rateLimits.publicForm }, async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     try {
       const { reference, targetDate } = await retention.applyForDeletion(null, applicationInput(form));

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { PurposeHeaders, problemResponses } from '../../api/problem.schemas.ts';
+import { ProblemSchema, PurposeHeaders, problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
 import type { Services } from '../../composition.ts';
 import { RetentionService } from './retention.service.ts';
@@ -79,8 +79,11 @@ export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: Servic
         response: {
           201: Type.Object({ reference: Type.String(), targetDate: Type.String(), next: Type.String() }),
           ...problemResponses,
+          429: ProblemSchema,
         },
       },
+      // SECURITY: rate limited per client address, one counter with the public page's form.
+      onRequest: app.rateLimits.publicForm,
     },
     async (request, reply) => {
       // SECURITY: the same answer whatever the number: its reference and what happens next. Whether the arrest
