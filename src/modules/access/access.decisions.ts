@@ -21,12 +21,13 @@ const forbidReasons: Record<string, string> = {
 };
 
 /**
- * What the rules read of the thing acted on: a person's record-level flags, or the force that owns a retained
- * item (retention is decided by the owning force's chief officer).
+ * What the rules read of the thing acted on: a person's record-level flags, the force that owns a retained
+ * item (retention is decided by the owning force's chief officer), or the organisation an API key or user
+ * belongs to.
  */
 export interface ResourceFacts {
   protectedIdentity?: boolean;
-  /** The owning force; null for what no force owns yet (an unmatched application for deletion). */
+  /** The owning organisation; null for what no force owns yet (an unmatched application for deletion). */
   owningOrganisationId?: string | null;
 }
 
@@ -129,7 +130,9 @@ export class AccessDecisions {
           ? 'AuditLog'
           : action.startsWith('retention') || action.startsWith('deletion')
             ? 'RetentionSchedule'
-            : 'Person';
+            : action.startsWith('credential')
+              ? 'Credential'
+              : 'Person';
     if (resourceType === 'Person') {
       const protectedIdentity = about.protectedIdentity ?? false;
       return this.ask(ctx, grants, action, {
@@ -144,6 +147,16 @@ export class AccessDecisions {
         type: 'RetentionSchedule',
         id: owner ?? 'unowned',
         attrs: owner ? { owner: { __entity: { type: 'Leds::Organisation', id: owner } } } : {},
+      });
+    }
+    if (resourceType === 'Credential') {
+      const owner = about.owningOrganisationId;
+      // INVARIANT: every API key and user belongs to an organisation; a credential without one is no one's to manage.
+      if (!owner) return { allowed: false, reasons: [] };
+      return this.ask(ctx, grants, action, {
+        type: 'Credential',
+        id: owner,
+        attrs: { owner: { __entity: { type: 'Leds::Organisation', id: owner } } },
       });
     }
     return this.ask(ctx, grants, action, { type: resourceType, id: 'any' });
