@@ -73,6 +73,11 @@ async function signIn(username: string): Promise<string> {
 }
 
 const page = (cookie: string, url: string) => app.inject({ method: 'GET', url, headers: { cookie } });
+const post = (cookie: string, url: string, payload: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url, headers: { cookie }, payload });
+
+/** A page without what differs between any two requests (the correlation id). */
+const withoutReference = (body: string) => body.replace(/urn:leds:correlation:[^<\s]+/g, '');
 
 async function addUser(organisationCode: string, username: string, roles: string[], oidcSubject?: string) {
   return services.access.createUser({
@@ -296,6 +301,110 @@ describe(`disabling a user on ${testDatabaseKind}`, () => {
       'ACCESS_CREDENTIAL_NOT_FOUND',
     );
     assert.ok((await services.userAccounts.listUsers(adminA)).find((u) => u.username === 'a.mover')?.active);
+  });
+});
+
+describe(`the administrator's page of users and API keys on ${testDatabaseKind}`, () => {
+  it("shows the link and the page to administrators only, with their own organisation's users and keys", async () => {
+    const { key } = await newKey('CREDA', 'page listed');
+    const admin = await signIn('a.admin');
+    const listing = await page(admin, '/admin/credentials');
+    assert.equal(listing.statusCode, 200);
+    assert.match(listing.body, /href="\/admin\/credentials"/);
+    assert.ok(listing.body.includes('data-testid="user-a.officer"'));
+    assert.ok(listing.body.includes(`data-testid="api-key-${key.split('_')[1]}"`));
+    assert.ok(!listing.body.includes('b.officer'), "no other organisation's users");
+    assert.ok(!listing.body.includes(key), 'never a secret');
+    const officer = await signIn('a.officer');
+    assert.equal((await page(officer, '/admin/credentials')).statusCode, 404);
+    assert.doesNotMatch((await page(officer, '/purpose')).body, /href="\/admin\/credentials"/);
+    assert.equal((await app.inject({ method: 'GET', url: '/admin/credentials' })).statusCode, 302);
+  });
+
+  it('revokes a key, disables and enables a user, each with a success banner', async () => {
+    const { id, key } = await newKey('CREDA', 'revoked on the page');
+    const admin = await signIn('a.admin');
+    const revoked = await post(admin, `/admin/credentials/api-keys/${id}/revoke`);
+    assert.equal(revoked.statusCode, 302);
+    assert.equal(await apiStatus(key), 401);
+    const shown = await page(admin, revoked.headers.location as string);
+    assert.match(shown.body, /govuk-notification-banner--success/);
+    assert.match(shown.body, /API key ‘revoked on the page’ \([A-Za-z0-9]+\) revoked/);
+    assert.equal((await post(admin, `/admin/credentials/api-keys/${id}/revoke`)).statusCode, 409);
+
+    const mover = (await services.userAccounts.listUsers(adminA)).find((u) => u.username === 'a.mover');
+    const moverCookie = await signIn('a.mover');
+    const disabled = await post(admin, `/admin/credentials/users/${mover?.id}/disable`);
+    assert.equal(disabled.statusCode, 302);
+    assert.match(
+      (await page(admin, disabled.headers.location as string)).body,
+      /User a\.mover \(test\) \(a\.mover\) disabled/,
+    );
+    assert.match((await page(moverCookie, '/purpose')).headers.location as string, /^\/sign-in/);
+    const enabled = await post(admin, `/admin/credentials/users/${mover?.id}/enable`);
+    assert.match(
+      (await page(admin, enabled.headers.location as string)).body,
+      /User a\.mover \(test\) \(a\.mover\) enabled/,
+    );
+    await signIn('a.mover');
+
+    const self = (await services.userAccounts.listUsers(adminA)).find((u) => u.username === 'a.admin');
+    const lockout = await post(admin, `/admin/credentials/users/${self?.id}/disable`);
+    assert.equal(lockout.statusCode, 400);
+    assert.match(lockout.body, /you cannot disable your own account/);
+  });
+
+  it('rotates a key with the overlap entered, shows the new key once, and names bad overlaps', async () => {
+    const { id, key } = await newKey('CREDA', 'rotated on the page');
+    const admin = await signIn('a.admin');
+    const form = await page(admin, `/admin/credentials/api-keys/${id}/rotate`);
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /From 0 to 168 hours/);
+    for (const overlapHours of ['', 'soon', '-1', '169']) {
+      const bad = await post(admin, `/admin/credentials/api-keys/${id}/rotate`, { overlapHours });
+      assert.equal(bad.statusCode, 400, `overlap \`${overlapHours}\``);
+      assert.match(bad.body, /govuk-error-summary/);
+      assert.match(bad.body, /href="#overlapHours"/);
+    }
+    assert.equal(await apiStatus(key), 200, 'nothing changed');
+    const done = await post(admin, `/admin/credentials/api-keys/${id}/rotate`, { overlapHours: '24' });
+    assert.equal(done.statusCode, 200);
+    assert.equal(done.headers['cache-control'], 'no-store');
+    assert.match(done.body, /This key will not be shown again/);
+    const successor = /data-testid="new-api-key">(leds_[A-Za-z0-9]+_[A-Za-z0-9_-]+)</.exec(done.body)?.[1];
+    assert.ok(successor, 'the new key is on the page');
+    assert.equal(await apiStatus(successor), 200);
+    assert.equal(await apiStatus(key), 200, 'the old key works during the overlap');
+    const listing = await page(admin, '/admin/credentials');
+    assert.ok(!listing.body.includes(successor), 'and is not shown again');
+    assert.match(listing.body, /Expires \d+ \w+ \d{4} at \d\d:\d\d|Expires \d+ \w+ \d{4}, \d\d:\d\d/);
+  });
+
+  it("answers another organisation's keys and users, and a caller without the role, exactly as unknown ones", async () => {
+    const { id: keyOfB, key } = await newKey('CREDB', 'system of B');
+    const userOfB = (await services.userAccounts.listUsers(adminB)).find((u) => u.username === 'b.officer');
+    const admin = await signIn('a.admin');
+    const unknownKey = await post(admin, `/admin/credentials/api-keys/${unknownId}/revoke`);
+    const otherKey = await post(admin, `/admin/credentials/api-keys/${keyOfB}/revoke`);
+    assert.equal(otherKey.statusCode, 404);
+    assert.equal(withoutReference(otherKey.body), withoutReference(unknownKey.body));
+    assert.equal((await page(admin, `/admin/credentials/api-keys/${keyOfB}/rotate`)).statusCode, 404);
+    const rotateOther = await post(admin, `/admin/credentials/api-keys/${keyOfB}/rotate`, { overlapHours: '0' });
+    assert.equal(rotateOther.statusCode, 404);
+    const unknownUser = await post(admin, `/admin/credentials/users/${unknownId}/disable`);
+    const otherUser = await post(admin, `/admin/credentials/users/${userOfB?.id}/disable`);
+    assert.equal(otherUser.statusCode, 404);
+    assert.equal(withoutReference(otherUser.body), withoutReference(unknownUser.body));
+    assert.equal(await apiStatus(key), 200, "B's key still works");
+    assert.ok((await services.userAccounts.listUsers(adminB)).find((u) => u.id === userOfB?.id)?.active);
+
+    const { id: keyOfA, key: keyA } = await newKey('CREDA', 'not for officers');
+    const officer = await signIn('a.officer');
+    const byOfficer = await post(officer, `/admin/credentials/api-keys/${keyOfA}/revoke`);
+    const nowhere = await post(officer, `/admin/credentials/api-keys/${unknownId}/revoke`);
+    assert.equal(byOfficer.statusCode, 404);
+    assert.equal(withoutReference(byOfficer.body), withoutReference(nowhere.body));
+    assert.equal(await apiStatus(keyA), 200);
   });
 });
 
