@@ -366,6 +366,13 @@ describe(`the administrator's page of users and API keys on ${testDatabaseKind}`
       assert.match(bad.body, /govuk-error-summary/);
       assert.match(bad.body, /href="#overlapHours"/);
     }
+    const repeated = await app.inject({
+      method: 'POST',
+      url: `/admin/credentials/api-keys/${id}/rotate`,
+      headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'overlapHours=1&overlapHours=2',
+    });
+    assert.equal(repeated.statusCode, 400, 'a repeated field is one bad overlap, not a failure');
     assert.equal(await apiStatus(key), 200, 'nothing changed');
     const done = await post(admin, `/admin/credentials/api-keys/${id}/rotate`, { overlapHours: '24' });
     assert.equal(done.statusCode, 200);
@@ -395,6 +402,8 @@ describe(`the administrator's page of users and API keys on ${testDatabaseKind}`
     const otherUser = await post(admin, `/admin/credentials/users/${userOfB?.id}/disable`);
     assert.equal(otherUser.statusCode, 404);
     assert.equal(withoutReference(otherUser.body), withoutReference(unknownUser.body));
+    for (const url of ['/admin/credentials/api-keys/%00/revoke', '/admin/credentials/users/a%00b/disable'])
+      assert.equal((await post(admin, url)).statusCode, 404, `${url} names nothing`);
     assert.equal(await apiStatus(key), 200, "B's key still works");
     assert.ok((await services.userAccounts.listUsers(adminB)).find((u) => u.id === userOfB?.id)?.active);
 

@@ -251,6 +251,8 @@ export class ApiKeysService {
   }
 
   private async lookUp(ref: string): Promise<ApiKeySummary | undefined> {
+    // What is neither an id nor a prefix names no key; asking the database would fail on a NUL, not answer.
+    if (!isUuid(ref) && !/^[A-Za-z0-9]{1,64}$/.test(ref)) return undefined;
     const [row] = await this.db
       .select(summaryColumns)
       .from(apiKeys)

@@ -4,7 +4,9 @@ import { isLedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
 
-type Form = Record<string, string | undefined>;
+type Form = Record<string, string | string[] | undefined>;
+/** One value of a form or query field; a repeated field, or none, is empty. */
+const one = (value: string | string[] | undefined) => (typeof value === 'string' ? value.trim() : '');
 
 /** What the list page says after an action, by the `done` the action redirected with. */
 const banners = {
@@ -40,9 +42,11 @@ export const credentialPages: FastifyPluginAsync<{ services: Services }> = async
     const ctx = pageContext(request);
     const [users, keys] = await Promise.all([userAccounts.listUsers(ctx), apiKeys.listApiKeys(ctx)]);
     // The banner names only what the list itself shows, so a crafted link can say nothing about anything else.
-    const { done, id } = request.query as Form;
+    const query = request.query as Form;
+    const done = one(query.done);
+    const id = one(query.id);
     let banner: { what: string; name: string; outcome: string } | undefined;
-    if (done && done in banners && id && isUuid(id)) {
+    if (Object.hasOwn(banners, done) && isUuid(id)) {
       const outcome = banners[done as Done];
       const user = users.find((u) => u.id === id);
       const key = keys.find((k) => k.id === id);
@@ -99,7 +103,7 @@ export const credentialPages: FastifyPluginAsync<{ services: Services }> = async
       ...pageLocals(services, request),
       key,
       maxOverlapHours: config.apiKeyRotationMaxOverlapHours,
-      overlapHours: form.overlapHours,
+      overlapHours: one(form.overlapHours),
       fieldError,
       errors: fieldError ? [{ text: fieldError, href: '#overlapHours' }] : [],
     });
@@ -110,7 +114,7 @@ export const credentialPages: FastifyPluginAsync<{ services: Services }> = async
   app.post('/admin/credentials/api-keys/:id/rotate', guard, async (request, reply) => {
     const { id } = request.params as { id: string };
     const form = (request.body ?? {}) as Form;
-    const raw = form.overlapHours?.trim() ?? '';
+    const raw = one(form.overlapHours);
     const max = config.apiKeyRotationMaxOverlapHours;
     const outOfRange = `Enter the overlap as a whole number of hours from 0 to ${max}`;
     if (!/^\d+$/.test(raw)) return renderRotate(request, reply, form, outOfRange);

@@ -144,6 +144,8 @@ export class UserAccountsService {
   }
 
   private async lookUp(ref: string): Promise<UserAccountSummary | undefined> {
+    // A NUL names no user; PostgreSQL cannot store one, so asking would fail rather than answer.
+    if (ref.includes('\u0000') || ref.length > 256) return undefined;
     const [row] = await this.db
       .select(summaryColumns)
       .from(users)
