@@ -6,7 +6,9 @@ import {
   AccessDecisions,
   AccessService,
   AgreementsService,
+  ApiKeysService,
   PolicyEngine,
+  UserAccountsService,
 } from './modules/access/index.ts';
 import { AuditLog, AuditService, AuditTrail, CheckpointSigner } from './modules/audit/index.ts';
 import { IngestService } from './modules/integration/index.ts';
@@ -40,6 +42,10 @@ export interface Services {
   agreements: AgreementsService;
   applications: AccessApplicationsService;
   access: AccessService;
+  /** An organisation's API keys: list, revoke, rotate. */
+  apiKeys: ApiKeysService;
+  /** An organisation's user accounts: list, disable, enable. */
+  userAccounts: UserAccountsService;
   records: RecordsService;
   intake: RecordIntake;
   /** Pushed records waiting to be linked to a person the pusher may not see (docs/access.md, ingest replies). */
@@ -95,6 +101,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     oidc: config.oidc,
     jwks: options.jwks,
   });
+  const apiKeys = new ApiKeysService(db, clock, decisions, auditTrail, access, config);
+  const userAccounts = new UserAccountsService(db, decisions, auditTrail);
   const records = new RecordsService(new RecordsRepository(database), decisions, auditTrail, custodyImages, config);
   const intake = new RecordIntake(custodyImages, clock, config);
   const retention = new RetentionService(
@@ -131,6 +139,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     agreements,
     applications,
     access,
+    apiKeys,
+    userAccounts,
     records,
     intake,
     heldRecords,

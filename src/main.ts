@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { signAuditCheckpoint, sweepAuditVault, verifyAudit } from './cli/audit.ts';
+import { disableUser, enableUser, printApiKeys, printUsers, revokeApiKey, rotateApiKey } from './cli/credentials.ts';
 import { importFile } from './cli/import.ts';
 import {
   endRetentionInstrument,
@@ -26,6 +27,12 @@ function wholeNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
   return n;
+}
+
+/** A whole number, negative ones included, so the service can say what range it takes. */
+function integer(value: string): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number');
+  return Number(value);
 }
 
 async function readStdin(): Promise<string> {
@@ -139,9 +146,8 @@ organisation.command('list').action(async () => {
   });
 });
 
-program
-  .command('user')
-  .description('people who sign in to the web pages')
+const user = program.command('user').description('people who sign in to the web pages');
+user
   .command('add')
   .requiredOption('--organisation <code>', 'their organisation')
   .requiredOption('--username <name>', 'the name they sign in with')
@@ -177,6 +183,27 @@ program
       });
     },
   );
+user
+  .command('list')
+  .description("an organisation's users (every organisation's without --organisation)")
+  .option('--organisation <code>', 'only this organisation')
+  .action(async (options: { organisation?: string }) => {
+    await withServices(false, (services) => printUsers(services, options, print));
+  });
+user
+  .command('disable')
+  .description('stop a user signing in and end all their web sessions; takes effect at once')
+  .argument('<username>', 'the name they sign in with')
+  .action(async (username: string) => {
+    await withServices(false, (services) => disableUser(services, username, print));
+  });
+user
+  .command('enable')
+  .description('let a disabled user sign in again')
+  .argument('<username>', 'the name they sign in with')
+  .action(async (username: string) => {
+    await withServices(false, (services) => enableUser(services, username, print));
+  });
 
 const agreement = program
   .command('agreement')
@@ -229,9 +256,8 @@ agreement
     });
   });
 
-program
-  .command('api-key')
-  .description('keys for force and agency systems')
+const apiKey = program.command('api-key').description('keys for force and agency systems');
+apiKey
   .command('create')
   .requiredOption('--organisation <code>', 'the organisation the key acts for')
   .requiredOption('--name <name>', 'what system holds the key')
@@ -246,6 +272,32 @@ program
       print(`api key ${id} created; the key is shown once:`);
       print(key);
     });
+  });
+apiKey
+  .command('list')
+  .description("an organisation's keys and their state (every organisation's without --organisation); never a secret")
+  .option('--organisation <code>', 'only this organisation')
+  .action(async (options: { organisation?: string }) => {
+    await withServices(false, (services) => printApiKeys(services, options, print));
+  });
+apiKey
+  .command('revoke')
+  .description('stop a key now; running servers refuse it within LEDS_API_KEY_CACHE_SECONDS')
+  .argument('<id>', 'the key id, or its prefix (leds_<prefix>_…)')
+  .action(async (ref: string) => {
+    await withServices(false, (services) => revokeApiKey(services, ref, print));
+  });
+apiKey
+  .command('rotate')
+  .description('make a successor with the same organisation, name and roles; the old key works for the overlap only')
+  .argument('<id>', 'the key id, or its prefix (leds_<prefix>_…)')
+  .requiredOption(
+    '--overlap-hours <hours>',
+    'how long the old key keeps working, 0 to LEDS_API_KEY_ROTATION_MAX_OVERLAP_HOURS (0: it stops now)',
+    integer,
+  )
+  .action(async (ref: string, options: { overlapHours: number }) => {
+    await withServices(false, (services) => rotateApiKey(services, ref, options, print));
   });
 
 const audit = program.command('audit').description('the tamper-evident audit log');

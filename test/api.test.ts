@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp } from '../src/app.ts';
+import { cliContext } from '../src/cli/cli-context.ts';
 import { apiKeys } from '../src/modules/access/access.tables.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { givePoliceAgreement, startTestServices, type TestServices } from './support/services.ts';
@@ -87,7 +88,7 @@ describe('authentication and purpose', () => {
       roles: ['SYSTEM_READ'],
     });
     assert.equal((await read(`/api/v1/people/${personId}`, { 'x-api-key': key })).statusCode, 200);
-    await services.access.revokeApiKey(id);
+    await services.apiKeys.revokeApiKey(await cliContext(services, 'APIFORCE', ['ADMINISTRATOR']), id);
     assert.equal((await read(`/api/v1/people/${personId}`, { 'x-api-key': key })).statusCode, 401);
   });
 

@@ -60,6 +60,8 @@ export interface Config {
   sessionHours: number;
   /** How long a verified API key is trusted before the database is asked again (0: every request). */
   apiKeyCacheSeconds: number;
+  /** The longest overlap an administrator may give a rotated API key before the old one stops working. */
+  apiKeyRotationMaxOverlapHours: number;
   /** Largest request body the API accepts, in bytes. */
   bodyLimitBytes: number;
   /** Largest NDJSON ingest batch, in bytes and in lines. */
@@ -280,6 +282,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sessionSecret,
     sessionHours: integer(env, 'LEDS_SESSION_HOURS', 8),
     apiKeyCacheSeconds: integer(env, 'LEDS_API_KEY_CACHE_SECONDS', 10, 0),
+    apiKeyRotationMaxOverlapHours: integer(env, 'LEDS_API_KEY_ROTATION_MAX_OVERLAP_HOURS', 168, 0),
     bodyLimitBytes: integer(env, 'LEDS_BODY_LIMIT_BYTES', 1024 * 1024),
     ingestBodyLimitBytes: integer(env, 'LEDS_INGEST_BODY_LIMIT_BYTES', 64 * 1024 * 1024),
     ingestMaxLines: integer(env, 'LEDS_INGEST_MAX_LINES', 100_000),

@@ -19,6 +19,12 @@ export const errorCatalogue = {
   ACCESS_PURPOSE_UNKNOWN: { status: 400, title: 'The declared purpose is not one LEDS knows' },
   ACCESS_PURPOSE_LIMITED: { status: 403, title: 'The declared purpose may not use this data' },
   ACCESS_INVALID_CREDENTIALS: { status: 401, title: 'The username or password is wrong' },
+  ACCESS_CREDENTIAL_NOT_FOUND: { status: 404, title: 'No such API key or user' },
+  ACCESS_CREDENTIAL_STATE: { status: 409, title: 'The API key or user is not in a state that allows this' },
+  ACCESS_ROTATION_OVERLAP_INVALID: {
+    status: 400,
+    title: 'The overlap of a rotated API key must be whole hours, from 0 to the configured maximum',
+  },
   RECORDS_NOT_FOUND: { status: 404, title: 'No such record' },
   RECORDS_INVALID_IDENTIFIER: { status: 400, title: 'An identifier fails its format or check character' },
   RECORDS_SEARCH_CRITERIA_REQUIRED: {

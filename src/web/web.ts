@@ -10,6 +10,7 @@ import { toProblem } from '../api/problem.ts';
 import type { Services } from '../composition.ts';
 import { accessPages } from '../modules/access/access.pages.ts';
 import { accessApplicationPages } from '../modules/access/access-applications.pages.ts';
+import { credentialPages } from '../modules/access/credentials.pages.ts';
 import { auditPages } from '../modules/audit/audit.pages.ts';
 import { ingestPages } from '../modules/integration/ingest.pages.ts';
 import { heldRecordsPages } from '../modules/records/held-records.pages.ts';
@@ -103,6 +104,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
 
   await app.register(accessPages, { services });
   await app.register(accessApplicationPages, { services });
+  await app.register(credentialPages, { services });
   await app.register(recordsPages, { services });
   await app.register(ingestPages, { services });
   await app.register(heldRecordsPages, { services });

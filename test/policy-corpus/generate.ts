@@ -166,5 +166,37 @@ for (const kind of Object.keys(kinds)) {
     }
   }
 }
+// Credentials: an organisation's administrator, and no one else, revokes, rotates, disables and enables its own
+// organisation's API keys and users; another organisation's are out of reach whatever the caller's roles.
+// The corpus test puts every caller in the organisation `o`.
+for (const kind of Object.keys(kinds)) {
+  for (const roles of [
+    ['ADMINISTRATOR'],
+    ['ADMINISTRATOR', 'OFFICER'],
+    ['OFFICER'],
+    ['ACCESS_PANEL'],
+    ['AUDITOR'],
+    ['SYSTEM_INGEST'],
+  ]) {
+    for (const owner of ['own', 'another'] as const) {
+      const allowed = roles.includes('ADMINISTRATOR') && owner === 'own';
+      const ownerId = owner === 'own' ? 'o' : 'another-organisation';
+      cases.push({
+        name: `${kind} ${roles.join('+')} asks credential.manage of ${owner} organisation's credentials`,
+        principal: { organisationKind: kind, roles },
+        action: 'credential.manage',
+        resource: {
+          type: 'Credential',
+          id: ownerId,
+          attrs: { owner: { __entity: { type: 'Leds::Organisation', id: ownerId } } },
+        },
+        context: { purpose: '', grants: [] },
+        expected: allowed
+          ? { decision: 'allow', reasons: ['administrators-manage-their-own-organisations-credentials'] }
+          : { decision: 'deny', reasons: [] },
+      });
+    }
+  }
+}
 writeFileSync(new URL('./cases.json', import.meta.url), `${JSON.stringify(cases, null, 1)}\n`);
 console.log(`${cases.length} cases`);

@@ -21,14 +21,15 @@ const forbidReasons: Record<string, string> = {
 };
 
 /**
- * What the rules read of the thing acted on: a person's record-level flags, or the force that owns a retained
- * item (retention is decided by the owning force's chief officer).
+ * What the rules read of the thing acted on: a person's record-level flags, the force that owns a retained
+ * item (retention is decided by the owning force's chief officer), or the organisation an API key or user
+ * belongs to.
  */
 export interface ResourceFacts {
   protectedIdentity?: boolean;
   /** A nominal whose own record is intelligence-class (for linking pushed records to a person). */
   intelligenceOnly?: boolean;
-  /** The owning force; null for what no force owns yet (an unmatched application for deletion). */
+  /** The owning organisation; null for what no force owns yet (an unmatched application for deletion). */
   owningOrganisationId?: string | null;
 }
 
@@ -138,7 +139,9 @@ export class AccessDecisions {
             ? 'RetentionSchedule'
             : action.startsWith('held-record')
               ? 'HeldRecord'
-              : 'Person';
+              : action.startsWith('credential')
+                ? 'Credential'
+                : 'Person';
     const protectedIdentity = about.protectedIdentity ?? false;
     const owner = about.owningOrganisationId;
     const ownerAttr: Record<string, CedarValueJson> = owner
@@ -164,6 +167,15 @@ export class AccessDecisions {
         type: resourceType,
         id: `${owner ?? 'unowned'}:${protectedIdentity ? 'protected' : 'any'}`,
         attrs: { ...ownerAttr, protectedIdentity },
+      });
+    }
+    if (resourceType === 'Credential') {
+      // INVARIANT: every API key and user belongs to an organisation; a credential without one is no one's to manage.
+      if (!owner) return { allowed: false, reasons: [] };
+      return this.ask(ctx, grants, action, {
+        type: 'Credential',
+        id: owner,
+        attrs: { owner: { __entity: { type: 'Leds::Organisation', id: owner } } },
       });
     }
     return this.ask(ctx, grants, action, { type: resourceType, id: 'any' });

@@ -1,6 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Clock } from '../../platform/clock.ts';
 import { randomToken, sha256Hex } from '../../platform/crypto.ts';
@@ -10,6 +10,7 @@ import type { Database } from '../../storage/database.ts';
 import type { AuditTrail } from '../audit/index.ts';
 import { apiKeys, organisations, users, webSessions } from './access.tables.ts';
 import { roles as knownRoles, type OrganisationKind } from './access.types.ts';
+import { apiKeyPrefixOf, newApiKeySecret } from './api-key-secret.ts';
 
 export type Organisation = typeof organisations.$inferSelect;
 export type User = typeof users.$inferSelect;
@@ -151,8 +152,7 @@ export class AccessService {
         { field: 'organisation', message: 'unknown code' },
       ]);
     }
-    const prefix = randomToken(6).replace(/[-_]/g, 'x');
-    const key = `leds_${prefix}_${randomToken(24)}`;
+    const { key, prefix, keyHash } = newApiKeySecret();
     const id = randomUUID();
     await this.db.transaction(async (tx) => {
       await tx.insert(apiKeys).values({
@@ -160,8 +160,9 @@ export class AccessService {
         organisationId: organisation.id,
         name: input.name,
         keyPrefix: prefix,
-        keyHash: sha256Hex(key),
+        keyHash,
         roles: checkRoles(input.roles),
+        createdAt: this.clock.now(),
       });
       await this.audit.recordWithin(tx as Database, by, [
         { kind: 'API_KEY_CREATED', action: 'api-key.create', details: { apiKeyId: id, ...input, keyPrefix: prefix } },
@@ -170,31 +171,35 @@ export class AccessService {
     return { id, key };
   }
 
-  async revokeApiKey(id: string, by: RequestContext = operatorContext()): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.update(apiKeys).set({ revokedAt: this.clock.now() }).where(eq(apiKeys.id, id));
-      await this.audit.recordWithin(tx as Database, by, [
-        { kind: 'API_KEY_REVOKED', action: 'api-key.revoke', details: { apiKeyId: id } },
-      ]);
-    });
-    // SECURITY: revocation takes effect at once in this process; other processes trust a key for at most
-    // LEDS_API_KEY_CACHE_SECONDS more.
-    for (const [hash, entry] of this.verifiedKeys) if (entry.keyId === id) this.verifiedKeys.delete(hash);
+  /**
+   * Forgets a key this process has verified, after it was revoked or rotated (ApiKeysService).
+   * SECURITY: a revocation or rotation takes effect at once in the process that made it; other processes trust a
+   * key they verified for at most LEDS_API_KEY_CACHE_SECONDS more, and never past its expiry.
+   */
+  forgetVerifiedKey(apiKeyId: string): void {
+    for (const [hash, entry] of this.verifiedKeys) if (entry.keyId === apiKeyId) this.verifiedKeys.delete(hash);
   }
 
-  /** The caller behind an API key, or undefined for an unknown or revoked key. */
+  /** The caller behind an API key, or undefined for an unknown, revoked or expired key. */
   async authenticateApiKey(key: string): Promise<ApiCaller | undefined> {
-    const prefix = /^leds_([A-Za-z0-9]+)_[A-Za-z0-9_-]+$/.exec(key)?.[1];
+    const prefix = apiKeyPrefixOf(key);
     if (!prefix) return undefined;
     const hash = sha256Hex(key);
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     const cached = this.verifiedKeys.get(hash);
-    if (cached && cached.until > now) return cached.caller;
+    if (cached && cached.until > now.getTime()) return cached.caller;
     const [row] = await this.db
       .select({ key: apiKeys, organisation: organisations })
       .from(apiKeys)
       .innerJoin(organisations, eq(organisations.id, apiKeys.organisationId))
-      .where(and(eq(apiKeys.keyPrefix, prefix), isNull(apiKeys.revokedAt)));
+      .where(
+        and(
+          eq(apiKeys.keyPrefix, prefix),
+          isNull(apiKeys.revokedAt),
+          // A rotated key works until the end of its overlap, by the injected clock.
+          or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
+        ),
+      );
     // SECURITY: constant-time comparison of the hashes.
     if (!row || !timingSafeEqual(Buffer.from(row.key.keyHash), Buffer.from(hash))) {
       this.verifiedKeys.delete(hash);
@@ -208,7 +213,9 @@ export class AccessService {
     const seconds = this.settings.apiKeyCacheSeconds ?? 0;
     if (seconds > 0) {
       if (this.verifiedKeys.size >= 10_000) this.verifiedKeys.clear();
-      this.verifiedKeys.set(hash, { caller, keyId: row.key.id, until: now + seconds * 1000 });
+      // SECURITY: a cached key is never trusted past its expiry, however long the cache would keep it.
+      const until = Math.min(now.getTime() + seconds * 1000, row.key.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
+      this.verifiedKeys.set(hash, { caller, keyId: row.key.id, until });
     }
     return caller;
   }
@@ -248,25 +255,26 @@ export class AccessService {
     return user;
   }
 
-  /** Starts a web session; returns the token for the cookie. */
+  /** Starts a web session for an active user; returns the token for the cookie. */
   async startSession(userId: string, correlationId: string = randomUUID()): Promise<string> {
     const token = randomToken();
     const expiresAt = new Date(this.clock.now().getTime() + this.settings.sessionHours * 3600_000);
     await this.db.transaction(async (tx) => {
-      await tx
-        .insert(webSessions)
-        .values({ tokenHash: sha256Hex(token), userId, expiresAt, createdAt: this.clock.now() });
       const [who] = await tx
         .select({ user: users, organisation: organisations })
         .from(users)
         .innerJoin(organisations, eq(organisations.id, users.organisationId))
         .where(eq(users.id, userId));
-      if (who)
-        await this.audit.recordWithin(
-          tx as Database,
-          userContext(who, { purpose: null, caseReference: null }, correlationId),
-          [{ kind: 'USER_SIGNED_IN', action: 'session.start', details: { expiresAt: expiresAt.toISOString() } }],
-        );
+      // SECURITY: a disabled user gets no session, whichever way they reached here (password or demo persona).
+      if (!who?.user.active) throw new LedsError('ACCESS_INVALID_CREDENTIALS', 'the username or password is wrong');
+      await tx
+        .insert(webSessions)
+        .values({ tokenHash: sha256Hex(token), userId, expiresAt, createdAt: this.clock.now() });
+      await this.audit.recordWithin(
+        tx as Database,
+        userContext(who, { purpose: null, caseReference: null }, correlationId),
+        [{ kind: 'USER_SIGNED_IN', action: 'session.start', details: { expiresAt: expiresAt.toISOString() } }],
+      );
     });
     await this.db.delete(webSessions).where(lt(webSessions.expiresAt, this.clock.now()));
     return token;

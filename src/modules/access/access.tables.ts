@@ -42,6 +42,11 @@ export const apiKeys = pgTable('api_keys', {
   roles: text('roles').array().notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /**
+   * Set when the key is rotated: the old key keeps working until then (the overlap the administrator chose),
+   * so the system holding it can change to its successor without an outage. Null: no end but revocation.
+   */
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
 });
 
 /** Web sessions; the cookie holds a random token and only its SHA-256 is stored. */

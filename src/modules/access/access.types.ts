@@ -25,6 +25,7 @@ export const actions = [
   'deletion-notice.receive',
   'deletion-application.submit',
   'deletion-application.match',
+  'credential.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 

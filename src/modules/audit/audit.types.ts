@@ -16,6 +16,10 @@ export const auditEventKinds = [
   'USER_CREATED',
   'API_KEY_CREATED',
   'API_KEY_REVOKED',
+  'API_KEY_ROTATED', // a successor made; the old key works until the overlap ends
+  'USER_DISABLED',
+  'USER_ENABLED',
+  'USER_SESSIONS_ENDED', // a disabled user's web sessions, deleted with the change
   'USER_SIGNED_IN',
   'PURPOSE_DECLARED',
   'AGREEMENT_CREATED',
