@@ -76,8 +76,9 @@ const page = (cookie: string, url: string) => app.inject({ method: 'GET', url, h
 const post = (cookie: string, url: string, payload: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url, headers: { cookie }, payload });
 
-/** A page without what differs between any two requests (the correlation id). */
-const withoutReference = (body: string) => body.replace(/urn:leds:correlation:[^<\s]+/g, '');
+/** A page without what differs between any two requests (the correlation id, the script nonce). */
+const withoutReference = (body: string) =>
+  body.replace(/urn:leds:correlation:[^<\s]+/g, '').replace(/nonce="[^"]+"/g, '');
 
 async function addUser(organisationCode: string, username: string, roles: string[], oidcSubject?: string) {
   return services.access.createUser({

@@ -198,5 +198,120 @@ for (const kind of Object.keys(kinds)) {
     }
   }
 }
+// Linking a pushed record to a person LEDS holds (issue 11 item 5): a pushing system with a push grant may, except
+// to a protected identity (unless it holds the named role or its organisation owns the person record) and, outside
+// the police, to a nominal known only from intelligence.
+const entity = (id: string) => ({ __entity: { type: 'Leds::Organisation', id } });
+for (const kind of Object.keys(kinds)) {
+  for (const roles of [
+    ['SYSTEM_INGEST'],
+    ['ADMINISTRATOR'],
+    ['SYSTEM_INGEST', 'PROTECTED_IDENTITY'],
+    ['SYSTEM_READ'],
+  ]) {
+    for (const granted of [true, false]) {
+      for (const protectedIdentity of [false, true]) {
+        for (const intelligenceOnly of [false, true]) {
+          for (const owner of ['own', 'another'] as const) {
+            const permitted = granted && has(roles, ['SYSTEM_INGEST', 'ADMINISTRATOR']);
+            const forbids: string[] = [];
+            if (protectedIdentity && !roles.includes('PROTECTED_IDENTITY') && owner !== 'own')
+              forbids.push('protected-identity-linked-by-its-force-or-the-named-role');
+            if (intelligenceOnly && kind !== 'POLICE_FORCE')
+              forbids.push('intelligence-only-nominals-linked-by-police-only');
+            const ownerId = owner === 'own' ? 'o' : 'another-organisation';
+            cases.push({
+              name: `${kind} ${roles.join('+')} ${granted ? 'with' : 'without'} a push grant links to ${protectedIdentity ? 'a protected' : 'a'} ${intelligenceOnly ? 'intelligence-only' : 'evidential'} person of ${owner} organisation`,
+              principal: { organisationKind: kind, roles },
+              action: 'person.link',
+              resource: {
+                type: 'Person',
+                id: `${protectedIdentity}:${intelligenceOnly}:${ownerId}`,
+                attrs: { protectedIdentity, intelligenceOnly, owner: entity(ownerId) },
+              },
+              context: { purpose: '', grants: granted ? ['RECORDS:push'] : [] },
+              expected:
+                forbids.length > 0
+                  ? { decision: 'deny', reasons: forbids }
+                  : permitted
+                    ? { decision: 'allow', reasons: ['link-pushed-records-under-agreement'] }
+                    : { decision: 'deny', reasons: [] },
+            });
+          }
+        }
+      }
+    }
+  }
+}
+// Reviewing held records: an administrator of the force that owns the person a record names; for a protected
+// identity, only with the named role.
+for (const kind of Object.keys(kinds)) {
+  for (const roles of [['ADMINISTRATOR'], ['ADMINISTRATOR', 'PROTECTED_IDENTITY'], ['OFFICER', 'PROTECTED_IDENTITY']]) {
+    for (const protectedIdentity of [false, true]) {
+      for (const owner of ['own', 'another'] as const) {
+        const ownerId = owner === 'own' ? 'o' : 'another-organisation';
+        const permitted = roles.includes('ADMINISTRATOR') && owner === 'own';
+        const forbidden = protectedIdentity && !roles.includes('PROTECTED_IDENTITY');
+        cases.push({
+          name: `${kind} ${roles.join('+')} reviews a record held against ${protectedIdentity ? 'a protected identity' : 'a person'} of ${owner} organisation`,
+          principal: { organisationKind: kind, roles },
+          action: 'held-record.review',
+          resource: {
+            type: 'HeldRecord',
+            id: `${protectedIdentity}:${ownerId}`,
+            attrs: { owner: entity(ownerId), protectedIdentity },
+          },
+          context: { purpose: '', grants: [] },
+          expected: forbidden
+            ? { decision: 'deny', reasons: ['protected-identity-held-records-named-role-only'] }
+            : permitted
+              ? { decision: 'allow', reasons: ['administrators-review-records-held-for-their-force'] }
+              : { decision: 'deny', reasons: [] },
+        });
+      }
+    }
+  }
+}
+// Retention (issue 5, and issue 11 item 6): a retention officer decides for their own force's items, reviews them
+// for the data quality purpose, and a protected identity's only with the named role.
+for (const roles of [['RETENTION_OFFICER'], ['RETENTION_OFFICER', 'PROTECTED_IDENTITY'], ['OFFICER']]) {
+  for (const purpose of ['DATA_QUALITY', 'INVESTIGATION']) {
+    for (const protectedIdentity of [false, true]) {
+      for (const owner of ['own', 'another'] as const) {
+        for (const action of ['retention.review', 'retention.decide'] as const) {
+          const ownerId = owner === 'own' ? 'o' : 'another-organisation';
+          const permitted =
+            roles.includes('RETENTION_OFFICER') &&
+            owner === 'own' &&
+            (action === 'retention.decide' || purpose === 'DATA_QUALITY');
+          const forbidden = protectedIdentity && !roles.includes('PROTECTED_IDENTITY');
+          cases.push({
+            name: `POLICE_FORCE ${roles.join('+')} for ${purpose} asks ${action} of ${protectedIdentity ? 'a protected identity' : 'a person'} of ${owner} force`,
+            principal: { organisationKind: 'POLICE_FORCE', roles },
+            action,
+            resource: {
+              type: 'RetentionSchedule',
+              id: `${protectedIdentity}:${ownerId}`,
+              attrs: { owner: entity(ownerId), protectedIdentity },
+            },
+            context: { purpose, grants: [] },
+            expected: forbidden
+              ? { decision: 'deny', reasons: ['protected-identity-retention-named-role-only'] }
+              : permitted
+                ? {
+                    decision: 'allow',
+                    reasons: [
+                      action === 'retention.review'
+                        ? 'retention-officers-review-their-forces-records-for-the-retention-purpose'
+                        : 'retention-officers-decide-for-their-own-force',
+                    ],
+                  }
+                : { decision: 'deny', reasons: [] },
+          });
+        }
+      }
+    }
+  }
+}
 writeFileSync(new URL('./cases.json', import.meta.url), `${JSON.stringify(cases, null, 1)}\n`);
 console.log(`${cases.length} cases`);
