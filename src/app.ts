@@ -1,15 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Plugin } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { sendProblem } from './api/problem.ts';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { sendProblem, toProblem } from './api/problem.ts';
 import { authenticateApiCaller } from './api/request-context.ts';
+import { frameworkProblem, isApiRequest, refuseUnstorableInput } from './api/request-input.ts';
 import type { Services } from './composition.ts';
 import { requireWebSecrets } from './config/config.ts';
+import { type ErrorCode, errorCatalogue } from './platform/errors.ts';
 import { accessRegisterRoutes } from './modules/access/access.routes.ts';
 import { accessApplicationRoutes } from './modules/access/access-applications.routes.ts';
 import { auditorRoutes, publicAuditRoutes } from './modules/audit/audit.routes.ts';
@@ -22,11 +32,58 @@ import { registerWebSecurity, swaggerUiContentSecurityPolicy } from './web/web-s
 
 const correlationIdPattern = /^[A-Za-z0-9._-]{8,100}$/;
 
+/**
+ * The headers of an answer Fastify gives before any hook has run (so helmet's and the no-store hook's are not
+ * there): the same rules, said by hand for these few answers.
+ */
+function frameworkHeaders(reply: FastifyReply) {
+  reply
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .header('x-frame-options', 'DENY')
+    .header('referrer-policy', 'no-referrer')
+    .header(
+      'content-security-policy',
+      "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
+}
+
+/** What the HTTP parser refuses (headers too large, a timeout, a malformed request), as a problem document. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ErrorCode =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'REQUEST_HEADERS_TOO_LARGE'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'REQUEST_TIMEOUT'
+        : 'REQUEST_INVALID';
+  const { status, title } = errorCatalogue[code];
+  const body = JSON.stringify({
+    type: `urn:leds:problem:${code}`,
+    title,
+    status,
+    code,
+    detail: title.toLowerCase(),
+    instance: `urn:leds:correlation:${randomUUID()}`,
+  });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
+}
+
 /** Builds the LEDS HTTP application. It never listens: the CLI does, and tests call inject. */
 export async function buildApp(services: Services, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const { config } = services;
   const { trustProxy } = config;
   requireWebSecrets(config);
+  // The page layer decorates the app later; a framework error before any route uses it through this.
+  let renderPage = (request: FastifyRequest, reply: FastifyReply, problem: unknown): void => {
+    sendProblem(reply, request, problem);
+  };
   const app = Fastify({
     // SECURITY: the process's redacted logger (platform/logger.ts): no query string, no record value, no secret.
     ...(options.logger === false ? { logger: false } : { loggerInstance: services.logger as FastifyBaseLogger }),
@@ -42,6 +99,15 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       return typeof given === 'string' && correlationIdPattern.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    // Errors Fastify raises before any route or hook (a broken % escape, an over-long path parameter) and errors
+    // of the HTTP parser itself (headers too large, a malformed request) answer from the catalogue too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+      frameworkHeaders(reply);
+      const problem = frameworkProblem(error);
+      if (isApiRequest(request.url)) sendProblem(reply, request, problem);
+      else renderPage(request, reply, problem);
+    },
+    clientErrorHandler: answerClientError,
     ajv: {
       // SECURITY: unknown fields and wrong types are errors, never silently dropped or coerced.
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false },
@@ -80,12 +146,15 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     transformStaticCSP: swaggerUiContentSecurityPolicy,
   });
 
+  // SECURITY: before any schema or handler, refuse what cannot be stored or would overflow the stack (item 8).
+  app.addHook('preValidation', refuseUnstorableInput(config.maxJsonNesting));
+
   app.setErrorHandler((error, request, reply) => {
-    if (request.url.startsWith('/api/') || request.url.startsWith('/health')) return sendProblem(reply, request, error);
+    if (isApiRequest(request.url)) return sendProblem(reply, request, error);
     return app.renderErrorPage(request, reply, error);
   });
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/') || request.url.startsWith('/health')) {
+    if (isApiRequest(request.url)) {
       return sendProblem(reply, request, Object.assign(new Error('not found'), { statusCode: 404 }));
     }
     return app.renderErrorPage(request, reply, Object.assign(new Error('not found'), { statusCode: 404 }));
@@ -139,5 +208,13 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   );
 
   await registerWeb(app, services);
+  renderPage = (request, reply, problem) => {
+    // No route (and so no reply decorator) exists yet for such a request: the instance renders the page itself.
+    const shown = toProblem(problem, request.id);
+    app.view('pages/error.njk', { problem: shown }).then(
+      (html) => reply.status(shown.status).type('text/html; charset=utf-8').send(html),
+      () => sendProblem(reply, request, problem),
+    );
+  };
   return app;
 }

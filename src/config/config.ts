@@ -64,6 +64,8 @@ export interface Config {
   apiKeyRotationMaxOverlapHours: number;
   /** Largest request body the API accepts, in bytes. */
   bodyLimitBytes: number;
+  /** How deep a JSON body may nest (objects and arrays) before it is refused. */
+  maxJsonNesting: number;
   /** Largest NDJSON ingest batch, in bytes and in lines. */
   ingestBodyLimitBytes: number;
   ingestMaxLines: number;
@@ -284,6 +286,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     apiKeyCacheSeconds: integer(env, 'LEDS_API_KEY_CACHE_SECONDS', 10, 0),
     apiKeyRotationMaxOverlapHours: integer(env, 'LEDS_API_KEY_ROTATION_MAX_OVERLAP_HOURS', 168, 0),
     bodyLimitBytes: integer(env, 'LEDS_BODY_LIMIT_BYTES', 1024 * 1024),
+    maxJsonNesting: integer(env, 'LEDS_MAX_JSON_NESTING', 32),
     ingestBodyLimitBytes: integer(env, 'LEDS_INGEST_BODY_LIMIT_BYTES', 64 * 1024 * 1024),
     ingestMaxLines: integer(env, 'LEDS_INGEST_MAX_LINES', 100_000),
     custodyImageMaxBytes: integer(env, 'LEDS_CUSTODY_IMAGE_MAX_BYTES', 5 * 1024 * 1024),

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { JWTVerifyGetKey } from 'jose';
+import type { Logger } from 'pino';
 import { createServices, type Services } from '../../src/composition.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import { policeForceGrants } from '../../src/modules/access/index.ts';
@@ -31,7 +32,7 @@ export async function givePoliceAgreement(services: Services, organisationCode: 
 /** Services over a shared test database, a temporary blob folder and a fixed clock. */
 export async function startTestServices(
   overrides: Partial<Config> = {},
-  options: { jwks?: JWTVerifyGetKey } = {},
+  options: { jwks?: JWTVerifyGetKey; logger?: Logger } = {},
 ): Promise<TestServices> {
   const folder = await mkdtemp(path.join(tmpdir(), 'leds-test-'));
   const config = loadConfig(
@@ -48,7 +49,7 @@ export async function startTestServices(
   );
   const database = await openTestDatabase();
   const clock = fixedClock('2026-11-01T12:00:00Z');
-  const services = await createServices(config, { database, clock, jwks: options.jwks });
+  const services = await createServices(config, { database, clock, jwks: options.jwks, logger: options.logger });
   const actingFor = async (organisationCode: string, roles: Role[], purpose?: string): Promise<RequestContext> => {
     const organisation = await services.access.createOrganisation({
       code: organisationCode,

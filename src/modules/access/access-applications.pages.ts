@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError, type LedsError } from '../../platform/errors.ts';
+import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
 import type { ItemDecision } from './access-applications.service.ts';
 
@@ -28,7 +29,7 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
       errors,
     });
 
-  app.get('/access-applications', guard, async (request, reply) => {
+  app.get('/access-applications', { ...guard, schema: pageSchema({ query: {} }) }, async (request, reply) => {
     const ctx = pageContext(request);
     const all = await applications.list(ctx);
     const reviews = (await services.decisions.decide(ctx, 'agreement.manage')).allowed
@@ -43,30 +44,43 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
     });
   });
 
-  app.get('/access-applications/new', guard, async (request, reply) => {
+  app.get('/access-applications/new', { ...guard, schema: pageSchema({ query: {} }) }, async (request, reply) => {
     await services.decisions.require(pageContext(request), 'access-application.submit');
     return renderNew(request, reply, {});
   });
 
-  app.post('/access-applications', guard, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    const items = list(form.datasets).map((dataset) => ({
-      dataset,
-      purposes: list(form[`purposes-${dataset}`]),
-      legalBasis: one(form[`legalBasis-${dataset}`]),
-      businessCase: one(form[`businessCase-${dataset}`]),
-    }));
-    try {
-      const application = await applications.submit(pageContext(request), {
-        requestedValidTo: one(form.requestedValidTo),
-        items,
-      });
-      return reply.redirect(`/access-applications/${application.id}`);
-    } catch (error) {
-      if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
-      return renderNew(request, reply, form, errorList(error));
-    }
-  });
+  app.post(
+    '/access-applications',
+    {
+      ...guard,
+      schema: pageSchema({
+        body: {
+          text: ['requestedValidTo'],
+          lists: ['datasets'],
+          listPatterns: ['^(purposes|legalBasis|businessCase)-'],
+        },
+      }),
+    },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const items = list(form.datasets).map((dataset) => ({
+        dataset,
+        purposes: list(form[`purposes-${dataset}`]),
+        legalBasis: one(form[`legalBasis-${dataset}`]),
+        businessCase: one(form[`businessCase-${dataset}`]),
+      }));
+      try {
+        const application = await applications.submit(pageContext(request), {
+          requestedValidTo: one(form.requestedValidTo),
+          items,
+        });
+        return reply.redirect(`/access-applications/${application.id}`);
+      } catch (error) {
+        if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
+        return renderNew(request, reply, form, errorList(error));
+      }
+    },
+  );
 
   const renderApplication = async (
     request: FastifyRequest,
@@ -90,21 +104,33 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
     });
   };
 
-  app.get('/access-applications/:id', guard, async (request, reply) =>
+  app.get('/access-applications/:id', { ...guard, schema: pageSchema({ query: {} }) }, async (request, reply) =>
     renderApplication(request, reply, (request.params as { id: string }).id),
   );
 
   const act = (path: string, run: (request: FastifyRequest, id: string, form: Form) => Promise<unknown>) =>
-    app.post(`/access-applications/:id/${path}`, guard, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      try {
-        await run(request, id, (request.body ?? {}) as Form);
-        return reply.redirect(`/access-applications/${id}`);
-      } catch (error) {
-        if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
-        return renderApplication(request, reply, id, errorList(error));
-      }
-    });
+    app.post(
+      `/access-applications/:id/${path}`,
+      {
+        ...guard,
+        schema: pageSchema({
+          body: {
+            text: ['reason', 'validFrom', 'validTo', 'reviewDue', 'grounds', 'outcome'],
+            listPatterns: ['^(decision|reason)-'],
+          },
+        }),
+      },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        try {
+          await run(request, id, (request.body ?? {}) as Form);
+          return reply.redirect(`/access-applications/${id}`);
+        } catch (error) {
+          if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
+          return renderApplication(request, reply, id, errorList(error));
+        }
+      },
+    );
 
   act('decision', async (request, id, form) => {
     const application = await applications.get(pageContext(request), id);
@@ -134,7 +160,7 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
     }),
   );
 
-  app.get('/agreements', guard, async (request, reply) => {
+  app.get('/agreements', { ...guard, schema: pageSchema({ query: {} }) }, async (request, reply) => {
     const ctx = pageContext(request);
     await services.decisions.require(ctx, 'agreement.manage');
     const register = await services.agreements.accessRegister();
@@ -146,11 +172,15 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
     });
   });
 
-  app.post('/agreements/:reference/status', guard, async (request, reply) => {
-    const { reference } = request.params as { reference: string };
-    const status = one(((request.body ?? {}) as Form).status);
-    if (status !== 'ACTIVE' && status !== 'SUSPENDED' && status !== 'ENDED') return reply.callNotFound();
-    await applications.setAgreementStatus(pageContext(request), reference, status);
-    return reply.redirect('/agreements');
-  });
+  app.post(
+    '/agreements/:reference/status',
+    { ...guard, schema: pageSchema({ body: { text: ['status'] } }) },
+    async (request, reply) => {
+      const { reference } = request.params as { reference: string };
+      const status = one(((request.body ?? {}) as Form).status);
+      if (status !== 'ACTIVE' && status !== 'SUSPENDED' && status !== 'ENDED') return reply.callNotFound();
+      await applications.setAgreementStatus(pageContext(request), reference, status);
+      return reply.redirect('/agreements');
+    },
+  );
 };

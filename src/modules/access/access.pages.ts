@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
+import { pageSchema } from '../../web/page-schemas.ts';
 import {
   pageLocals,
   requireSignedIn,
@@ -44,12 +45,12 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
       .redirect(`/purpose?next=${encodeURIComponent(safeNext(next))}`);
   };
 
-  app.get('/', async (request, reply) => {
+  app.get('/', { schema: pageSchema({ query: {} }) }, async (request, reply) => {
     const user = await resumePageSession(services, request);
     return reply.redirect(user ? '/people/search' : '/sign-in');
   });
 
-  app.get('/sign-in', async (request, reply) => {
+  app.get('/sign-in', { schema: pageSchema({ query: { text: ['next'] } }) }, async (request, reply) => {
     const { next } = request.query as Form;
     return reply.view('pages/sign-in.njk', {
       next: safeNext(next),
@@ -62,49 +63,57 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
   // SECURITY: password guessing is slowed per client address; the two sign-in forms share one counter.
   const signInLimit = { onRequest: app.rateLimits.signIn };
 
-  app.post('/sign-in', signInLimit, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    const username = form.username?.trim() ?? '';
-    const password = form.password ?? '';
-    const fieldErrors: Record<string, string> = {};
-    if (!username) fieldErrors.username = 'Enter your username';
-    if (!password) fieldErrors.password = 'Enter your password';
-    if (Object.keys(fieldErrors).length === 0) {
-      try {
-        const user = await access.signIn(username, password);
-        return startSession(user.id, form.next ?? '', reply, request.id);
-      } catch (error) {
-        if (!isLedsError(error)) throw error;
-        fieldErrors.password = 'The username or password is wrong';
+  app.post(
+    '/sign-in',
+    { ...signInLimit, schema: pageSchema({ body: { text: ['username', 'password', 'next'] } }) },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const username = form.username?.trim() ?? '';
+      const password = form.password ?? '';
+      const fieldErrors: Record<string, string> = {};
+      if (!username) fieldErrors.username = 'Enter your username';
+      if (!password) fieldErrors.password = 'Enter your password';
+      if (Object.keys(fieldErrors).length === 0) {
+        try {
+          const user = await access.signIn(username, password);
+          return startSession(user.id, form.next ?? '', reply, request.id);
+        } catch (error) {
+          if (!isLedsError(error)) throw error;
+          fieldErrors.password = 'The username or password is wrong';
+        }
       }
-    }
-    const errors = Object.entries(fieldErrors).map(([field, text]) => ({ text, href: `#${field}` }));
-    return reply.status(400).view('pages/sign-in.njk', {
-      next: safeNext(form.next),
-      username,
-      personas,
-      fieldErrors,
-      errors,
-      currentUrl: request.url,
-    });
-  });
+      const errors = Object.entries(fieldErrors).map(([field, text]) => ({ text, href: `#${field}` }));
+      return reply.status(400).view('pages/sign-in.njk', {
+        next: safeNext(form.next),
+        username,
+        personas,
+        fieldErrors,
+        errors,
+        currentUrl: request.url,
+      });
+    },
+  );
 
-  app.post('/sign-in/demo', signInLimit, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    // SECURITY: persona sign-in exists only in demo mode; outside it this route answers as if it did not exist.
-    const persona = config.demo ? demoPersonas.find((p) => p.username === form.username) : undefined;
-    const user = persona ? await access.findUser(persona.username) : undefined;
-    if (!user) return reply.callNotFound();
-    return startSession(user.id, form.next ?? '', reply, request.id);
-  });
+  app.post(
+    '/sign-in/demo',
+    { ...signInLimit, schema: pageSchema({ body: { text: ['username', 'next'] } }) },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      // SECURITY: persona sign-in exists only in demo mode; outside it this route answers as if it did not exist.
+      const persona = config.demo ? demoPersonas.find((p) => p.username === form.username) : undefined;
+      const user = persona ? await access.findUser(persona.username) : undefined;
+      if (!user) return reply.callNotFound();
+      return startSession(user.id, form.next ?? '', reply, request.id);
+    },
+  );
 
-  app.post('/sign-out', async (request, reply) => {
+  app.post('/sign-out', { schema: pageSchema({ body: {} }) }, async (request, reply) => {
     const user = await resumePageSession(services, request);
     if (user) await access.endSession(user.token);
     return reply.clearCookie(sessionCookie, { path: '/' }).redirect('/sign-in');
   });
 
-  app.get('/access-register', async (request, reply) => {
+  app.get('/access-register', { schema: pageSchema({ query: {} }) }, async (request, reply) => {
     const entries = await services.agreements.accessRegister();
     const user = await resumePageSession(services, request);
     if (user) request.pageUser = user;
@@ -125,41 +134,52 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
       checked: p.code === selected,
     }));
 
-  app.get('/purpose', { preHandler: requireSignedIn(services, { purpose: false }) }, async (request, reply) => {
-    const { next } = request.query as Form;
-    const user = request.pageUser;
-    return reply.view('pages/purpose.njk', {
-      ...pageLocals(services, request),
-      next: safeNext(next),
-      purposeItems: purposeItems(user?.purpose ?? undefined),
-      caseReference: user?.caseReference,
-      fieldErrors: {},
-    });
-  });
-
-  app.post('/purpose', { preHandler: requireSignedIn(services, { purpose: false }) }, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    const purpose = config.purposes.find((p) => p.code === form.purpose);
-    const caseReference = form.caseReference?.trim() || null;
-    const fieldErrors: Record<string, string> = {};
-    if (!purpose) fieldErrors.purpose = 'Select the purpose of your work';
-    if (caseReference && (caseReference.length > 100 || !/^[\w ./:-]+$/.test(caseReference))) {
-      fieldErrors.caseReference = 'Enter a case reference of up to 100 letters, digits, spaces and . / : - _';
-    }
-    if (!purpose || Object.keys(fieldErrors).length > 0) {
-      return reply.status(400).view('pages/purpose.njk', {
+  app.get(
+    '/purpose',
+    { preHandler: requireSignedIn(services, { purpose: false }), schema: pageSchema({ query: { text: ['next'] } }) },
+    async (request, reply) => {
+      const { next } = request.query as Form;
+      const user = request.pageUser;
+      return reply.view('pages/purpose.njk', {
         ...pageLocals(services, request),
-        next: safeNext(form.next),
-        purposeItems: purposeItems(form.purpose),
-        caseReference,
-        fieldErrors,
-        errors: Object.entries(fieldErrors).map(([field, text]) => ({
-          text,
-          href: field === 'purpose' ? `#${field}` : `#${field}`,
-        })),
+        next: safeNext(next),
+        purposeItems: purposeItems(user?.purpose ?? undefined),
+        caseReference: user?.caseReference,
+        fieldErrors: {},
       });
-    }
-    await access.declarePurpose(signedInSession(request), purpose.code, caseReference, request.id);
-    return reply.redirect(safeNext(form.next));
-  });
+    },
+  );
+
+  app.post(
+    '/purpose',
+    {
+      preHandler: requireSignedIn(services, { purpose: false }),
+      schema: pageSchema({ body: { text: ['purpose', 'caseReference', 'next'] } }),
+    },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const purpose = config.purposes.find((p) => p.code === form.purpose);
+      const caseReference = form.caseReference?.trim() || null;
+      const fieldErrors: Record<string, string> = {};
+      if (!purpose) fieldErrors.purpose = 'Select the purpose of your work';
+      if (caseReference && (caseReference.length > 100 || !/^[\w ./:-]+$/.test(caseReference))) {
+        fieldErrors.caseReference = 'Enter a case reference of up to 100 letters, digits, spaces and . / : - _';
+      }
+      if (!purpose || Object.keys(fieldErrors).length > 0) {
+        return reply.status(400).view('pages/purpose.njk', {
+          ...pageLocals(services, request),
+          next: safeNext(form.next),
+          purposeItems: purposeItems(form.purpose),
+          caseReference,
+          fieldErrors,
+          errors: Object.entries(fieldErrors).map(([field, text]) => ({
+            text,
+            href: field === 'purpose' ? `#${field}` : `#${field}`,
+          })),
+        });
+      }
+      await access.declarePurpose(signedInSession(request), purpose.code, caseReference, request.id);
+      return reply.redirect(safeNext(form.next));
+    },
+  );
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
+import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -66,11 +67,15 @@ export const credentialPages: FastifyPluginAsync<{ services: Services }> = async
     });
   };
 
-  app.get('/admin/credentials', guard, (request, reply) => renderList(request, reply));
+  app.get(
+    '/admin/credentials',
+    { ...guard, schema: pageSchema({ query: { text: ['done', 'id'] } }) },
+    (request, reply) => renderList(request, reply),
+  );
 
   /** Runs an action; a conflict (already revoked, disabling oneself) shows on the list. Not found stays not found. */
   const act = (path: string, done: Done, run: (request: FastifyRequest, id: string) => Promise<unknown>) =>
-    app.post(path, guard, async (request, reply) => {
+    app.post(path, { ...guard, schema: pageSchema({ body: {} }) }, async (request, reply) => {
       const { id } = request.params as { id: string };
       try {
         await run(request, id);
@@ -109,31 +114,37 @@ export const credentialPages: FastifyPluginAsync<{ services: Services }> = async
     });
   };
 
-  app.get('/admin/credentials/api-keys/:id/rotate', guard, (request, reply) => renderRotate(request, reply));
+  app.get('/admin/credentials/api-keys/:id/rotate', { ...guard, schema: pageSchema({ query: {} }) }, (request, reply) =>
+    renderRotate(request, reply),
+  );
 
-  app.post('/admin/credentials/api-keys/:id/rotate', guard, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const form = (request.body ?? {}) as Form;
-    const raw = one(form.overlapHours);
-    const max = config.apiKeyRotationMaxOverlapHours;
-    const outOfRange = `Enter the overlap as a whole number of hours from 0 to ${max}`;
-    if (!/^\d+$/.test(raw)) return renderRotate(request, reply, form, outOfRange);
-    let rotation: Awaited<ReturnType<typeof apiKeys.rotateApiKey>>;
-    try {
-      rotation = await apiKeys.rotateApiKey(pageContext(request), id, Number(raw));
-    } catch (error) {
-      if (isLedsError(error) && error.code === 'ACCESS_ROTATION_OVERLAP_INVALID')
-        return renderRotate(request, reply, form, outOfRange);
-      if (isLedsError(error) && error.code === 'ACCESS_CREDENTIAL_STATE')
-        return renderList(request, reply, error.status, [{ text: error.message }]);
-      throw error;
-    }
-    // SECURITY: the new secret is on this page only; no cache or history may keep it.
-    return reply.header('cache-control', 'no-store').view('pages/credential-rotated.njk', {
-      ...pageLocals(services, request),
-      ...rotation,
-      overlapHours: Number(raw),
-      cacheSeconds: config.apiKeyCacheSeconds,
-    });
-  });
+  app.post(
+    '/admin/credentials/api-keys/:id/rotate',
+    { ...guard, schema: pageSchema({ body: { text: ['overlapHours'] } }) },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const form = (request.body ?? {}) as Form;
+      const raw = one(form.overlapHours);
+      const max = config.apiKeyRotationMaxOverlapHours;
+      const outOfRange = `Enter the overlap as a whole number of hours from 0 to ${max}`;
+      if (!/^\d+$/.test(raw)) return renderRotate(request, reply, form, outOfRange);
+      let rotation: Awaited<ReturnType<typeof apiKeys.rotateApiKey>>;
+      try {
+        rotation = await apiKeys.rotateApiKey(pageContext(request), id, Number(raw));
+      } catch (error) {
+        if (isLedsError(error) && error.code === 'ACCESS_ROTATION_OVERLAP_INVALID')
+          return renderRotate(request, reply, form, outOfRange);
+        if (isLedsError(error) && error.code === 'ACCESS_CREDENTIAL_STATE')
+          return renderList(request, reply, error.status, [{ text: error.message }]);
+        throw error;
+      }
+      // SECURITY: the new secret is on this page only; no cache or history may keep it.
+      return reply.header('cache-control', 'no-store').view('pages/credential-rotated.njk', {
+        ...pageLocals(services, request),
+        ...rotation,
+        overlapHours: Number(raw),
+        cacheSeconds: config.apiKeyCacheSeconds,
+      });
+    },
+  );
 };

@@ -22,7 +22,9 @@ export class AuditTrail {
     try {
       return await this.log.append(this.draft(ctx, event));
     } catch (error) {
-      throw new LedsError('AUDIT_UNAVAILABLE', `the audit entry could not be written: ${(error as Error).message}`);
+      // SECURITY: the cause stays for the log (redacted there); the caller is told only that there is no entry, never
+      // the database's words, which can quote the entry itself.
+      throw Object.assign(new LedsError('AUDIT_UNAVAILABLE', 'the audit entry could not be written'), { cause: error });
     }
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
+import { pageSchema, wholeNumber } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, requireSignedIn, signedInSession } from '../../web/page-session.ts';
 import type { AuditSearch } from './audit.service.ts';
 
@@ -26,9 +27,9 @@ export const auditPages: FastifyPluginAsync<{ services: Services }> = async (app
     });
   };
 
-  app.get('/audit', guard, (request, reply) => renderConsole(request, reply));
+  app.get('/audit', { ...guard, schema: pageSchema({ query: {} }) }, (request, reply) => renderConsole(request, reply));
 
-  app.post('/audit/cases', guard, async (request, reply) => {
+  app.post('/audit/cases', { ...guard, schema: pageSchema({ body: { text: ['reason'] } }) }, async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     try {
       const opened = await audit.openCase(pageContext(request), form.reason ?? '');
@@ -40,7 +41,7 @@ export const auditPages: FastifyPluginAsync<{ services: Services }> = async (app
     }
   });
 
-  app.post('/audit/cases/:reference/resume', guard, async (request, reply) => {
+  app.post('/audit/cases/:reference/resume', { ...guard, schema: pageSchema({ body: {} }) }, async (request, reply) => {
     const { reference } = request.params as { reference: string };
     const mine = await audit.listCases(pageContext(request));
     if (!mine.some((c) => c.reference === reference && !c.closedAt))
@@ -49,7 +50,7 @@ export const auditPages: FastifyPluginAsync<{ services: Services }> = async (app
     return reply.redirect('/audit/entries');
   });
 
-  app.post('/audit/cases/:reference/close', guard, async (request, reply) => {
+  app.post('/audit/cases/:reference/close', { ...guard, schema: pageSchema({ body: {} }) }, async (request, reply) => {
     await audit.closeCase(pageContext(request), (request.params as { reference: string }).reference);
     return reply.redirect('/audit');
   });
@@ -71,7 +72,7 @@ export const auditPages: FastifyPluginAsync<{ services: Services }> = async (app
 
   app.get(
     '/audit/entries',
-    guard,
+    { ...guard, schema: pageSchema({ query: { text: searchFields, patterns: { before: wholeNumber } } }) },
     inCase(async (request, reply) => {
       const query = request.query as Form;
       const search: AuditSearch = {};
@@ -93,7 +94,7 @@ export const auditPages: FastifyPluginAsync<{ services: Services }> = async (app
 
   app.get(
     '/audit/entries/:seq',
-    guard,
+    { ...guard, schema: pageSchema({ query: {}, params: { seq: wholeNumber } }) },
     inCase(async (request, reply) => {
       const seq = Number((request.params as { seq: string }).seq);
       const detail = await audit.entry(pageContext(request), Number.isInteger(seq) ? seq : -1);
@@ -106,19 +107,23 @@ export const auditPages: FastifyPluginAsync<{ services: Services }> = async (app
     }),
   );
 
-  app.post('/audit/legal-holds', guard, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    await audit.placeLegalHold(pageContext(request), {
-      subjectKind: form.subjectKind === 'USER' ? 'USER' : 'PERSON',
-      subjectId: form.subjectId ?? '',
-      reason: form.reason ?? '',
-    });
-    return reply.redirect(form.back?.startsWith('/audit/') ? form.back : '/audit');
-  });
+  app.post(
+    '/audit/legal-holds',
+    { ...guard, schema: pageSchema({ body: { text: ['subjectKind', 'subjectId', 'reason', 'back'] } }) },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      await audit.placeLegalHold(pageContext(request), {
+        subjectKind: form.subjectKind === 'USER' ? 'USER' : 'PERSON',
+        subjectId: form.subjectId ?? '',
+        reason: form.reason ?? '',
+      });
+      return reply.redirect(form.back?.startsWith('/audit/') ? form.back : '/audit');
+    },
+  );
 
   app.get(
     '/audit/patterns',
-    guard,
+    { ...guard, schema: pageSchema({ query: { text: ['from', 'to'] } }) },
     inCase(async (request, reply) => {
       const query = request.query as Form;
       const patterns = await audit.patterns(pageContext(request), {
@@ -130,7 +135,7 @@ export const auditPages: FastifyPluginAsync<{ services: Services }> = async (app
   );
 
   // Public: no sign-in. Aggregates and the signed checkpoint only, never rows.
-  app.get('/transparency/audit', async (request, reply) => {
+  app.get('/transparency/audit', { schema: pageSchema({ query: {} }) }, async (request, reply) => {
     const checkpoint = await audit.latestCheckpoint();
     return reply.view('pages/transparency-audit.njk', {
       ...pageLocals(services, request),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
+import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
 
 type Form = { reason?: string };
@@ -32,24 +33,32 @@ export const heldRecordsPages: FastifyPluginAsync<{ services: Services }> = asyn
     });
   };
 
-  app.get('/held-records', guard, (request, reply) => render(request, reply));
+  app.get('/held-records', { ...guard, schema: pageSchema({ query: {} }) }, (request, reply) => render(request, reply));
 
-  app.post('/held-records/:id/link', guard, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const form = (request.body ?? {}) as Form;
-    await heldRecords.link(pageContext(request), id, form.reason?.trim() || null);
-    return reply.redirect('/held-records');
-  });
+  app.post(
+    '/held-records/:id/link',
+    { ...guard, schema: pageSchema({ body: { text: ['reason'] } }) },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const form = (request.body ?? {}) as Form;
+      await heldRecords.link(pageContext(request), id, form.reason?.trim() || null);
+      return reply.redirect('/held-records');
+    },
+  );
 
-  app.post('/held-records/:id/refusal', guard, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const form = (request.body ?? {}) as Form;
-    try {
-      await heldRecords.refuse(pageContext(request), id, form.reason ?? '');
-    } catch (error) {
-      if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
-      return render(request, reply, [{ text: 'Enter why the record is refused', href: `#reason-${id}` }]);
-    }
-    return reply.redirect('/held-records');
-  });
+  app.post(
+    '/held-records/:id/refusal',
+    { ...guard, schema: pageSchema({ body: { text: ['reason'] } }) },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const form = (request.body ?? {}) as Form;
+      try {
+        await heldRecords.refuse(pageContext(request), id, form.reason ?? '');
+      } catch (error) {
+        if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
+        return render(request, reply, [{ text: 'Enter why the record is refused', href: `#reason-${id}` }]);
+      }
+      return reply.redirect('/held-records');
+    },
+  );
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { formatDate } from '../../web/format.ts';
+import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
 import { formatAsn } from './identifiers.ts';
 import type { PersonRecordView, PersonSearchQuery, PersonSummary } from './records.schemas.ts';
@@ -126,48 +127,57 @@ export const recordsPages: FastifyPluginAsync<{ services: Services }> = async (a
   const { records } = services;
   const guard = { preHandler: requireSignedIn(services, { purpose: true }) };
 
-  app.get('/people/search', guard, async (request, reply) => {
-    const q = request.query as Query;
-    const query = {
-      pncId: q.pncId?.trim(),
-      croNumber: q.croNumber?.trim(),
-      surname: q.surname?.trim(),
-      forename: q.forename?.trim(),
-      dobDay: q['dob-day']?.trim(),
-      dobMonth: q['dob-month']?.trim(),
-      dobYear: q['dob-year']?.trim(),
-    };
-    const searched = Object.values(query).some((v) => v);
-    const fieldErrors: Record<string, string> = {};
-    let results: PersonSummary[] | undefined;
-    if (searched) {
-      const dob = dateFromParts(query.dobDay, query.dobMonth, query.dobYear);
-      if (dob.error) fieldErrors.dateOfBirth = dob.error;
-      else {
-        const criteria: PersonSearchQuery = query.pncId
-          ? { pncId: query.pncId }
-          : query.croNumber
-            ? { croNumber: query.croNumber }
-            : { surname: query.surname, forename: query.forename, dateOfBirth: dob.date };
-        try {
-          results = await records.searchPeople(pageContext(request), criteria);
-        } catch (error) {
-          if (!isLedsError(error) || error.fieldProblems.length === 0) throw error;
-          for (const problem of error.fieldProblems)
-            fieldErrors[problem.field] = fieldMessages[problem.field] ?? problem.message;
+  app.get(
+    '/people/search',
+    {
+      ...guard,
+      schema: pageSchema({
+        query: { text: ['pncId', 'croNumber', 'surname', 'forename', 'dob-day', 'dob-month', 'dob-year'] },
+      }),
+    },
+    async (request, reply) => {
+      const q = request.query as Query;
+      const query = {
+        pncId: q.pncId?.trim(),
+        croNumber: q.croNumber?.trim(),
+        surname: q.surname?.trim(),
+        forename: q.forename?.trim(),
+        dobDay: q['dob-day']?.trim(),
+        dobMonth: q['dob-month']?.trim(),
+        dobYear: q['dob-year']?.trim(),
+      };
+      const searched = Object.values(query).some((v) => v);
+      const fieldErrors: Record<string, string> = {};
+      let results: PersonSummary[] | undefined;
+      if (searched) {
+        const dob = dateFromParts(query.dobDay, query.dobMonth, query.dobYear);
+        if (dob.error) fieldErrors.dateOfBirth = dob.error;
+        else {
+          const criteria: PersonSearchQuery = query.pncId
+            ? { pncId: query.pncId }
+            : query.croNumber
+              ? { croNumber: query.croNumber }
+              : { surname: query.surname, forename: query.forename, dateOfBirth: dob.date };
+          try {
+            results = await records.searchPeople(pageContext(request), criteria);
+          } catch (error) {
+            if (!isLedsError(error) || error.fieldProblems.length === 0) throw error;
+            for (const problem of error.fieldProblems)
+              fieldErrors[problem.field] = fieldMessages[problem.field] ?? problem.message;
+          }
         }
       }
-    }
-    const errors = Object.entries(fieldErrors).map(([field, text]) => ({
-      text,
-      href: field === 'dateOfBirth' ? '#dob-day' : `#${field}`,
-    }));
-    return reply
-      .status(errors.length > 0 ? 400 : 200)
-      .view('pages/search.njk', { ...pageLocals(services, request), query, results, fieldErrors, errors });
-  });
+      const errors = Object.entries(fieldErrors).map(([field, text]) => ({
+        text,
+        href: field === 'dateOfBirth' ? '#dob-day' : `#${field}`,
+      }));
+      return reply
+        .status(errors.length > 0 ? 400 : 200)
+        .view('pages/search.njk', { ...pageLocals(services, request), query, results, fieldErrors, errors });
+    },
+  );
 
-  app.get('/people/:personId', guard, async (request, reply) => {
+  app.get('/people/:personId', { ...guard, schema: pageSchema({ query: {} }) }, async (request, reply) => {
     const { personId } = request.params as { personId: string };
     const person = await records.viewPerson(pageContext(request), personId);
     return reply.view('pages/person.njk', {
@@ -180,9 +190,13 @@ export const recordsPages: FastifyPluginAsync<{ services: Services }> = async (a
     });
   });
 
-  app.get('/people/:personId/custody-images/:imageId', guard, async (request, reply) => {
-    const { personId, imageId } = request.params as { personId: string; imageId: string };
-    const image = await records.custodyImageContent(pageContext(request), personId, imageId);
-    return reply.type(image.mediaType).header('cache-control', 'private, no-store').send(image.bytes);
-  });
+  app.get(
+    '/people/:personId/custody-images/:imageId',
+    { ...guard, schema: pageSchema({ query: {} }) },
+    async (request, reply) => {
+      const { personId, imageId } = request.params as { personId: string; imageId: string };
+      const image = await records.custodyImageContent(pageContext(request), personId, imageId);
+      return reply.type(image.mediaType).header('cache-control', 'private, no-store').send(image.bytes);
+    },
+  );
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
+import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
 import { RetentionService } from './retention.service.ts';
 import { type InstrumentKind, instrumentKinds, publicApplicationNext } from './retention.types.ts';
@@ -30,7 +31,7 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
   const signedIn = { preHandler: requireSignedIn(services, { purpose: false }) };
   const withPurpose = { preHandler: requireSignedIn(services, { purpose: true }) };
 
-  app.get('/retention', signedIn, async (request, reply) =>
+  app.get('/retention', { ...signedIn, schema: pageSchema({ query: {} }) }, async (request, reply) =>
     reply.view('pages/retention-desk.njk', {
       ...pageLocals(services, request),
       desk: await retention.overview(pageContext(request)),
@@ -54,53 +55,74 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       today: retention.today(),
     });
   };
-  app.get('/retention/people/:id', withPurpose, (request, reply) => renderPerson(request, reply));
-  app.post('/retention/people/:id/reviews', withPurpose, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    try {
-      await retention.recordReview(pageContext(request), {
-        itemId: form.itemId ?? '',
-        outcome: form.outcome === 'DISPOSE' ? 'DISPOSE' : 'KEEP',
-        reason: form.reason ?? '',
-      });
-    } catch (error) {
-      return renderPerson(request, reply, errorsOf(error));
-    }
-    const { id } = request.params as { id: string };
-    // A disposed person record has gone: back to the desk.
-    return reply.redirect(form.itemId === id && form.outcome === 'DISPOSE' ? '/retention' : `/retention/people/${id}`);
-  });
+  app.get('/retention/people/:id', { ...withPurpose, schema: pageSchema({ query: {} }) }, (request, reply) =>
+    renderPerson(request, reply),
+  );
+  app.post(
+    '/retention/people/:id/reviews',
+    { ...withPurpose, schema: pageSchema({ body: { text: ['itemId', 'outcome', 'reason'] } }) },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      try {
+        await retention.recordReview(pageContext(request), {
+          itemId: form.itemId ?? '',
+          outcome: form.outcome === 'DISPOSE' ? 'DISPOSE' : 'KEEP',
+          reason: form.reason ?? '',
+        });
+      } catch (error) {
+        return renderPerson(request, reply, errorsOf(error));
+      }
+      const { id } = request.params as { id: string };
+      // A disposed person record has gone: back to the desk.
+      return reply.redirect(
+        form.itemId === id && form.outcome === 'DISPOSE' ? '/retention' : `/retention/people/${id}`,
+      );
+    },
+  );
 
-  app.post('/retention/people/:id/instruments', withPurpose, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    const { id } = request.params as { id: string };
-    try {
-      await retention.recordInstrument(pageContext(request), {
-        kind: (form.kind ?? '') as InstrumentKind,
-        itemId: form.itemId || undefined,
-        personId: form.itemId ? undefined : id,
-        appliedOn: form.appliedOn || undefined,
-        madeOn: form.madeOn ?? '',
-        until: form.until || undefined,
-        madeBy: form.madeBy ?? '',
-        evidence: form.evidence ?? '',
-        policingPurpose: form.policingPurpose || undefined,
-      });
-    } catch (error) {
-      return renderPerson(request, reply, errorsOf(error), form);
-    }
-    return reply.redirect(`/retention/people/${id}`);
-  });
-  app.post('/retention/people/:id/instruments/:instrumentId/end', withPurpose, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    const { id, instrumentId } = request.params as { id: string; instrumentId: string };
-    try {
-      await retention.endInstrument(pageContext(request), instrumentId, retention.today(), form.reason ?? '');
-    } catch (error) {
-      return renderPerson(request, reply, errorsOf(error), form);
-    }
-    return reply.redirect(`/retention/people/${id}`);
-  });
+  app.post(
+    '/retention/people/:id/instruments',
+    {
+      ...withPurpose,
+      schema: pageSchema({
+        body: { text: ['kind', 'itemId', 'appliedOn', 'madeOn', 'until', 'madeBy', 'evidence', 'policingPurpose'] },
+      }),
+    },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const { id } = request.params as { id: string };
+      try {
+        await retention.recordInstrument(pageContext(request), {
+          kind: (form.kind ?? '') as InstrumentKind,
+          itemId: form.itemId || undefined,
+          personId: form.itemId ? undefined : id,
+          appliedOn: form.appliedOn || undefined,
+          madeOn: form.madeOn ?? '',
+          until: form.until || undefined,
+          madeBy: form.madeBy ?? '',
+          evidence: form.evidence ?? '',
+          policingPurpose: form.policingPurpose || undefined,
+        });
+      } catch (error) {
+        return renderPerson(request, reply, errorsOf(error), form);
+      }
+      return reply.redirect(`/retention/people/${id}`);
+    },
+  );
+  app.post(
+    '/retention/people/:id/instruments/:instrumentId/end',
+    { ...withPurpose, schema: pageSchema({ body: { text: ['reason'] } }) },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const { id, instrumentId } = request.params as { id: string; instrumentId: string };
+      try {
+        await retention.endInstrument(pageContext(request), instrumentId, retention.today(), form.reason ?? '');
+      } catch (error) {
+        return renderPerson(request, reply, errorsOf(error), form);
+      }
+      return reply.redirect(`/retention/people/${id}`);
+    },
+  );
 
   const renderEntry = (
     request: FastifyRequest,
@@ -111,25 +133,36 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
     reply
       .status(errors.length ? 400 : 200)
       .view('pages/deletion-application-new.njk', { ...pageLocals(services, request), errors, form, staff: true });
-  app.get('/retention/applications/new', signedIn, (request, reply) => renderEntry(request, reply));
-  app.post('/retention/applications/new', signedIn, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    const ctx = pageContext(request);
-    try {
-      const received = await retention.applyForDeletion(ctx, applicationInput(form));
-      // An officer at a front counter, or another force's retention officer, may enter an application but not
-      // decide it: they get the reference.
-      if (await retention.handlesApplication(ctx, received))
-        return reply.redirect(`/retention/applications/${received.id}`);
-      return reply.view('pages/deletion-application-received.njk', {
-        ...pageLocals(services, request),
-        received,
-        next: publicApplicationNext,
-      });
-    } catch (error) {
-      return renderEntry(request, reply, errorsOf(error), form);
-    }
-  });
+  app.get('/retention/applications/new', { ...signedIn, schema: pageSchema({ query: {} }) }, (request, reply) =>
+    renderEntry(request, reply),
+  );
+  app.post(
+    '/retention/applications/new',
+    {
+      ...signedIn,
+      schema: pageSchema({
+        body: { text: ['applicantName', 'applicantDateOfBirth', 'contact', 'eventReference', 'grounds'] },
+      }),
+    },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const ctx = pageContext(request);
+      try {
+        const received = await retention.applyForDeletion(ctx, applicationInput(form));
+        // An officer at a front counter, or another force's retention officer, may enter an application but not
+        // decide it: they get the reference.
+        if (await retention.handlesApplication(ctx, received))
+          return reply.redirect(`/retention/applications/${received.id}`);
+        return reply.view('pages/deletion-application-received.njk', {
+          ...pageLocals(services, request),
+          received,
+          next: publicApplicationNext,
+        });
+      } catch (error) {
+        return renderEntry(request, reply, errorsOf(error), form);
+      }
+    },
+  );
 
   const renderApplication = async (
     request: FastifyRequest,
@@ -143,79 +176,112 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       .status(errors.length ? 400 : 200)
       .view('pages/retention-application.njk', { ...pageLocals(services, request), application, errors, form });
   };
-  app.get('/retention/applications/:id', signedIn, (request, reply) => renderApplication(request, reply));
-  app.post('/retention/applications/:id/decision', signedIn, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    const { id } = request.params as { id: string };
-    try {
-      await retention.decideApplication(pageContext(request), id, {
-        decision: form.decision === 'REFUSED' ? 'REFUSED' : 'GRANTED',
-        reasons: form.reasons ?? '',
-        policingPurpose: form.policingPurpose || undefined,
-        exceptionalReason: form.exceptionalReason || undefined,
-      });
-    } catch (error) {
-      return renderApplication(request, reply, errorsOf(error), form);
-    }
-    return reply.redirect(`/retention/applications/${id}`);
-  });
-  app.post('/retention/applications/:id/applicant-told', signedIn, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    await retention.recordApplicantTold(pageContext(request), id);
-    return reply.redirect(`/retention/applications/${id}`);
-  });
-  app.post('/retention/applications/:id/match', signedIn, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    const { id } = request.params as { id: string };
-    try {
-      await retention.matchApplication(pageContext(request), id, form.eventReference ?? '');
-    } catch (error) {
-      return renderApplication(request, reply, errorsOf(error), form);
-    }
-    return reply.redirect(`/retention/applications/${id}`);
-  });
-  app.post('/retention/applications/:id/appeal', signedIn, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    const { id } = request.params as { id: string };
-    try {
-      await retention.appeal(pageContext(request), id, {
-        grounds: form.grounds,
-        outcome: form.outcome === 'UPHELD' || form.outcome === 'DISMISSED' ? form.outcome : undefined,
-        reasons: form.reasons,
-      });
-    } catch (error) {
-      return renderApplication(request, reply, errorsOf(error), form);
-    }
-    return reply.redirect(`/retention/applications/${id}`);
-  });
+  app.get('/retention/applications/:id', { ...signedIn, schema: pageSchema({ query: {} }) }, (request, reply) =>
+    renderApplication(request, reply),
+  );
+  app.post(
+    '/retention/applications/:id/decision',
+    {
+      ...signedIn,
+      schema: pageSchema({ body: { text: ['decision', 'reasons', 'policingPurpose', 'exceptionalReason'] } }),
+    },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const { id } = request.params as { id: string };
+      try {
+        await retention.decideApplication(pageContext(request), id, {
+          decision: form.decision === 'REFUSED' ? 'REFUSED' : 'GRANTED',
+          reasons: form.reasons ?? '',
+          policingPurpose: form.policingPurpose || undefined,
+          exceptionalReason: form.exceptionalReason || undefined,
+        });
+      } catch (error) {
+        return renderApplication(request, reply, errorsOf(error), form);
+      }
+      return reply.redirect(`/retention/applications/${id}`);
+    },
+  );
+  app.post(
+    '/retention/applications/:id/applicant-told',
+    { ...signedIn, schema: pageSchema({ body: {} }) },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      await retention.recordApplicantTold(pageContext(request), id);
+      return reply.redirect(`/retention/applications/${id}`);
+    },
+  );
+  app.post(
+    '/retention/applications/:id/match',
+    { ...signedIn, schema: pageSchema({ body: { text: ['eventReference'] } }) },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const { id } = request.params as { id: string };
+      try {
+        await retention.matchApplication(pageContext(request), id, form.eventReference ?? '');
+      } catch (error) {
+        return renderApplication(request, reply, errorsOf(error), form);
+      }
+      return reply.redirect(`/retention/applications/${id}`);
+    },
+  );
+  app.post(
+    '/retention/applications/:id/appeal',
+    { ...signedIn, schema: pageSchema({ body: { text: ['grounds', 'outcome', 'reasons'] } }) },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      const { id } = request.params as { id: string };
+      try {
+        await retention.appeal(pageContext(request), id, {
+          grounds: form.grounds,
+          outcome: form.outcome === 'UPHELD' || form.outcome === 'DISMISSED' ? form.outcome : undefined,
+          reasons: form.reasons,
+        });
+      } catch (error) {
+        return renderApplication(request, reply, errorsOf(error), form);
+      }
+      return reply.redirect(`/retention/applications/${id}`);
+    },
+  );
 
   // A force's own deletion notices, for the people who run its local deletion (the API and CSV do the same).
   const noticeStatus = (request: FastifyRequest) => {
     const { status } = request.query as { status?: string };
     return status === 'ACKNOWLEDGED' || status === 'ALL' ? status : 'PENDING';
   };
-  app.get('/deletion-notices', signedIn, async (request, reply) => {
-    const status = noticeStatus(request);
-    const ctx = pageContext(request);
-    return reply.view('pages/deletion-notices.njk', {
-      ...pageLocals(services, request),
-      notices: await retention.noticesFor(ctx, { status }),
-      status,
-      organisation: request.pageUser?.organisation.name ?? ctx.organisation.code,
-    });
-  });
-  app.get('/deletion-notices.csv', signedIn, async (request, reply) => {
-    const notices = await retention.noticesFor(pageContext(request), { status: noticeStatus(request) });
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="deletion-notices.csv"')
-      .send(RetentionService.noticesCsv(notices));
-  });
-  app.post('/deletion-notices/:id/acknowledgement', signedIn, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    await retention.acknowledgeNotice(pageContext(request), id);
-    return reply.redirect(`/deletion-notices?status=${noticeStatus(request)}`);
-  });
+  app.get(
+    '/deletion-notices',
+    { ...signedIn, schema: pageSchema({ query: { text: ['status'] } }) },
+    async (request, reply) => {
+      const status = noticeStatus(request);
+      const ctx = pageContext(request);
+      return reply.view('pages/deletion-notices.njk', {
+        ...pageLocals(services, request),
+        notices: await retention.noticesFor(ctx, { status }),
+        status,
+        organisation: request.pageUser?.organisation.name ?? ctx.organisation.code,
+      });
+    },
+  );
+  app.get(
+    '/deletion-notices.csv',
+    { ...signedIn, schema: pageSchema({ query: { text: ['status'] } }) },
+    async (request, reply) => {
+      const notices = await retention.noticesFor(pageContext(request), { status: noticeStatus(request) });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="deletion-notices.csv"')
+        .send(RetentionService.noticesCsv(notices));
+    },
+  );
+  app.post(
+    '/deletion-notices/:id/acknowledgement',
+    { ...signedIn, schema: pageSchema({ query: { text: ['status'] }, body: {} }) },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      await retention.acknowledgeNotice(pageContext(request), id);
+      return reply.redirect(`/deletion-notices?status=${noticeStatus(request)}`);
+    },
+  );
 
   // Public: no sign-in. A person applies for deletion of their custody image or record.
   const renderApply = (
@@ -227,23 +293,34 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
     reply
       .status(errors.length ? 400 : 200)
       .view('pages/deletion-application-new.njk', { ...pageLocals(services, request), errors, form });
-  app.get('/apply-for-deletion', (request, reply) => renderApply(request, reply));
+  app.get('/apply-for-deletion', { schema: pageSchema({ query: {} }) }, (request, reply) =>
+    renderApply(request, reply),
+  );
   // SECURITY: rate limited per client address, one counter with the public API's form.
-  app.post('/apply-for-deletion', { onRequest: app.rateLimits.publicForm }, async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    try {
-      const { reference, targetDate } = await retention.applyForDeletion(null, applicationInput(form));
-      return reply.view('pages/deletion-application-received.njk', {
-        ...pageLocals(services, request),
-        received: { reference, targetDate },
-        next: publicApplicationNext,
-      });
-    } catch (error) {
-      return renderApply(request, reply, errorsOf(error), form);
-    }
-  });
+  app.post(
+    '/apply-for-deletion',
+    {
+      onRequest: app.rateLimits.publicForm,
+      schema: pageSchema({
+        body: { text: ['applicantName', 'applicantDateOfBirth', 'contact', 'eventReference', 'grounds'] },
+      }),
+    },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      try {
+        const { reference, targetDate } = await retention.applyForDeletion(null, applicationInput(form));
+        return reply.view('pages/deletion-application-received.njk', {
+          ...pageLocals(services, request),
+          received: { reference, targetDate },
+          next: publicApplicationNext,
+        });
+      } catch (error) {
+        return renderApply(request, reply, errorsOf(error), form);
+      }
+    },
+  );
 
-  app.get('/transparency/retention', async (request, reply) =>
+  app.get('/transparency/retention', { schema: pageSchema({ query: {} }) }, async (request, reply) =>
     reply.view('pages/transparency-retention.njk', {
       ...pageLocals(services, request),
       figures: await retention.figures(),
