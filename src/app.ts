@@ -19,7 +19,6 @@ import { authenticateApiCaller } from './api/request-context.ts';
 import { frameworkProblem, isApiRequest, refuseUnstorableInput } from './api/request-input.ts';
 import type { Services } from './composition.ts';
 import { requireWebSecrets } from './config/config.ts';
-import { type ErrorCode, errorCatalogue } from './platform/errors.ts';
 import { accessRegisterRoutes } from './modules/access/access.routes.ts';
 import { accessApplicationRoutes } from './modules/access/access-applications.routes.ts';
 import { auditorRoutes, publicAuditRoutes } from './modules/audit/audit.routes.ts';
@@ -27,6 +26,7 @@ import { ingestRoutes } from './modules/integration/ingest.routes.ts';
 import { heldRecordsRoutes } from './modules/records/held-records.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { publicRetentionRoutes, retentionRoutes } from './modules/retention/retention.routes.ts';
+import { type ErrorCode, errorCatalogue } from './platform/errors.ts';
 import { registerWeb } from './web/web.ts';
 import { registerWebSecurity, swaggerUiContentSecurityPolicy } from './web/web-security.ts';
 
