@@ -32,6 +32,20 @@ import { registerWebSecurity, swaggerUiContentSecurityPolicy } from './web/web-s
 
 const correlationIdPattern = /^[A-Za-z0-9._-]{8,100}$/;
 
+/** A route as registered: its method, its URL pattern and its schema (JSON Schema parts, by request part). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  schema?: { querystring?: unknown; params?: unknown; body?: unknown; headers?: unknown; hide?: boolean };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the app with its schema, in the order registered. */
+    routeTable: readonly RegisteredRoute[];
+  }
+}
+
 /**
  * The headers of an answer Fastify gives before any hook has run (so helmet's and the no-store hook's are not
  * there): the same rules, said by hand for these few answers.
@@ -115,6 +129,15 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       plugins: [ajvFormats as unknown as Plugin<unknown>],
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Every route with its schema, as registered: the audit walk and the fuzz tests read it, so a new route is in
+  // them the day it is added (test/audited-reads.test.ts, test/fuzz.test.ts).
+  const routeTable: RegisteredRoute[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      routeTable.push({ method: String(method), url: route.url, schema: route.schema as RegisteredRoute['schema'] });
+  });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-correlation-id', request.id);
