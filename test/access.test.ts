@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import type { AgreementGrantInput } from '../src/modules/access/index.ts';
+import type { Role } from '../src/platform/request-context.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
 
@@ -11,6 +12,14 @@ let services: TestServices;
 let app: FastifyInstance;
 let personId: string;
 const chain = personChain(400);
+const propertySubject = personChain(408);
+const propertyPeople = {
+  protectedIdentity: personChain(404),
+  intelligenceOnly: personChain(405),
+  missingOnly: personChain(406),
+};
+/** Person ids of the property's people, by PNC ID. */
+const propertyIds = new Map<string, string>();
 const keys = new Map<string, string>();
 
 /** An organisation with one agreement and an API key, for reading. */
@@ -74,6 +83,64 @@ before(async () => {
   );
   assert.equal(batch.rejectedCount, 0);
   personId = (await services.records.searchPeople(force, { pncId: chain.pncId }))[0]?.personId as string;
+  // For the property below: a second person whose associates are each hidden by one record-level rule.
+  const associateOf = (n: number, associate: { pncId: string }) => ({
+    kind: 'association',
+    sourceRecordId: `T408-L${n}`,
+    person: { sourceRecordId: 'T408-P' },
+    associate,
+    relationship: 'ASSOCIATE',
+  });
+  const twoClass = personChain(407);
+  const people = await services.ingest.ingestBatch(
+    force,
+    'HOME-CUSTODY',
+    ndjson([
+      ...propertySubject.records.slice(0, 2),
+      { ...propertyPeople.protectedIdentity.records[0], protectedIdentity: true },
+      { ...propertyPeople.intelligenceOnly.records[0], materialClass: 'INTELLIGENCE' },
+      twoClass.records[0],
+      ...[relative, propertyPeople.protectedIdentity, propertyPeople.intelligenceOnly, twoClass].map((p, i) =>
+        associateOf(i, { pncId: p.pncId }),
+      ),
+    ]),
+  );
+  assert.equal(people.rejectedCount, 0);
+  const more = await services.ingest.ingestBatch(
+    force,
+    'HOME-MISPER',
+    ndjson([
+      // Known only from a missing-person report.
+      {
+        ...propertyPeople.missingOnly.records[0],
+        names: [{ nameType: 'PRIMARY', forenames: 'Mia', surname: 'Misperson' }],
+      },
+      { ...propertyPeople.missingOnly.records[9], person: { sourceRecordId: 'T406-P' } },
+      // An intelligence-class name of a person whose own record is evidential.
+      {
+        kind: 'person',
+        sourceRecordId: 'T407-PI',
+        materialClass: 'INTELLIGENCE',
+        names: [{ nameType: 'PRIMARY', forenames: 'Ivo', surname: 'Aaronhidden' }],
+        datesOfBirth: [{ date: '1980-02-02' }],
+        sex: 'MALE',
+        identifiers: [{ type: 'PNC_ID', value: twoClass.pncId }],
+      },
+    ]),
+  );
+  assert.equal(more.rejectedCount, 0);
+  const linkMissing = await services.ingest.ingestBatch(
+    force,
+    'HOME-CUSTODY',
+    ndjson([associateOf(4, { pncId: propertyPeople.missingOnly.pncId })]),
+  );
+  assert.equal(linkMissing.rejectedCount, 0);
+  const handler = { ...force, roles: ['SYSTEM_READ', 'PROTECTED_IDENTITY'] as Role[] };
+  for (const p of [propertySubject, relative, ...Object.values(propertyPeople), twoClass]) {
+    const [found] = await services.records.searchPeople(handler, { pncId: p.pncId });
+    assert.ok(found, `${p.pncId} is held`);
+    propertyIds.set(p.pncId, found.personId);
+  }
   await organisationWith('BORDER', 'NON_POLICE_AGENCY', [
     grant('NOMINAL_IDENTITY', ['IMMIGRATION_ENFORCEMENT', 'SAFEGUARDING']),
     grant('MISSING_PERSONS', ['IMMIGRATION_ENFORCEMENT', 'SAFEGUARDING']),
@@ -339,7 +406,13 @@ describe('property: no response holds a field outside the decided view', () => {
         fc.constantFrom('POLICE_FORCE', 'NON_POLICE_AGENCY') as fc.Arbitrary<'POLICE_FORCE' | 'NON_POLICE_AGENCY'>,
         fc.subarray(datasets),
         fc.constantFrom('INVESTIGATION', 'SAFEGUARDING', 'IMMIGRATION_ENFORCEMENT', 'MISSING_PERSON_SEARCH'),
-        fc.constantFrom(['SYSTEM_READ'], ['OFFICER'], ['INVESTIGATOR']),
+        fc.constantFrom(
+          ['SYSTEM_READ'],
+          ['OFFICER'],
+          ['INVESTIGATOR'],
+          ['SYSTEM_READ', 'PROTECTED_IDENTITY'],
+          ['INVESTIGATOR', 'PROTECTED_IDENTITY'],
+        ),
         async (kind, granted, purpose, roles) => {
           run += 1;
           const code = `PROP${run}`;
@@ -446,6 +519,56 @@ describe('property: no response holds a field outside the decided view', () => {
             granted.includes('ASSOCIATES') && !immigration,
             'associates on the page',
           );
+
+          // Search summaries and associates are decided by the same rules as the record view (issue 11): a person is
+          // found exactly when their record opens, under a name and a date of birth the record shows.
+          const views = new Map<string, Record<string, unknown> | null>();
+          for (const [pnc, id] of propertyIds) {
+            const view = await read(code, `/api/v1/people/${id}`, purpose);
+            assert.ok(view.statusCode === 200 || view.statusCode === 404, `${pnc}: ${view.statusCode}`);
+            views.set(id, view.statusCode === 200 ? view.json() : null);
+            const found = (await read(code, `/api/v1/people?pncId=${encodeURIComponent(pnc)}`, purpose)).json()
+              .people as { personId: string; surname: string; forenames: string; dateOfBirth: string | null }[];
+            const record = views.get(id) as {
+              names: { surname: string; forenames: string }[];
+              datesOfBirth: { date: string; estimated: boolean }[];
+              identifiers: { type: string; value: string }[];
+            } | null;
+            const pncShown = record?.identifiers.some((i) => i.type === 'PNC_ID' && i.value === pnc) ?? false;
+            assert.equal(found.length, pncShown ? 1 : 0, `${pnc} found by PNC ID exactly when its record shows it`);
+            if (found[0] && record) {
+              assert.ok(
+                record.names.some((n) => n.surname === found[0]?.surname && n.forenames === found[0]?.forenames),
+                `${pnc}: the summary's name is one the record shows`,
+              );
+              const dates = record.datesOfBirth.filter((d) => !d.estimated).map((d) => d.date);
+              assert.equal(found[0].dateOfBirth, dates.length ? dates.sort()[0] : null, `${pnc}: date of birth`);
+            }
+            for (const hidden of ['AARONHIDDEN', 'Aaronhidden'])
+              assert.ok(!JSON.stringify(found).includes(hidden) || intelligenceAllowed);
+          }
+          const subjectView = views.get(propertyIds.get(propertySubject.pncId) as string) as {
+            associates: { associatePersonId: string; surname: string; forenames: string }[] | null;
+          } | null;
+          assert.ok(subjectView, 'the subject is always visible');
+          if (subjectView.associates) {
+            const expected = [...propertyIds.values()].filter(
+              (id) => id !== propertyIds.get(propertySubject.pncId) && views.get(id),
+            );
+            assert.deepEqual(
+              subjectView.associates.map((a) => a.associatePersonId).sort(),
+              expected.sort(),
+              `associates are exactly the people this caller may see (${kind} ${roles} ${purpose})`,
+            );
+            for (const a of subjectView.associates) {
+              const names = (views.get(a.associatePersonId) as { names: { surname: string; forenames: string }[] })
+                .names;
+              assert.ok(
+                names.some((n) => n.surname === a.surname && n.forenames === a.forenames),
+                'an associate is shown under a name their record shows',
+              );
+            }
+          }
         },
       ),
       { numRuns: 25 },
