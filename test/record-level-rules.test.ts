@@ -517,6 +517,15 @@ describe('a push is answered the same whether or not it names a person the pushe
     ).json().heldRecords as { id: string; sourceRecordId: string; personId: string; pushedBy: string }[];
     assert.deepEqual(named.map((h) => h.sourceRecordId).sort(), ['O-A1', 'O-A3', 'O-D1', 'O-P1']);
     assert.ok(named.every((h) => h.personId === id('witness') && h.pushedBy === 'OTHERF'));
+    // The pusher's own administrator has nothing to review: what names nobody is only in its list of records not
+    // linked, alike with those held for another force.
+    const pusherAdmin = await apiKey('OTHERF', ['ADMINISTRATOR', 'PROTECTED_IDENTITY']);
+    const pushersOwn = await app.inject({
+      method: 'GET',
+      url: '/api/v1/held-records',
+      headers: { 'x-api-key': pusherAdmin },
+    });
+    assert.deepEqual(pushersOwn.json().heldRecords, []);
     // Another force's administrator does not see them at all.
     const other = await app.inject({
       method: 'POST',

@@ -191,7 +191,12 @@ describe('a person applies for deletion and a retention officer decides', () => 
     await officer.waitForSelector('[data-testid="declared-purpose"]');
     await officer.goto(`${base}/retention`);
     await assertAccessible(officer);
+    // The public form matched nothing; the desk marks the application as naming one of this force's arrests, and
+    // the officer matches it with the number the applicant gave, already filled in.
+    const row = officer.locator('[data-testid="applications"] tr', { hasText: reference });
+    await row.locator('[data-testid="names-own-arrest"]').waitFor();
     await officer.click(`a:has-text("${reference}")`);
+    await officer.click('button:has-text("Match the application")');
     await officer.waitForSelector('button:has-text("Record the decision")');
     await assertAccessible(officer);
     await officer.check('input[value="REFUSED"]');

@@ -1,6 +1,6 @@
 // Pushed records LEDS accepted but could not link to a person the pusher may see (docs/access.md, ingest
 // replies). The SQL on held_records lives here, for intake (which holds) and for the review use cases.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../../storage/database.ts';
 import { heldRecords, people } from './records.tables.ts';
 
@@ -99,13 +99,22 @@ export async function heldBehind(db: Database, sourceSystem: string): Promise<He
     .orderBy(asc(heldRecords.receivedAt), asc(heldRecords.id));
 }
 
-/** Held records waiting for one organisation's review (protected flag of the named person alongside). */
+/**
+ * Held records waiting for one organisation's review: those naming a person it owns (with that person's protected
+ * flag). A record naming nobody has no reviewer: its pusher sees it among its records not linked.
+ */
 export async function heldForReview(db: Database, reviewingOrganisationId: string, limit: number) {
   return db
     .select({ held: heldRecords, protectedIdentity: sql<boolean>`coalesce(${people.protectedIdentity}, false)` })
     .from(heldRecords)
     .leftJoin(people, eq(people.personId, heldRecords.personId))
-    .where(and(eq(heldRecords.reviewingOrganisationId, reviewingOrganisationId), eq(heldRecords.status, 'HELD')))
+    .where(
+      and(
+        eq(heldRecords.reviewingOrganisationId, reviewingOrganisationId),
+        eq(heldRecords.status, 'HELD'),
+        isNotNull(heldRecords.personId),
+      ),
+    )
     .orderBy(asc(heldRecords.receivedAt), asc(heldRecords.id))
     .limit(limit);
 }
