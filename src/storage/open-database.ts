@@ -2,17 +2,29 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { LedsError } from '../platform/errors.ts';
-import { assertUuid, type Database, type DatabaseHandle, type PreparedStatement } from './database.ts';
+import {
+  assertUuid,
+  type Database,
+  type DatabaseHandle,
+  type PreparedStatement,
+  sqlLiteral,
+  statementName,
+} from './database.ts';
 import * as schema from './schema.ts';
 
 const migrationsFolder = path.resolve(import.meta.dirname, '..', '..', 'drizzle');
+const dialect = new PgDialect();
+/** Most statements a PGlite connection keeps prepared before it lets them all go and starts again. */
+const maxPreparedStatements = 500;
 
 export type DatabaseTarget =
   | {
@@ -85,6 +97,23 @@ async function openPglite(
       await preparing;
       return (await client.query<T>(`execute ${statement.name}('${assertUuid(id)}')`)).rows;
     },
+    queryStatement: async <T>(query: SQL): Promise<T[]> => {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      const name = statementName(text);
+      let preparing = prepared.get(name);
+      if (!preparing) {
+        if (prepared.size >= maxPreparedStatements) {
+          prepared.clear();
+          await client.exec('deallocate all');
+        }
+        preparing = client.exec(`prepare ${name} as ${text}`).then(() => undefined);
+        prepared.set(name, preparing);
+        preparing.catch(() => prepared.delete(name));
+      }
+      await preparing;
+      const args = params.length > 0 ? `(${params.map(sqlLiteral).join(', ')})` : '';
+      return (await client.query<T>(`execute ${name}${args}`)).rows;
+    },
     close: async () => {
       await client.close();
       await release?.();
@@ -121,6 +150,10 @@ async function openPostgres(url: string, poolSize = 10, role?: string): Promise<
     kind: 'postgres',
     queryPrepared: async <T>(statement: PreparedStatement, id: string): Promise<T[]> =>
       (await pool.query({ name: statement.name, text: statement.text, values: [assertUuid(id)] })).rows as T[],
+    queryStatement: async <T>(query: SQL): Promise<T[]> => {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      return (await pool.query({ name: statementName(text), text, values: params as unknown[] })).rows as T[];
+    },
     close: () => pool.end(),
   };
 }

@@ -98,14 +98,19 @@ export function sqlRowVisible(alias: string, dataset: string, rules: VisibilityR
   return sql`(${sqlClassVisible(alias, rules)} and ${sqlPurposesUsable(alias, sql.raw(String(datasetUsable(dataset, rules))), rules)})`;
 }
 
-/** Whether the records that name the person `personId` (an SQL expression) supply an identity the caller may use. */
+/**
+ * Whether the records that name the person `personId` (an SQL expression) supply an identity the caller may use:
+ * some record the caller may see and use, or, when no record the caller may see names them, nominal identity's own
+ * purposes. One look-up by the `person_id` index of each dataset's table.
+ */
 export function sqlIdentitySupplied(personId: string, rules: VisibilityRules): SQL {
   if (rules.limitedPurposes.length === 0) return sql.raw('true');
-  const parts = identitySuppliers.map(
+  // Per dataset: null when no row the caller may see names the person, else whether one may be used.
+  const perDataset = identitySuppliers.map(
     ({ table, dataset }) =>
-      sql`select ${sqlPurposesUsable('x', sql.raw(String(datasetUsable(dataset, rules))), rules)} as ok from ${sql.raw(table)} x where x.person_id = ${sql.raw(personId)} and ${sqlClassVisible('x', rules)}`,
+      sql`(select bool_or(${sqlPurposesUsable('x', sql.raw(String(datasetUsable(dataset, rules))), rules)}) from ${sql.raw(table)} x where x.person_id = ${sql.raw(personId)} and ${sqlClassVisible('x', rules)})`,
   );
-  return sql`(select coalesce(bool_or(s.ok), ${sql.raw(String(datasetUsable(identityDataset, rules)))}) from (${sql.join(parts, sql` union all `)}) s)`;
+  return sql`coalesce(greatest(${sql.join(perDataset, sql`, `)}), ${sql.raw(String(datasetUsable(identityDataset, rules)))})`;
 }
 
 /** An identity row may be shown; `supplied` is the SQL of sqlIdentitySupplied (or a column holding it). */

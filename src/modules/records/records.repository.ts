@@ -1,5 +1,5 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
-import type { Database, DatabaseHandle } from '../../storage/database.ts';
+import { assertUuid, type Database, type DatabaseHandle } from '../../storage/database.ts';
 import { nameKey } from './identifiers.ts';
 import {
   sqlClassVisible,
@@ -12,8 +12,6 @@ import { personRecordStatement } from './person-record.query.ts';
 import type { PersonRecordView, PersonSummary } from './records.schemas.ts';
 import { custodyImages } from './records.tables.ts';
 
-type Rows<T> = { rows: T[] };
-
 /** A person's record as loaded, before the protected view; associates are ids until checked as people. */
 export type LoadedPersonRecord = Omit<PersonRecordView, 'view' | 'associates'> & {
   associates: Omit<NonNullable<PersonRecordView['associates']>[number], 'forenames' | 'surname'>[] | null;
@@ -24,6 +22,8 @@ export interface WithheldMatch {
   personId: string;
   reason: 'protected-identity' | 'intelligence' | 'purpose-limited';
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const reasonOf = (row: { protected_ok: boolean; class_ok: boolean }): WithheldMatch['reason'] =>
   !row.protected_ok ? 'protected-identity' : !row.class_ok ? 'intelligence' : 'purpose-limited';
@@ -47,10 +47,35 @@ export class RecordsRepository {
   }
 
   /**
-   * The people a match selects, split into those the caller may see and those withheld (with the reason, for
-   * the audit entry). `match` is SQL over `n` (a person_names row) and `p` (its people row) naming the rows that
-   * match; a person is shown when a row they match by, and the person row, may be shown to the caller.
-   * Both halves are always asked, so the answer takes as long whether or not someone is withheld.
+   * The summary of each person of `supply` (a CTE of people rows with their `supplied` flag) that `where` selects,
+   * from what the caller may see of them: the first name shown (primary first), the earliest known date of birth
+   * shown, a PNC ID shown, and the person row's sex where it may be shown. A person with no name shown has no line.
+   */
+  private summaryOf(rules: VisibilityRules, where: SQL, extraColumns: SQL = sql``): SQL {
+    const row = (alias: string) => sqlIdentityRowVisible(alias, sql`s.supplied`, rules);
+    return sql`
+      select s.person_id as "personId", case when ${row('s')} then s.sex end as sex,
+        s.protected_identity as "protectedIdentity", s.material_class as "materialClass",
+        pn.forenames, pn.surname,
+        (select to_char(min(b.date_of_birth), 'YYYY-MM-DD') from person_dates_of_birth b
+          where b.person_id = s.person_id and not b.estimated and ${row('b')}) as "dateOfBirth",
+        (select i.value from person_identifiers i where i.person_id = s.person_id and i.identifier_type = 'PNC_ID'
+          and ${row('i')} order by i.value limit 1) as "pncId"
+        ${extraColumns}
+      from supply s
+      join lateral (select n.forenames, n.surname from person_names n where n.person_id = s.person_id and ${row('n')}
+        order by n.name_type <> 'PRIMARY', n.surname, n.forenames limit 1) pn on true
+      where ${where}`;
+  }
+
+  /**
+   * The people a match selects, in one statement: those the caller may see, summarised, and those withheld (with
+   * the reason, for the audit entry). `match` is SQL over the rows of `from` (aliased `rowAlias`) that match by
+   * criteria alone; `alsoVisible` is what else a matching row needs to count as seen (a date of birth the caller
+   * may see), over the same row and `s.supplied`. A person is shown when a row they match by, and their person row,
+   * may be shown. Each candidate's supplying records are looked up once (`supply`, materialised so that the test is
+   * not repeated wherever it is used), and both halves come from the one scan, so the answer takes as long whether
+   * or not someone is withheld.
    */
   private async matchPeople(
     from: SQL,
@@ -58,34 +83,55 @@ export class RecordsRepository {
     match: SQL,
     rules: VisibilityRules,
     limit: number,
-    aliasExpression: SQL = sql`null::text`,
-  ): Promise<{ visible: { personId: string; matchedAlias: string | null }[]; withheld: WithheldMatch[] }> {
-    const rowVisible = sqlIdentityRowVisible(rowAlias, sql`s.supplied`, rules);
-    const query = (wantVisible: boolean, rowLimit: number) => sql`
-      select p.person_id as "personId",
-        min(case when ${rowVisible} then ${aliasExpression} end) as "matchedAlias",
-        ${sqlPersonFlagsVisible('p', rules)} as flags_ok,
-        ${rules.protectedIdentity ? sql`true` : sql`not p.protected_identity`} as protected_ok,
-        (${sqlClassVisible('p', rules)} and bool_or(${sqlClassVisible(rowAlias, rules)})) as class_ok
-      from ${from}
-      join people p on p.person_id = ${sql.raw(rowAlias)}.person_id
-      cross join lateral (select ${sqlIdentitySupplied('p.person_id', rules)} as supplied) s
-      where ${match}
-      group by p.person_id, s.supplied
-      having (${sqlPersonFlagsVisible('p', rules)} and bool_or(${rowVisible})) = ${wantVisible}
-      order by p.person_id
-      limit ${rowLimit}`;
-    const [visible, withheld] = await Promise.all([
-      this.db.execute(query(true, limit)) as unknown as Promise<
-        Rows<{ personId: string; matchedAlias: string | null }>
-      >,
-      this.db.execute(query(false, limit)) as unknown as Promise<
-        Rows<{ personId: string; protected_ok: boolean; class_ok: boolean }>
-      >,
-    ]);
+    options: { alias?: SQL; alsoVisible?: SQL } = {},
+  ): Promise<{ people: PersonSummary[]; withheld: WithheldMatch[] }> {
+    const alias = sql.raw(rowAlias);
+    const rowVisible = sql`(${sqlIdentityRowVisible(rowAlias, sql`s.supplied`, rules)} and ${options.alsoVisible ?? sql`true`})`;
+    // Prepared once per shape: planning this statement costs more than running it.
+    const rows = await this.database.queryStatement<
+      PersonSummary & { visible: boolean; protected_ok: boolean; class_ok: boolean }
+    >(sql`
+      with supply as materialized (
+        select p.person_id, p.sex, p.protected_identity, p.material_class, p.gathered_for,
+          ${sqlIdentitySupplied('p.person_id', rules)} as supplied
+        from people p
+        where p.person_id in (select ${alias}.person_id from ${from} where ${match})
+      ),
+      matched as (
+        select s.person_id,
+          (${sqlPersonFlagsVisible('s', rules)} and bool_or(${rowVisible})) as visible,
+          min(case when ${rowVisible} then ${options.alias ?? sql`null::text`} end) as matched_alias,
+          ${rules.protectedIdentity ? sql`true` : sql`not s.protected_identity`} as protected_ok,
+          (${sqlClassVisible('s', rules)} and bool_or(${sqlClassVisible(rowAlias, rules)})) as class_ok
+        from ${from}
+        join supply s on s.person_id = ${alias}.person_id
+        where ${match}
+        group by s.person_id, s.protected_identity, s.material_class, s.supplied
+      ),
+      ranked as (
+        select m.*, row_number() over (partition by m.visible order by m.person_id) as rank from matched m
+      ),
+      shown as (
+        ${this.summaryOf(
+          rules,
+          sql`s.person_id in (select person_id from ranked where visible and rank <= ${limit})`,
+          sql`, (select matched_alias from ranked r where r.person_id = s.person_id) as "matchedAlias"`,
+        )}
+      )
+      select shown.*, true as visible, null::boolean as protected_ok, null::boolean as class_ok from shown
+      union all
+      select r.person_id, null, null, null, null, null, null, null, null, false, r.protected_ok, r.class_ok
+      from ranked r where not r.visible and r.rank <= ${limit}`);
+    const people = rows
+      .filter((r) => r.visible)
+      .map(({ visible: _, protected_ok: _p, class_ok: _c, ...summary }) => summary)
+      // By name, then id, in code-unit order: the same on both databases whatever their collation.
+      .sort(
+        (a, b) => compare(a.surname, b.surname) || compare(a.forenames, b.forenames) || compare(a.personId, b.personId),
+      );
     return {
-      visible: visible.rows.map((r) => ({ personId: r.personId, matchedAlias: r.matchedAlias })),
-      withheld: withheld.rows.map((r) => ({ personId: r.personId, reason: reasonOf(r) })),
+      people,
+      withheld: rows.filter((r) => !r.visible).map((r) => ({ personId: r.personId, reason: reasonOf(r) })),
     };
   }
 
@@ -112,47 +158,37 @@ export class RecordsRepository {
     limit: number,
   ) {
     const forenamePrefix = forename ? `${nameKey(forename)}%` : '%';
-    const dob = dateOfBirth
-      ? sql`and exists (select 1 from person_dates_of_birth b where b.person_id = n.person_id
-          and b.date_of_birth = ${dateOfBirth}::date and ${sqlIdentityRowVisible('b', sql`s.supplied`, rules)})`
-      : sql``;
+    const dob = (visible: boolean) =>
+      sql`exists (select 1 from person_dates_of_birth b where b.person_id = n.person_id
+          and b.date_of_birth = ${dateOfBirth ?? null}::date
+          ${visible ? sql`and ${sqlIdentityRowVisible('b', sql`s.supplied`, rules)}` : sql``})`;
     return this.matchPeople(
       sql`person_names n`,
       'n',
-      sql`n.surname_key = ${nameKey(surname)} and n.forename_key like ${forenamePrefix} ${dob}`,
+      sql`n.surname_key = ${nameKey(surname)} and n.forename_key like ${forenamePrefix} ${dateOfBirth ? sql`and ${dob(false)}` : sql``}`,
       rules,
       limit,
-      sql`case when n.name_type <> 'PRIMARY' then n.forenames || ' ' || n.surname end`,
+      {
+        alias: sql`case when n.name_type <> 'PRIMARY' then n.forenames || ' ' || n.surname end`,
+        alsoVisible: dateOfBirth ? dob(true) : undefined,
+      },
     );
   }
 
   /**
-   * One line for each person the caller may see, from what the caller may see of them: the first name shown
-   * (primary first), the earliest known date of birth, a PNC ID. People the caller may not see are left out.
+   * One line for each of these people the caller may see (an associate is summarised as a search result is);
+   * the others are left out.
    */
-  async summarisePeople(
-    matches: { personId: string; matchedAlias: string | null }[],
-    rules: VisibilityRules,
-  ): Promise<PersonSummary[]> {
-    if (matches.length === 0) return [];
-    const ids = matches.map((m) => m.personId);
-    const row = (alias: string) => sqlIdentityRowVisible(alias, sql`s.supplied`, rules);
-    const result = (await this.db.execute(sql`
-      select p.person_id as "personId", case when ${row('p')} then p.sex end as sex,
-        p.protected_identity as "protectedIdentity", p.material_class as "materialClass",
-        pn.forenames, pn.surname,
-        (select to_char(min(b.date_of_birth), 'YYYY-MM-DD') from person_dates_of_birth b
-          where b.person_id = p.person_id and not b.estimated and ${row('b')}) as "dateOfBirth",
-        (select i.value from person_identifiers i where i.person_id = p.person_id and i.identifier_type = 'PNC_ID'
-          and ${row('i')} order by i.value limit 1) as "pncId"
-      from people p
-      cross join lateral (select ${sqlIdentitySupplied('p.person_id', rules)} as supplied) s
-      join lateral (select n.forenames, n.surname from person_names n where n.person_id = p.person_id and ${row('n')}
-        order by n.name_type <> 'PRIMARY', n.surname, n.forenames limit 1) pn on true
-      where p.person_id in ${ids} and ${sqlPersonFlagsVisible('p', rules)}
-      order by pn.surname, pn.forenames, p.person_id`)) as unknown as Rows<Omit<PersonSummary, 'matchedAlias'>>;
-    const alias = new Map(matches.map((m) => [m.personId, m.matchedAlias]));
-    return result.rows.map((r) => ({ ...r, matchedAlias: alias.get(r.personId) ?? null }));
+  async summarisePeople(personIds: readonly string[], rules: VisibilityRules): Promise<PersonSummary[]> {
+    if (personIds.length === 0) return [];
+    for (const id of personIds) assertUuid(id);
+    return this.database.queryStatement<PersonSummary>(sql`
+      with supply as materialized (
+        select p.person_id, p.sex, p.protected_identity, p.material_class, p.gathered_for,
+          ${sqlIdentitySupplied('p.person_id', rules)} as supplied
+        from people p where p.person_id = any(${`{${personIds.join(',')}}`}::uuid[]) and ${sqlPersonFlagsVisible('p', rules)}
+      )
+      ${this.summaryOf(rules, sql`true`, sql`, null::text as "matchedAlias"`)}`);
   }
 
   async findCustodyImage(personId: string, imageId: string) {

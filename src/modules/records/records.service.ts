@@ -61,8 +61,7 @@ export class RecordsService {
       async () => {
         const decision = await this.access.require(ctx, 'person.search');
         const { rules, reasons } = await this.visibilityFor(ctx, 'person.search');
-        const { visible, withheld } = await this.findPeople(query, rules);
-        const people = await this.repository.summarisePeople(visible, rules);
+        const { people, withheld } = await this.findPeople(query, rules);
         return {
           value: people,
           subjects: people.map((p) => p.personId),
@@ -230,15 +229,9 @@ export class RecordsService {
   ): Promise<PersonRecordView['associates']> {
     if (associates === null) return null;
     const people = new Map(
-      (
-        await this.repository.summarisePeople(
-          [...new Set(associates.map((a) => a.associatePersonId))].map((personId) => ({
-            personId,
-            matchedAlias: null,
-          })),
-          rules,
-        )
-      ).map((p) => [p.personId, p]),
+      (await this.repository.summarisePeople([...new Set(associates.map((a) => a.associatePersonId))], rules)).map(
+        (p) => [p.personId, p],
+      ),
     );
     return associates.flatMap((a) => {
       const person = people.get(a.associatePersonId);
