@@ -352,6 +352,21 @@ describe('identity carries the purposes of the records it came from', () => {
     assert.deepEqual(searched?.details.withheld, [{ personId: id('missingOnly'), reason: 'purpose-limited' }]);
   });
 
+  it('shows the same on the pages: no result, and the person page not found', async () => {
+    const cookie = await signInAs('BORDERX', ['INVESTIGATOR'], 'IMMIGRATION_ENFORCEMENT');
+    const results = await app.inject({
+      method: 'GET',
+      url: `/people/search?pncId=${encodeURIComponent(missingOnly.pncId)}`,
+      headers: { cookie },
+    });
+    assert.equal(results.statusCode, 200);
+    assert.match(results.body, /0 people found/);
+    assert.doesNotMatch(results.body, /MISPERONLY/);
+    const page = await app.inject({ method: 'GET', url: `/people/${id('missingOnly')}`, headers: { cookie } });
+    assert.equal(page.statusCode, 404);
+    assert.doesNotMatch(page.body, /Misperonly/);
+  });
+
   it('finds the same person for safeguarding, and for a police investigation', async () => {
     const safeguarding = await read('BORDERX', `/api/v1/people/${id('missingOnly')}`, 'SAFEGUARDING');
     assert.equal(safeguarding.statusCode, 200);
