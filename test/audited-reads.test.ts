@@ -9,6 +9,7 @@ import { buildApp } from '../src/app.ts';
 import { auditEntriesAfter, lastAuditSeq } from './support/audit.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { givePoliceAgreement, startTestServices, type TestServices } from './support/services.ts';
+import { signedInAs } from './support/web.ts';
 
 let services: TestServices;
 let app: FastifyInstance;
@@ -203,23 +204,8 @@ after(async () => {
   await services.close();
 });
 
-async function signedIn(username: string, roles: string[], purpose: string): Promise<string> {
-  await services.access.createUser({
-    organisationCode: 'READF',
-    username,
-    displayName: username,
-    password: 'audited-reads-password',
-    roles,
-  });
-  const response = await app.inject({
-    method: 'POST',
-    url: '/sign-in',
-    payload: { username, password: 'audited-reads-password' },
-  });
-  const cookie = String(response.headers['set-cookie']).split(';')[0] as string;
-  await app.inject({ method: 'POST', url: '/purpose', headers: { cookie }, payload: { purpose } });
-  return cookie;
-}
+const signedIn = (username: string, roles: string[], purpose: string) =>
+  signedInAs(app, services, { organisationCode: 'READF', username, roles, purpose });
 
 describe('every read of person data is audited', () => {
   it('knows every GET route: each carries no person data, or is fetched below', () => {

@@ -14,6 +14,7 @@ import { assertAuditLogVerifies } from './support/audit.ts';
 import { asDatabaseOwner } from './support/database.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
+import { signedInAs } from './support/web.ts';
 
 let services: TestServices;
 let app: FastifyInstance;
@@ -29,23 +30,8 @@ const problemOf = (response: { statusCode: number; headers: Record<string, unkno
   return response.json() as { code: string; status: number; errors?: { field: string; message: string }[] };
 };
 
-async function signIn(username: string, roles: string[], purpose: string) {
-  await services.access.createUser({
-    organisationCode: 'EDGEF',
-    username,
-    displayName: username,
-    password: 'edge-input-password',
-    roles,
-  });
-  const response = await app.inject({
-    method: 'POST',
-    url: '/sign-in',
-    payload: { username, password: 'edge-input-password' },
-  });
-  const session = String(response.headers['set-cookie']).split(';')[0] as string;
-  await app.inject({ method: 'POST', url: '/purpose', headers: { cookie: session }, payload: { purpose } });
-  return session;
-}
+const signIn = (username: string, roles: string[], purpose: string) =>
+  signedInAs(app, services, { organisationCode: 'EDGEF', username, roles, purpose });
 
 before(async () => {
   const sink = new Writable({

@@ -11,6 +11,7 @@ import type { RequestContext } from '../src/platform/request-context.ts';
 import { assertAuditLogVerifies, auditEntriesAfter, lastAuditSeq } from './support/audit.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { givePoliceAgreement, startTestServices, type TestServices } from './support/services.ts';
+import { signedInAs } from './support/web.ts';
 
 let services: TestServices;
 let app: FastifyInstance;
@@ -84,24 +85,13 @@ async function personIdOf(pnc: string): Promise<string> {
   return found.personId;
 }
 
-async function signInAs(code: string, roles: string[], purpose: string): Promise<string> {
-  const username = `${code.toLowerCase()}.${roles.join('-').toLowerCase()}`;
-  await services.access.createUser({
+const signInAs = (code: string, roles: string[], purpose: string) =>
+  signedInAs(app, services, {
     organisationCode: code,
-    username,
-    displayName: `${code} user`,
-    password: 'record-level-rules-password',
+    username: `${code.toLowerCase()}.${roles.join('-').toLowerCase()}`,
     roles,
+    purpose,
   });
-  const signIn = await app.inject({
-    method: 'POST',
-    url: '/sign-in',
-    payload: { username, password: 'record-level-rules-password' },
-  });
-  const cookie = String(signIn.headers['set-cookie']).split(';')[0] as string;
-  await app.inject({ method: 'POST', url: '/purpose', headers: { cookie }, payload: { purpose } });
-  return cookie;
-}
 
 const association = (n: number, associate: { pncId: string }) => ({
   kind: 'association',

@@ -108,15 +108,7 @@ export class ApiKeysService {
 
   /** Revokes a key now: it is refused at once in this process, within LEDS_API_KEY_CACHE_SECONDS in others. */
   async revokeApiKey(ctx: RequestContext, ref: string): Promise<ApiKeySummary> {
-    const key = await this.lookUp(ref);
-    const decision = await requireCredentialManager(
-      this.decisions,
-      this.audit,
-      ctx,
-      key?.organisationId,
-      this.asked(ref, 'revoke'),
-    );
-    const found = key as ApiKeySummary;
+    const { found, decision } = await this.managed(ctx, ref, 'revoke');
     if (found.state === 'REVOKED' || found.state === 'EXPIRED')
       throw new LedsError(
         'ACCESS_CREDENTIAL_STATE',
@@ -162,15 +154,7 @@ export class ApiKeysService {
         'ACCESS_ROTATION_OVERLAP_INVALID',
         `the overlap must be a whole number of hours from 0 to ${max}, got \`${overlapHours}\``,
       );
-    const key = await this.lookUp(ref);
-    const decision = await requireCredentialManager(
-      this.decisions,
-      this.audit,
-      ctx,
-      key?.organisationId,
-      this.asked(ref, 'rotate'),
-    );
-    const old = key as ApiKeySummary;
+    const { found: old, decision } = await this.managed(ctx, ref, 'rotate');
     if (old.state === 'EXPIRING')
       throw new LedsError(
         'ACCESS_CREDENTIAL_STATE',
@@ -248,6 +232,19 @@ export class ApiKeysService {
       },
       rotated: { ...old, expiresAt, state: stateOf({ expiresAt, revokedAt: null }, now) },
     };
+  }
+
+  /** The key a reference names, once the caller is allowed to manage it (else the answer an unknown key gets). */
+  private async managed(ctx: RequestContext, ref: string, what: 'revoke' | 'rotate') {
+    const key = await this.lookUp(ref);
+    const decision = await requireCredentialManager(
+      this.decisions,
+      this.audit,
+      ctx,
+      key?.organisationId,
+      this.asked(ref, what),
+    );
+    return { found: key as ApiKeySummary, decision };
   }
 
   private async lookUp(ref: string): Promise<ApiKeySummary | undefined> {

@@ -69,15 +69,7 @@ export class UserAccountsService {
 
   /** Disables a user and ends all their web sessions, in one transaction; they cannot sign in until enabled. */
   async disableUser(ctx: RequestContext, ref: string): Promise<{ user: UserAccountSummary; sessionsEnded: number }> {
-    const user = await this.lookUp(ref);
-    const decision = await requireCredentialManager(
-      this.decisions,
-      this.audit,
-      ctx,
-      user?.organisationId,
-      this.asked(ref, 'disable'),
-    );
-    const found = user as UserAccountSummary;
+    const { found, decision } = await this.managed(ctx, ref, 'disable');
     // SECURITY: an administrator cannot lock themselves out; another administrator (or the operator) must do it.
     if (ctx.actor.kind === 'user' && ctx.actor.id === found.id)
       throw new LedsError('REQUEST_INVALID', 'you cannot disable your own account');
@@ -114,15 +106,7 @@ export class UserAccountsService {
 
   /** Lets a disabled user sign in again (their old sessions stay ended). */
   async enableUser(ctx: RequestContext, ref: string): Promise<UserAccountSummary> {
-    const user = await this.lookUp(ref);
-    const decision = await requireCredentialManager(
-      this.decisions,
-      this.audit,
-      ctx,
-      user?.organisationId,
-      this.asked(ref, 'enable'),
-    );
-    const found = user as UserAccountSummary;
+    const { found, decision } = await this.managed(ctx, ref, 'enable');
     if (found.active) throw new LedsError('ACCESS_CREDENTIAL_STATE', `user \`${ref}\` is already enabled`);
     await this.db.transaction(async (tx) => {
       const [row] = await tx
@@ -141,6 +125,19 @@ export class UserAccountsService {
       ]);
     });
     return { ...found, active: true };
+  }
+
+  /** The user a reference names, once the caller is allowed to manage them (else the answer an unknown user gets). */
+  private async managed(ctx: RequestContext, ref: string, what: 'disable' | 'enable') {
+    const user = await this.lookUp(ref);
+    const decision = await requireCredentialManager(
+      this.decisions,
+      this.audit,
+      ctx,
+      user?.organisationId,
+      this.asked(ref, what),
+    );
+    return { found: user as UserAccountSummary, decision };
   }
 
   private async lookUp(ref: string): Promise<UserAccountSummary | undefined> {

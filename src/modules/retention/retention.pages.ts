@@ -3,7 +3,7 @@ import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
-import { RetentionService } from './retention.service.ts';
+import { sendNoticesCsv } from './retention.routes.ts';
 import { type InstrumentKind, instrumentKinds, publicApplicationNext } from './retention.types.ts';
 
 type Form = Record<string, string | undefined>;
@@ -265,13 +265,8 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
   app.get(
     '/deletion-notices.csv',
     { ...signedIn, schema: pageSchema({ query: { text: ['status'] } }) },
-    async (request, reply) => {
-      const notices = await retention.noticesFor(pageContext(request), { status: noticeStatus(request) });
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="deletion-notices.csv"')
-        .send(RetentionService.noticesCsv(notices));
-    },
+    async (request, reply) =>
+      sendNoticesCsv(reply, await retention.noticesFor(pageContext(request), { status: noticeStatus(request) })),
   );
   app.post(
     '/deletion-notices/:id/acknowledgement',

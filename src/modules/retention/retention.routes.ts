@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ProblemSchema, PurposeHeaders, problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
@@ -26,6 +27,14 @@ const ApplicationIn = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A force's deletion notices as a CSV download, for its local deletion run (the API and the page alike). */
+export function sendNoticesCsv(reply: FastifyReply, notices: Parameters<typeof RetentionService.noticesCsv>[0]) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', 'attachment; filename="deletion-notices.csv"')
+    .send(RetentionService.noticesCsv(notices));
+}
 
 /** Public: the rule set in force, the published figures, and the application form's API. No sign-in. */
 export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -136,13 +145,8 @@ export const retentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
         ),
       },
     },
-    async (request, reply) => {
-      const notices = await retention.noticesFor(contextOf(request), { status: request.query.status });
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="deletion-notices.csv"')
-        .send(RetentionService.noticesCsv(notices));
-    },
+    async (request, reply) =>
+      sendNoticesCsv(reply, await retention.noticesFor(contextOf(request), { status: request.query.status })),
   );
 
   app.post(
