@@ -6,7 +6,7 @@ import { buildApp } from '../src/app.ts';
 import type { AgreementGrantInput } from '../src/modules/access/index.ts';
 import type { Role } from '../src/platform/request-context.ts';
 import { ndjson, personChain } from './support/records.ts';
-import { startTestServices, type TestServices } from './support/services.ts';
+import { organisationWithKey, startTestServices, type TestServices } from './support/services.ts';
 
 let services: TestServices;
 let app: FastifyInstance;
@@ -29,20 +29,7 @@ async function organisationWith(
   grants: AgreementGrantInput[],
   roles: readonly string[] = ['SYSTEM_READ'],
 ) {
-  await services.access.createOrganisation({ code, name: `${code} (test)`, kind });
-  await services.agreements.createAgreement({
-    organisationCode: code,
-    reference: `DSA-${code}`,
-    validFrom: '2026-01-01',
-    validTo: '2026-12-31',
-    reviewDue: '2026-06-30',
-    grants,
-  });
-  const { key } = await services.access.createApiKey({
-    organisationCode: code,
-    name: `${code} system`,
-    roles: [...roles],
-  });
+  const key = await organisationWithKey(services, code, kind, grants, roles);
   keys.set(code, key);
   return key;
 }

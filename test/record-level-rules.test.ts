@@ -10,7 +10,7 @@ import { makeAsn, makePncId } from '../src/modules/records/identifiers.ts';
 import type { RequestContext } from '../src/platform/request-context.ts';
 import { assertAuditLogVerifies, auditEntriesAfter, lastAuditSeq } from './support/audit.ts';
 import { ndjson, personChain } from './support/records.ts';
-import { givePoliceAgreement, startTestServices, type TestServices } from './support/services.ts';
+import { organisationWithKey, startTestServices, type TestServices } from './support/services.ts';
 import { signedInAs } from './support/web.ts';
 
 let services: TestServices;
@@ -44,18 +44,7 @@ async function organisation(
   grants: AgreementGrantInput[] | 'police',
   roles: string[],
 ) {
-  await services.access.createOrganisation({ code, name: `${code} (test)`, kind });
-  if (grants === 'police') await givePoliceAgreement(services, code);
-  else
-    await services.agreements.createAgreement({
-      organisationCode: code,
-      reference: `DSA-${code}`,
-      validFrom: '2026-01-01',
-      validTo: '2026-12-31',
-      reviewDue: '2026-06-30',
-      grants,
-    });
-  keys.set(code, (await services.access.createApiKey({ organisationCode: code, name: `${code} system`, roles })).key);
+  keys.set(code, await organisationWithKey(services, code, kind, grants, roles));
 }
 
 const apiKey = async (code: string, roles: string[]) =>

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { type Config, ConfigError, loadConfig } from '../src/config/config.ts';
-import { CheckpointVerifier, verifyAuditLog } from '../src/modules/audit/index.ts';
+import { assertAuditLogVerifies } from './support/audit.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
 
@@ -46,14 +46,7 @@ async function declaredPurpose(cookie: string): Promise<string | undefined> {
   return /data-testid="declared-purpose">([^<]+)</.exec(page.body)?.[1];
 }
 
-async function verifyLog() {
-  const report = await verifyAuditLog(
-    services.database.db,
-    new CheckpointVerifier(services.audit.verifierKey),
-    services.config.audit.origin,
-  );
-  assert.deepEqual(report.problems, [], 'the audit log verifies');
-}
+const verifyLog = () => assertAuditLogVerifies(services);
 
 /**
  * Every route of the app with a method that may change something, read from Fastify's route tree

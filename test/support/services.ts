@@ -5,7 +5,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
 import { createServices, type Services } from '../../src/composition.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
-import { policeForceGrants } from '../../src/modules/access/index.ts';
+import { type AgreementGrantInput, policeForceGrants } from '../../src/modules/access/index.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import type { RequestContext, Role } from '../../src/platform/request-context.ts';
 import { openTestDatabase } from './database.ts';
@@ -77,4 +77,30 @@ export async function startTestServices(
       await rm(folder, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * An organisation with one agreement in force through 2026 (a police force's, or these grants) and an API key with
+ * these roles; returns the key.
+ */
+export async function organisationWithKey(
+  services: Services,
+  code: string,
+  kind: 'POLICE_FORCE' | 'NON_POLICE_AGENCY',
+  grants: AgreementGrantInput[] | 'police',
+  roles: readonly string[],
+): Promise<string> {
+  await services.access.createOrganisation({ code, name: `${code} (test)`, kind });
+  if (grants === 'police') await givePoliceAgreement(services, code);
+  else
+    await services.agreements.createAgreement({
+      organisationCode: code,
+      reference: `DSA-${code}`,
+      validFrom: '2026-01-01',
+      validTo: '2026-12-31',
+      reviewDue: '2026-06-30',
+      grants,
+    });
+  return (await services.access.createApiKey({ organisationCode: code, name: `${code} system`, roles: [...roles] }))
+    .key;
 }
