@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import stringify from 'safe-stable-stringify';
 import { buildApp } from '../src/app.ts';
 import { auditEntries } from '../src/modules/audit/audit.tables.ts';
 import { type AuditEntryBody, CheckpointVerifier, verifyAuditLog } from '../src/modules/audit/index.ts';
@@ -146,6 +147,23 @@ describe('what is recorded', () => {
     assert.equal(body.kind, 'SEARCH_PERFORMED');
     assert.deepEqual(body.details.criteria, { surname: 'Hollowell', forename: 'Testina' });
     assert.deepEqual(body.subjects, [personId]);
+  });
+
+  it('salts every entry, so that its public leaf hash cannot confirm a guess of what it records', async () => {
+    const [row] = await entriesFor('corr-search-0001');
+    const body = bodyOf(row as { entry: string });
+    assert.match(body.salt ?? '', /^[A-Za-z0-9_-]{22}$/, '128 random bits');
+    // Everything but the salt is what the searcher knows or can guess; without the salt the guess hashes otherwise.
+    const { salt: _, ...guess } = body;
+    assert.notDeepEqual(leafHash(stringify(guess) as string), leafHash((row as { entry: string }).entry));
+    // The same search again is another entry with another salt.
+    await app.inject({
+      method: 'GET',
+      url: `/api/v1/people?surname=Hollowell&forename=Testina`,
+      headers: { 'x-api-key': readKey, 'x-leds-purpose': 'INVESTIGATION', 'x-correlation-id': 'corr-search-0002' },
+    });
+    const [again] = await entriesFor('corr-search-0002');
+    assert.notEqual(bodyOf(again as { entry: string }).salt, body.salt);
   });
 
   it('records a denied attempt, with the real reason even where the caller was told "not found"', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
@@ -42,6 +42,10 @@ export class AuditTrail {
     return {
       body: {
         v: 1,
+        // SECURITY: a public leaf hash must not confirm a guess of its entry. Everything else an entry says can be
+        // known or guessed by the caller it records (its own id, purpose, criteria, the time to the millisecond), so
+        // without this a caller could test whether a search withheld someone, or why a view was refused.
+        salt: randomBytes(16).toString('base64url'),
         recordedAt: this.clock.now().toISOString(),
         kind: event.kind,
         action: event.action,

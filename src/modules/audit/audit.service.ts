@@ -449,12 +449,20 @@ export class AuditService {
     return this.log.latestCheckpoint();
   }
 
+  /**
+   * The size public proofs may reach: the newest signed checkpoint's. Proofs are checked against checkpoints, and
+   * the live size, between checkpoints, would tell how many actions were just audited.
+   */
+  private async publishedSize(): Promise<number> {
+    return (await this.log.latestCheckpoint())?.treeSize ?? 0;
+  }
+
   async inclusionProof(seq: number, treeSize: number) {
-    const size = await this.log.size();
+    const size = await this.publishedSize();
     if (!Number.isInteger(seq) || !Number.isInteger(treeSize) || seq < 0 || seq >= treeSize || treeSize > size)
       throw new LedsError(
         'AUDIT_TREE_SIZE_INVALID',
-        `entry ${seq} is not in a tree of ${treeSize} of the ${size} entries`,
+        `entry ${seq} is not in a tree of ${treeSize}: the newest checkpoint is of ${size} entries`,
         [{ field: 'treeSize', message: `must be more than the entry's index and at most ${size}` }],
       );
     const proof = await this.log.inclusionProof(seq, treeSize);
@@ -468,11 +476,13 @@ export class AuditService {
   }
 
   async consistencyProof(from: number, to: number) {
-    const size = await this.log.size();
+    const size = await this.publishedSize();
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || from > to || to > size)
-      throw new LedsError('AUDIT_TREE_SIZE_INVALID', `no consistency proof from ${from} to ${to} in a log of ${size}`, [
-        { field: 'from', message: `need 1 <= from <= to <= ${size}` },
-      ]);
+      throw new LedsError(
+        'AUDIT_TREE_SIZE_INVALID',
+        `no consistency proof from ${from} to ${to}: the newest checkpoint is of ${size} entries`,
+        [{ field: 'from', message: `need 1 <= from <= to <= ${size}` }],
+      );
     return {
       from,
       to,

@@ -66,6 +66,11 @@ export type AuditChannel = 'API' | 'WEB' | 'CLI' | 'JOB';
  */
 export interface AuditEntryBody {
   v: 1;
+  /**
+   * 128 random bits, hashed with the entry: its public leaf hash cannot confirm a guess of what it records. Entries
+   * written before it was added have none.
+   */
+  salt?: string;
   seq: number;
   recordedAt: string;
   kind: AuditEventKind;

@@ -117,10 +117,30 @@ export class RetentionService {
     const error = notFound();
     await this.trail.record(ctx, {
       kind: 'ACCESS_REFUSED',
-      action,
+      // One action for an application whatever its state, so that its refusal reads as an unknown id's does.
+      action: action === 'deletion-application.match' ? 'retention.decide' : action,
       outcome: 'DENIED',
       subjects: about.personId ? [about.personId] : [],
       reasons: [error.code, ...decision.reasons, protectedIdentity ? 'protected identity' : 'not the caller’s force'],
+      details: { message: error.message },
+    });
+    throw error;
+  }
+
+  /**
+   * SECURITY: an id that names nothing is refused with the very entry a hidden one gets (one ACCESS_REFUSED entry of
+   * the same action), so that neither the log's size nor its monthly figures tell the two apart.
+   */
+  private async refuseUnknown(
+    ctx: RequestContext,
+    error: LedsError,
+    action: 'retention.decide' | 'retention.review' | 'deletion-application.match' = 'retention.decide',
+  ): Promise<never> {
+    await this.trail.record(ctx, {
+      kind: 'ACCESS_REFUSED',
+      action,
+      outcome: 'FAILED',
+      reasons: [error.code],
       details: { message: error.message },
     });
     throw error;
@@ -161,14 +181,14 @@ export class RetentionService {
     ).allowed;
   }
 
-  private async personOwner(personId: string): Promise<string> {
+  private async personOwner(ctx: RequestContext, personId: string): Promise<string> {
     const [person] = isUuid(personId)
       ? await queryRows<{ owner: string }>(
           this.db,
           sql`SELECT owning_organisation_id AS owner FROM people WHERE person_id = ${personId}::uuid`,
         )
       : [];
-    if (!person) throw personNotFound(personId);
+    if (!person) return this.refuseUnknown(ctx, personNotFound(personId));
     return person.owner;
   }
 
@@ -606,11 +626,11 @@ export class RetentionService {
   // ---- Instruments, reviews and disregards --------------------------------------------------------------
 
   /** The stored decision of an item: whose it is, what it is and the rule it is under. */
-  private async decisionOf(itemId: string) {
+  private async decisionOf(ctx: RequestContext, itemId: string) {
     const [decision] = isUuid(itemId)
       ? await this.db.select().from(retentionDecisions).where(eq(retentionDecisions.itemId, itemId))
       : [];
-    if (!decision) throw itemNotFound(itemId);
+    if (!decision) return this.refuseUnknown(ctx, itemNotFound(itemId));
     return decision;
   }
 
@@ -647,12 +667,12 @@ export class RetentionService {
       if (!input.personId || !isUuid(input.personId)) return invalid('personId', 'name the person or the item held');
       personId = input.personId;
       // A hold on the whole person stops every force's deletions: it is the person record's owner's to make.
-      owningOrganisationId = await this.personOwner(personId);
+      owningOrganisationId = await this.personOwner(ctx, personId);
       await this.decideOrNotFound(ctx, { owningOrganisationId, personId }, () => personNotFound(personId));
     } else {
       if (!input.itemId) return invalid('itemId', 'name the item it applies to');
       const itemId = input.itemId;
-      decision = await this.decisionOf(itemId);
+      decision = await this.decisionOf(ctx, itemId);
       personId = decision.personId;
       owningOrganisationId = decision.owningOrganisationId;
       await this.decideOrNotFound(ctx, { owningOrganisationId, personId }, () => itemNotFound(itemId));
@@ -764,7 +784,7 @@ export class RetentionService {
     const [instrument] = isUuid(instrumentId)
       ? await this.db.select().from(retentionInstruments).where(eq(retentionInstruments.id, instrumentId))
       : [];
-    if (!instrument) throw instrumentNotFound(instrumentId);
+    if (!instrument) return this.refuseUnknown(ctx, instrumentNotFound(instrumentId));
     await this.decideOrNotFound(ctx, instrument, () => instrumentNotFound(instrumentId));
     await this.db.transaction(async (tx) => {
       await tx.update(retentionInstruments).set({ endedOn }).where(eq(retentionInstruments.id, instrumentId));
@@ -788,7 +808,7 @@ export class RetentionService {
       throw new LedsError('RETENTION_REASON_REQUIRED', 'a review records its reason', [
         { field: 'reason', message: 'required' },
       ]);
-    const decision = await this.decisionOf(input.itemId);
+    const decision = await this.decisionOf(ctx, input.itemId);
     await this.decideOrNotFound(ctx, decision, () => itemNotFound(input.itemId));
     await this.db.transaction(async (tx) => {
       await tx.insert(retentionReviews).values({
@@ -830,7 +850,7 @@ export class RetentionService {
     const [disposal] = isUuid(disposalId)
       ? await this.db.select().from(disposals).where(eq(disposals.id, disposalId))
       : [];
-    if (!disposal) throw disposalNotFound(disposalId);
+    if (!disposal) return this.refuseUnknown(ctx, disposalNotFound(disposalId));
     await this.decideOrNotFound(ctx, disposal, () => disposalNotFound(disposalId));
     await this.db.insert(convictionDisregards).values({
       id: randomUUID(),
@@ -966,7 +986,7 @@ export class RetentionService {
    */
   async matchApplication(ctx: RequestContext, applicationId: string, eventReference: string) {
     await this.access.require(ctx, 'deletion-application.match');
-    const application = await this.application(applicationId);
+    const application = await this.loadApplication(ctx, applicationId);
     if (application.status !== 'UNMATCHED')
       throw new LedsError('RETENTION_APPLICATION_STATE', `application ${application.reference} is already matched`);
     const asn = parseAsn(eventReference ?? '');
@@ -1013,7 +1033,7 @@ export class RetentionService {
     input: { decision: 'GRANTED' | 'REFUSED'; reasons: string; policingPurpose?: string; exceptionalReason?: string },
   ) {
     await this.requireOwnForce(ctx);
-    const application = await this.application(applicationId);
+    const application = await this.loadApplication(ctx, applicationId);
     await this.requireForApplication(ctx, application);
     if (application.status !== 'RECEIVED' || !application.personId || !application.arrestId)
       throw new LedsError(
@@ -1095,7 +1115,7 @@ export class RetentionService {
   /** The applicant has been told the outcome (the letter or email sent). */
   async recordApplicantTold(ctx: RequestContext, applicationId: string) {
     await this.requireOwnForce(ctx);
-    const application = await this.application(applicationId);
+    const application = await this.loadApplication(ctx, applicationId);
     await this.requireForApplication(ctx, application);
     if (application.status !== 'GRANTED' && application.status !== 'REFUSED')
       throw new LedsError('RETENTION_APPLICATION_STATE', 'tell the applicant once the application is decided');
@@ -1123,7 +1143,7 @@ export class RetentionService {
     input: { grounds?: string; outcome?: 'UPHELD' | 'DISMISSED'; reasons?: string },
   ) {
     await this.requireOwnForce(ctx);
-    const application = await this.application(applicationId);
+    const application = await this.loadApplication(ctx, applicationId);
     await this.requireForApplication(ctx, application);
     if (application.status !== 'REFUSED')
       throw new LedsError('RETENTION_APPLICATION_STATE', 'only a refusal can be appealed');
@@ -1185,7 +1205,7 @@ export class RetentionService {
   /** One application as the deciding officer sees it: access-checked and audited, since it names the applicant. */
   async applicationFor(ctx: RequestContext, applicationId: string) {
     await this.requireOwnForce(ctx);
-    const application = await this.application(applicationId);
+    const application = await this.loadApplication(ctx, applicationId);
     await this.requireForApplication(ctx, application);
     await this.trail.record(ctx, {
       kind: 'DELETION_APPLICATION_VIEWED',
@@ -1195,6 +1215,17 @@ export class RetentionService {
       shown: application,
     });
     return application;
+  }
+
+  /** The application an id names, or the refusal an unknown id gets (audited like a hidden one's). */
+  private async loadApplication(ctx: RequestContext, applicationId: string) {
+    try {
+      return await this.application(applicationId);
+    } catch (error) {
+      if (error instanceof LedsError && error.code === 'RETENTION_APPLICATION_NOT_FOUND')
+        return this.refuseUnknown(ctx, error);
+      throw error;
+    }
   }
 
   private async application(applicationId: string) {
@@ -1211,7 +1242,37 @@ export class RetentionService {
   async personRetention(ctx: RequestContext, personId: string) {
     await this.requireOwnForce(ctx, 'retention.review');
     const notFound = () => personNotFound(personId);
-    if (!isUuid(personId)) throw notFound();
+    if (!isUuid(personId)) return this.refuseUnknown(ctx, notFound(), 'retention.review');
+    // SECURITY: a force's retention officer sees the whole record's retention when their force owns part of it
+    // (a review weighs the other forces' events too), and acts only on what their force owns. Any other force, and
+    // an owning force's officer without the protected identity role for a protected person, is answered exactly as
+    // for a person LEDS does not hold: decided from who owns what before anything else is read, so that a refusal
+    // costs what an unknown id costs, and writes the same one entry.
+    const [protectedIdentity, owned] = await Promise.all([
+      isProtectedIdentity(this.db, personId),
+      queryRows<{ owner: string }>(
+        this.db,
+        sql`SELECT owning_organisation_id::text AS owner FROM retention_decisions WHERE person_id = ${personId}::uuid
+            UNION SELECT owning_organisation_id::text FROM record_tombstones WHERE person_id = ${personId}::uuid
+            UNION SELECT owning_organisation_id::text FROM retention_instruments WHERE person_id = ${personId}::uuid`,
+      ),
+    ]);
+    const owners = owned.map((r) => r.owner);
+    if (owners.length === 0) return this.refuseUnknown(ctx, notFound(), 'retention.review');
+    const mayReview = await Promise.all(
+      owners.map(
+        async (owner) =>
+          (await this.access.decide(ctx, 'retention.review', { owningOrganisationId: owner, protectedIdentity }))
+            .allowed,
+      ),
+    );
+    if (!mayReview.includes(true))
+      await this.decideOrNotFound(
+        ctx,
+        { owningOrganisationId: owners[0] as string, personId },
+        notFound,
+        'retention.review',
+      );
     const [decisions, instruments, reviews, tombstones, applications] = await Promise.all([
       this.db
         .select()
@@ -1235,27 +1296,6 @@ export class RetentionService {
         .orderBy(desc(recordTombstones.deletedAt)),
       this.db.select().from(deletionApplications).where(eq(deletionApplications.personId, personId)),
     ]);
-    if (decisions.length === 0 && tombstones.length === 0) throw notFound();
-    // SECURITY: a force's retention officer sees the whole record's retention when their force owns part of it
-    // (a review weighs the other forces' events too), and acts only on what their force owns. Any other force, and
-    // an owning force's officer without the protected identity role for a protected person, is answered exactly as
-    // for a person LEDS does not hold.
-    const protectedIdentity = await isProtectedIdentity(this.db, personId);
-    const owners = [...new Set([...decisions, ...tombstones, ...instruments].map((r) => r.owningOrganisationId))];
-    const mayReview = await Promise.all(
-      owners.map(
-        async (owner) =>
-          (await this.access.decide(ctx, 'retention.review', { owningOrganisationId: owner, protectedIdentity }))
-            .allowed,
-      ),
-    );
-    if (!mayReview.includes(true))
-      await this.decideOrNotFound(
-        ctx,
-        { owningOrganisationId: owners[0] as string, personId },
-        notFound,
-        'retention.review',
-      );
     const mayDecide = new Map<string, boolean>();
     for (const owner of owners)
       mayDecide.set(
