@@ -38,6 +38,7 @@ export const errorCatalogue = {
   INGEST_BATCH_TOO_MANY_LINES: { status: 413, title: 'The batch has more lines than the configured limit' },
   INGEST_RECORD_REJECTED: { status: 422, title: 'The record was rejected' },
   INGEST_BATCH_NOT_FOUND: { status: 404, title: 'No such ingest batch' },
+  INGEST_SOURCE_SYSTEM_TAKEN: { status: 409, title: 'The source system belongs to another organisation' },
   AUDIT_UNAVAILABLE: {
     status: 503,
     title: 'The audit entry could not be written, so nothing is returned',

@@ -163,6 +163,12 @@ export class IngestService {
         { field: 'sourceSystem', message: 'must be 2 to 40 upper-case letters, digits, - or _' },
       ]);
     }
+    // SECURITY: a source system is one organisation's: its records, and the people they name, are reached by their
+    // source record ids, so no other organisation may push under its name.
+    if (!(await this.intake.claimSourceSystem(this.db, sourceSystem, ctx.organisation.id)))
+      throw new LedsError('INGEST_SOURCE_SYSTEM_TAKEN', `the source system \`${sourceSystem}\` is another organisation's`, [
+        { field: 'sourceSystem', message: 'is another organisation’s: name your own system' },
+      ]);
     const batchId = randomUUID();
     await this.db.insert(ingestBatches).values({
       id: batchId,

@@ -279,6 +279,34 @@ export class RecordIntake {
     };
   }
 
+  /**
+   * Claims a source system for an organisation, or says it is another's. A system whose records were stored before
+   * claims existed belongs to the organisation that owns them.
+   */
+  async claimSourceSystem(db: Database, sourceSystem: string, organisationId: string): Promise<boolean> {
+    const owner = async () =>
+      (
+        await db
+          .select({ owner: t.sourceSystems.owningOrganisationId })
+          .from(t.sourceSystems)
+          .where(eq(t.sourceSystems.sourceSystem, sourceSystem))
+      )[0]?.owner;
+    let claimed = await owner();
+    if (!claimed) {
+      const [earlier] = await db
+        .select({ owner: t.sourceRecords.owningOrganisationId })
+        .from(t.sourceRecords)
+        .where(eq(t.sourceRecords.sourceSystem, sourceSystem))
+        .limit(1);
+      await db
+        .insert(t.sourceSystems)
+        .values({ sourceSystem, owningOrganisationId: earlier?.owner ?? organisationId, claimedAt: this.clock.now() })
+        .onConflictDoNothing();
+      claimed = await owner();
+    }
+    return claimed === organisationId;
+  }
+
   /** A record deleted under a retention rule may not come back by being sent again (brief 5.2: deletion is real). */
   private async refuseDeleted(db: Database, sourceSystem: string, sourceRecordId: string): Promise<void> {
     const [tombstone] = await db

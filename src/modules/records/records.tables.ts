@@ -344,6 +344,20 @@ export const unidentifiedRemains = pgTable('unidentified_remains', {
 });
 
 /**
+ * Which organisation each source system belongs to: the first to push under a name claims it. Source record ids are
+ * one namespace per source system, so without this another organisation could send records into a force's system
+ * (reaching its people by their source record ids), learn which ids it holds, or take an id before it does.
+ * A reference table: one row a system.
+ */
+export const sourceSystems = pgTable('source_systems', {
+  sourceSystem: text('source_system').primaryKey(),
+  owningOrganisationId: uuid('owning_organisation_id')
+    .notNull()
+    .references(() => organisations.id),
+  claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
  * The idempotency key of ingest: one row per (source system, source record id), naming the LEDS row it became
  * and a hash of what was last received, so a repeated record is recognised as unchanged.
  */
