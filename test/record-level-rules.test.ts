@@ -429,24 +429,6 @@ describe('a push is answered the same whether or not it names a person the pushe
     assert.equal('personId' in hidden.json().line, false);
   });
 
-  it('answers a person record carrying a protected identity’s PNC ID as a new person, and merges nothing', async () => {
-    const merge = await push('OTHERF', {
-      ...personChain(712).records[0],
-      sourceRecordId: 'O-P1',
-      identifiers: [{ type: 'PNC_ID', value: witness.pncId }],
-    });
-    const fresh = await push('OTHERF', { ...personChain(713).records[0], sourceRecordId: 'O-P2' });
-    assert.deepEqual(shape(merge.json()), shape(fresh.json()));
-    assert.ok(!merge.body.includes(id('witness')));
-    assert.notEqual(merge.json().line.recordId, id('witness'));
-    const handler = await services.actingFor('HOMEF', ['OFFICER', 'PROTECTED_IDENTITY'], 'INVESTIGATION');
-    const record = await services.records.viewPerson(handler, id('witness'));
-    assert.deepEqual(
-      record.names.map((n) => n.surname),
-      ['Examplar710', 'Placeholder'],
-    );
-  });
-
   it('answers a record naming a protected identity’s arrest exactly as one naming no arrest', async () => {
     const disposal = (n: string, asn: string) => ({
       kind: 'disposal',
@@ -509,7 +491,7 @@ describe('a push is answered the same whether or not it names a person the pushe
     const named = (
       await app.inject({ method: 'GET', url: '/api/v1/held-records', headers: { 'x-api-key': await adminKey() } })
     ).json().heldRecords as { id: string; sourceRecordId: string; personId: string; pushedBy: string }[];
-    assert.deepEqual(named.map((h) => h.sourceRecordId).sort(), ['O-A1', 'O-A3', 'O-D1', 'O-P1']);
+    assert.deepEqual(named.map((h) => h.sourceRecordId).sort(), ['O-A1', 'O-A3', 'O-D1']);
     assert.ok(named.every((h) => h.personId === id('witness') && h.pushedBy === 'OTHERF'));
     // The pusher's own administrator has nothing to review: what names nobody is only in its list of records not
     // linked, alike with those held for another force.
@@ -541,7 +523,7 @@ describe('a push is answered the same whether or not it names a person the pushe
         })
       ).json().records as { id: string; sourceRecordId: string }[];
     const before = await notLinked();
-    assert.deepEqual(before.map((r) => r.sourceRecordId).sort(), ['O-A1', 'O-A2', 'O-A3', 'O-D1', 'O-D2', 'O-P1']);
+    assert.deepEqual(before.map((r) => r.sourceRecordId).sort(), ['O-A1', 'O-A2', 'O-A3', 'O-D1', 'O-D2']);
     const held = (
       await app.inject({ method: 'GET', url: '/api/v1/held-records', headers: { 'x-api-key': admin } })
     ).json().heldRecords as { id: string; sourceRecordId: string }[];
@@ -555,7 +537,7 @@ describe('a push is answered the same whether or not it names a person the pushe
     assert.equal(linked.statusCode, 200);
     const refused = await app.inject({
       method: 'POST',
-      url: `/api/v1/held-records/${held.find((h) => h.sourceRecordId === 'O-P1')?.id}/refusal`,
+      url: `/api/v1/held-records/${held.find((h) => h.sourceRecordId === 'O-D1')?.id}/refusal`,
       headers: { 'x-api-key': admin },
       payload: { reason: 'Not the same person' },
     });
@@ -581,5 +563,166 @@ describe('a push is answered the same whether or not it names a person the pushe
     assert.ok(
       record.events.some((e: { provenance: { sourceRecordId: string } }) => e.provenance.sourceRecordId === 'O-A2'),
     );
+  });
+
+  it('answers a record sent again unchanged the same way whether it waits, was linked or was refused', async () => {
+    const disposal = (n: string, asn: string) => ({
+      kind: 'disposal',
+      sourceRecordId: `O-D${n}`,
+      arrest: { asn },
+      outcome: 'NO_FURTHER_ACTION',
+      disposedOn: '2024-06-01',
+      recordable: true,
+    });
+    const waits = disposal('5', witness.asn);
+    const linked = disposal('6', witness.asn);
+    const refused = disposal('7', witness.asn);
+    const nobody = disposal('8', unknownAsn);
+    const first = new Map<string, { recordId: string }>();
+    for (const record of [waits, linked, refused, nobody])
+      first.set(record.sourceRecordId, (await push('OTHERF', record)).json().line);
+    const admin = await adminKey();
+    const held = (
+      await app.inject({ method: 'GET', url: '/api/v1/held-records', headers: { 'x-api-key': admin } })
+    ).json().heldRecords as { id: string; sourceRecordId: string }[];
+    const heldId = (sourceRecordId: string) => held.find((h) => h.sourceRecordId === sourceRecordId)?.id;
+    const decided = await Promise.all([
+      app.inject({
+        method: 'POST',
+        url: `/api/v1/held-records/${heldId('O-D6')}/link`,
+        headers: { 'x-api-key': admin },
+        payload: {},
+      }),
+      app.inject({
+        method: 'POST',
+        url: `/api/v1/held-records/${heldId('O-D7')}/refusal`,
+        headers: { 'x-api-key': admin },
+        payload: { reason: 'Not ours' },
+      }),
+    ]);
+    assert.deepEqual(
+      decided.map((r) => r.statusCode),
+      [200, 200],
+    );
+    for (const record of [waits, linked, refused, nobody]) {
+      const again = await push('OTHERF', record);
+      assert.equal(again.statusCode, 200, record.sourceRecordId);
+      assert.deepEqual(
+        { outcome: again.json().line.outcome, recordId: again.json().line.recordId },
+        { outcome: 'UNCHANGED', recordId: first.get(record.sourceRecordId)?.recordId },
+        record.sourceRecordId,
+      );
+    }
+    // A later change to one the reviewer refused waits for review again, as a change to one still waiting does.
+    const changedRefused = await push('OTHERF', { ...refused, disposedOn: '2024-06-02' });
+    const changedWaiting = await push('OTHERF', { ...waits, disposedOn: '2024-06-02' });
+    assert.deepEqual(shape(changedRefused.json()), shape(changedWaiting.json()));
+    assert.equal(changedRefused.json().line.recordId, first.get('O-D7')?.recordId);
+  });
+
+  it('holds a record that refers to one linked to a hidden person as it holds one referring to a held record', async () => {
+    // O-A1 was linked to the protected person by its force's review; O-A2 was corrected to a visible person; O-A3
+    // still waits. A charge on each answers alike, and only the one on a visible person's arrest is stored.
+    const charge = (n: string, arrest: string) => ({
+      kind: 'charge',
+      sourceRecordId: `O-C${n}`,
+      arrest: { sourceRecordId: arrest },
+      chargedOn: '2024-02-02',
+      offences: [
+        { sourceRecordId: `O-C${n}-1`, offenceCode: 'TH68001', title: 'Theft', recordable: true, qualifying: false },
+      ],
+    });
+    const onLinked = await push('OTHERF', charge('1', 'O-A1'));
+    const onWaiting = await push('OTHERF', charge('3', 'O-A3'));
+    const onVisible = await push('OTHERF', charge('2', 'O-A2'));
+    assert.deepEqual(shape(onLinked.json()), shape(onWaiting.json()));
+    assert.deepEqual(shape(onLinked.json()), shape(onVisible.json()));
+    const notLinked = (
+      await app.inject({
+        method: 'GET',
+        url: '/api/v1/held-records/not-linked',
+        headers: { 'x-api-key': keys.get('OTHERF') as string },
+      })
+    ).json().records as { sourceRecordId: string }[];
+    const ids = notLinked.map((r) => r.sourceRecordId);
+    assert.ok(ids.includes('O-C1') && ids.includes('O-C3') && !ids.includes('O-C2'));
+  });
+
+  it('keeps a person record carrying a protected identity’s PNC ID as a person of its own, and merges nothing', async () => {
+    const carrying = await push('OTHERF', {
+      ...personChain(712).records[0],
+      sourceRecordId: 'O-P1',
+      identifiers: [{ type: 'PNC_ID', value: witness.pncId }],
+    });
+    const fresh = await push('OTHERF', { ...personChain(713).records[0], sourceRecordId: 'O-P2' });
+    assert.deepEqual(shape(carrying.json()), shape(fresh.json()));
+    assert.ok(!carrying.body.includes(id('witness')));
+    const own = carrying.json().line.recordId as string;
+    assert.notEqual(own, id('witness'));
+    // The pusher finds the person it sent, under the PNC ID it sent, as it finds any other it sent: nothing
+    // shows that a protected identity holds the same PNC ID.
+    const pusher = await services.actingFor('OTHERF', ['OFFICER'], 'INVESTIGATION');
+    const found = await services.records.searchPeople(pusher, { pncId: witness.pncId });
+    assert.deepEqual(
+      found.map((p) => p.personId),
+      [own],
+    );
+    const byName = await services.records.searchPeople(pusher, {
+      surname: personChain(712).records[0].names[0].surname,
+      forename: personChain(712).records[0].names[0].forenames,
+    });
+    assert.ok(byName.some((p) => p.personId === own));
+    // Its records referring to that person are stored, not held.
+    const arrest = await push('OTHERF', {
+      ...witness.records[1],
+      sourceRecordId: 'O-A9',
+      person: { sourceRecordId: 'O-P1' },
+      asn: makeAsn(2024, '02', 'ZD', '01', 70_009),
+    });
+    assert.equal(arrest.json().line.outcome, 'CREATED');
+    const mine = await services.records.viewPerson(pusher, own);
+    assert.ok(mine.events?.some((e) => e.provenance.sourceRecordId === 'O-A9'));
+    // The protected person is untouched.
+    const handler = await services.actingFor('HOMEF', ['OFFICER', 'PROTECTED_IDENTITY'], 'INVESTIGATION');
+    const record = await services.records.viewPerson(handler, id('witness'));
+    assert.deepEqual(
+      record.names.map((n) => n.surname),
+      ['Examplar710', 'Placeholder'],
+    );
+  });
+
+  it('tells the protected identity’s force of the possible duplicate, for an administrator with the role to review', async () => {
+    const list = async (key: string) =>
+      app.inject({ method: 'GET', url: '/api/v1/held-records/possible-duplicates', headers: { 'x-api-key': key } });
+    const plain = await list(await apiKey('HOMEF', ['ADMINISTRATOR']));
+    assert.equal(plain.statusCode, 200);
+    assert.deepEqual(plain.json().possibleDuplicates, []);
+    const pusher = await list(await apiKey('OTHERF', ['ADMINISTRATOR', 'PROTECTED_IDENTITY']));
+    assert.deepEqual(pusher.json().possibleDuplicates, []);
+    const admin = await adminKey();
+    const [duplicate, ...more] = (await list(admin)).json().possibleDuplicates;
+    assert.equal(more.length, 0);
+    assert.equal(duplicate.otherPersonId, id('witness'));
+    assert.equal(duplicate.pushedBy, 'OTHERF');
+    assert.equal(duplicate.sourceRecordId, 'O-P1');
+    assert.deepEqual([duplicate.identifierType, duplicate.value], ['PNC_ID', witness.pncId]);
+    const review = (key: string, payload: object) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/v1/held-records/possible-duplicates/${duplicate.id}/review`,
+        headers: { 'x-api-key': key },
+        payload,
+      });
+    const empty = await review(admin, { note: '  ' });
+    assert.equal(empty.statusCode, 400);
+    assert.equal(empty.json().errors[0].field, 'note');
+    assert.equal((await review(await apiKey('HOMEF', ['ADMINISTRATOR']), { note: 'x' })).statusCode, 404);
+    const before = await lastAuditSeq(services);
+    const done = await review(admin, { note: 'The same person; OTHERF told by phone' });
+    assert.equal(done.statusCode, 200);
+    const [entry] = (await auditEntriesAfter(services, before)).filter((e) => e.kind === 'POSSIBLE_DUPLICATE_REVIEWED');
+    assert.deepEqual(entry?.subjects, [id('witness'), duplicate.personId]);
+    assert.deepEqual((await list(admin)).json().possibleDuplicates, []);
+    assert.equal((await review(admin, { note: 'again' })).statusCode, 404);
   });
 });

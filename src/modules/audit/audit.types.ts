@@ -11,6 +11,7 @@ export const auditEventKinds = [
   'HELD_RECORDS_VIEWED', // consultation: pushed records waiting to be linked to a person
   'HELD_RECORD_LINKED', // collection: a reviewer linked a held record to the person it names
   'HELD_RECORD_REFUSED',
+  'POSSIBLE_DUPLICATE_REVIEWED', // a force noted what it makes of a nominal sharing an identifier with its person
   'SYNTHETIC_POPULATION_SEEDED',
   'ORGANISATION_CREATED',
   'USER_CREATED',

@@ -23,6 +23,17 @@ const NotLinked = Type.Object({
   ingestBatchId: Type.Union([Type.String(), Type.Null()]),
   receivedAt: Type.String(),
 });
+const PossibleDuplicate = Type.Object({
+  id: Type.String(),
+  personId: Type.String(),
+  otherPersonId: Type.String(),
+  pushedBy: Type.String(),
+  sourceSystem: Type.String(),
+  sourceRecordId: Type.String(),
+  identifierType: Type.String(),
+  value: Type.String(),
+  foundAt: Type.String(),
+});
 const HeldId = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 
 /** Pushed records held for want of a person the pusher may see: the owning force reviews them (docs/access.md). */
@@ -81,5 +92,32 @@ export const heldRecordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
       },
     },
     async (request) => heldRecords.refuse(contextOf(request), request.params.id, request.body.reason),
+  );
+
+  app.get(
+    '/held-records/possible-duplicates',
+    {
+      schema: {
+        tags,
+        summary:
+          'Nominals pushed with an identifier of a person your force owns whom their pusher may not see, for an administrator to reconcile',
+        response: { 200: Type.Object({ possibleDuplicates: Type.Array(PossibleDuplicate) }), ...problemResponses },
+      },
+    },
+    async (request) => ({ possibleDuplicates: await heldRecords.possibleDuplicates(contextOf(request)) }),
+  );
+
+  app.post(
+    '/held-records/possible-duplicates/:id/review',
+    {
+      schema: {
+        tags,
+        summary: 'Note what your force makes of a possible duplicate, which closes it',
+        params: HeldId,
+        body: Type.Object({ note: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ reviewed: Type.Integer() }), ...problemResponses },
+      },
+    },
+    async (request) => heldRecords.reviewPossibleDuplicate(contextOf(request), request.params.id, request.body.note),
   );
 };

@@ -14,6 +14,11 @@ import {
   heldFromOrganisation,
 } from './held-records.ts';
 import { isProtectedIdentity } from './person-flags.ts';
+import {
+  findPossibleDuplicate,
+  markPossibleDuplicateReviewed,
+  possibleDuplicatesForReview,
+} from './possible-duplicates.ts';
 import type { IntakeSource, LinkTarget, RecordIntake } from './record-intake.ts';
 import type { InboundRecord } from './records.schemas.ts';
 
@@ -30,6 +35,24 @@ export interface HeldRecordForReview {
   reason: string;
   receivedAt: string;
   record: unknown;
+}
+
+/**
+ * A nominal a pushed person record made, sharing an identifier with a person the reviewer's force owns whom the
+ * pusher may not see (so it was neither merged nor refused).
+ */
+export interface PossibleDuplicateForReview {
+  id: string;
+  /** The nominal the pushed record made. */
+  personId: string;
+  /** The reviewer's force's person who already held the identifier. */
+  otherPersonId: string;
+  pushedBy: string;
+  sourceSystem: string;
+  sourceRecordId: string;
+  identifierType: string;
+  value: string;
+  foundAt: string;
 }
 
 /** A record a pusher's systems sent that is not linked to a person the pusher may see: the same for every cause. */
@@ -204,5 +227,63 @@ export class HeldRecordsService {
       ]);
     });
     return { refused: 1 };
+  }
+
+  /** Possible duplicates of people the caller's force owns, that the caller may see. Audited: they name people. */
+  async possibleDuplicates(ctx: RequestContext, options: { limit?: number } = {}): Promise<PossibleDuplicateForReview[]> {
+    await this.access.require(ctx, 'held-record.review', { owningOrganisationId: ctx.organisation.id });
+    const shown: PossibleDuplicateForReview[] = [];
+    for (const row of await possibleDuplicatesForReview(this.db, ctx.organisation.id, options.limit ?? 200)) {
+      if (!(await this.mayReview(ctx, { protectedIdentity: await isProtectedIdentity(this.db, row.otherPersonId) })))
+        continue;
+      shown.push({
+        id: row.id,
+        personId: row.personId,
+        otherPersonId: row.otherPersonId,
+        pushedBy: (await this.organisation(row.pushedByOrganisationId))?.code ?? row.pushedByOrganisationId,
+        sourceSystem: row.sourceSystem,
+        sourceRecordId: row.sourceRecordId,
+        identifierType: row.identifierType,
+        value: row.value,
+        foundAt: row.foundAt.toISOString(),
+      });
+    }
+    await this.audit.record(ctx, {
+      kind: 'HELD_RECORDS_VIEWED',
+      action: 'held-record.review',
+      subjects: [...new Set(shown.flatMap((d) => [d.otherPersonId, d.personId]))],
+      details: { view: 'possible duplicates', count: shown.length },
+      shown,
+    });
+    return shown;
+  }
+
+  /**
+   * Notes what the caller's force makes of a possible duplicate (the same person or not, and what it did about it),
+   * which closes it. Another force's, a reviewed one, and none look the same.
+   */
+  async reviewPossibleDuplicate(ctx: RequestContext, id: string, note: string) {
+    if (!note?.trim())
+      throw new LedsError('REQUEST_INVALID', 'say what your force makes of it', [{ field: 'note', message: 'required' }]);
+    await this.access.require(ctx, 'held-record.review', { owningOrganisationId: ctx.organisation.id });
+    const row = isUuid(id) ? await findPossibleDuplicate(this.db, id) : undefined;
+    if (row?.status !== 'OPEN' || row.reviewingOrganisationId !== ctx.organisation.id)
+      throw new LedsError('RECORDS_NOT_FOUND', 'no such possible duplicate');
+    if (!(await this.mayReview(ctx, { protectedIdentity: await isProtectedIdentity(this.db, row.otherPersonId) })))
+      throw new LedsError('RECORDS_NOT_FOUND', 'no such possible duplicate');
+    const by = `${ctx.actor.kind}:${ctx.actor.name}`;
+    await this.db.transaction(async (tx) => {
+      await markPossibleDuplicateReviewed(tx as Database, row.id, { at: this.clock.now(), by, note: note.trim() });
+      await this.audit.recordWithin(tx as Database, ctx, [
+        {
+          kind: 'POSSIBLE_DUPLICATE_REVIEWED',
+          action: 'held-record.review',
+          subjects: [row.otherPersonId, row.personId],
+          reasons: [note.trim()],
+          details: { possibleDuplicateId: row.id, identifierType: row.identifierType },
+        },
+      ]);
+    });
+    return { reviewed: 1 };
   }
 }

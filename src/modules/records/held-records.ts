@@ -9,7 +9,6 @@ export type HeldRecordRow = typeof heldRecords.$inferSelect;
 /** Why a record is held. The pusher is never told which: to them every held record looks accepted. */
 export type HoldReason =
   | 'PERSON_NOT_VISIBLE'
-  | 'IDENTIFIER_OF_PERSON_NOT_VISIBLE'
   | 'NAMES_NO_PERSON'
   | 'REFERENCE_HELD';
 

@@ -56,6 +56,7 @@ function scopeOf(kind: ErasableKind): Scope {
       return [
         ...personTables.map((table) => ({ table, where: 'person_id = $1' })),
         { table: 'person_associations', where: 'associate_person_id = $1' },
+        { table: 'possible_duplicates', where: 'other_person_id = $1' },
       ];
   }
 }
@@ -77,6 +78,7 @@ export const personTables = [
   'person_addresses',
   'person_dates_of_birth',
   'person_names',
+  'possible_duplicates',
   'held_records',
   'people',
 ] as const;
@@ -112,7 +114,10 @@ export async function eraseRecord(
       sql.raw(`DELETE FROM ${table} WHERE ${condition} RETURNING to_jsonb(${table}.*) AS row`),
     );
     if (rows.length === 0) continue;
-    content[table] = rows.map((r) => r.row);
+    content[table] = [...(content[table] ?? []), ...rows.map((r) => r.row)];
+    // A possible duplicate is a note between two people, not a record: it goes with either of them, and leaves no
+    // tombstone of its own (the person record it names leaves one).
+    if (table === 'possible_duplicates') continue;
     if (table === 'held_records') {
       for (const { row } of rows as { row: Record<string, string> }[])
         heldTombstones.push({

@@ -32,6 +32,7 @@ import type {
   PersonRecordIn,
   UnidentifiedRemainsRecordIn,
 } from './records.schemas.ts';
+import { notePossibleDuplicate } from './possible-duplicates.ts';
 import * as t from './records.tables.ts';
 
 /** A person LEDS holds that a pushed record names, with the flags that decide whether the pusher may link to them. */
@@ -160,19 +161,26 @@ export class RecordIntake {
         '/sourceRecordId',
         `\`${record.sourceRecordId}\` is already a ${previouslyHeld.recordKind} record of \`${source.sourceSystem}\``,
       );
-    const waiting = previouslyHeld?.status === 'HELD' ? previouslyHeld : undefined;
-    if (waiting && waiting.contentSha256 === contentSha256 && !source.review)
-      return this.heldOutcome('UNCHANGED', record, existing?.recordId ?? waiting.id, waiting);
+    // SECURITY: a record once held answers as it did while held, whatever its reviewer did since (linked it to a
+    // person hidden from the pusher, refused it, or nothing yet): the same id, and UNCHANGED for the same content.
+    if (previouslyHeld && previouslyHeld.contentSha256 === contentSha256 && !source.review)
+      return this.heldOutcome(record, previouslyHeld, existing);
     try {
       const applied = await db.transaction((savepoint) =>
         this.apply(savepoint as Database, record, source, contentSha256, existing),
       );
+      if (!previouslyHeld) return applied;
       // Linked by the pusher's own new push to a person it may see: nothing of it is held any more. A record a
-      // reviewer linked to a person hidden from the pusher keeps its trace, so that it looks the same as before.
-      if (previouslyHeld && source.review)
+      // reviewer linked to a person hidden from the pusher keeps its trace and its id, so that it looks the same
+      // as before.
+      if (source.review) {
         await closeHeldRecord(db, previouslyHeld.id, 'LINKED', { at: this.clock.now(), ...source.review });
-      else if (previouslyHeld && previouslyHeld.status !== 'LINKED') await forgetHeldRecord(db, previouslyHeld.id);
-      return previouslyHeld && applied.outcome === 'CREATED' ? { ...applied, outcome: 'UPDATED' } : applied;
+        return applied;
+      }
+      const outcome = applied.outcome === 'CREATED' ? 'UPDATED' : applied.outcome;
+      if (previouslyHeld.status === 'LINKED') return { ...applied, recordId: previouslyHeld.id, outcome };
+      await forgetHeldRecord(db, previouslyHeld.id);
+      return { ...applied, outcome };
     } catch (error) {
       if (!(error instanceof RecordHeld)) throw error;
       const id = previouslyHeld?.id ?? randomUUID();
@@ -192,11 +200,10 @@ export class RecordIntake {
         receivedAt: now,
         updatedAt: now,
       });
-      const outcome = existing || previouslyHeld ? 'UPDATED' : 'CREATED';
       return {
-        outcome,
+        outcome: existing || previouslyHeld ? 'UPDATED' : 'CREATED',
         recordKind: record.kind,
-        recordId: existing?.recordId ?? id,
+        recordId: id,
         personId: null,
         held: { reason: error.reason, personId: error.personId },
         touchedImages: [],
@@ -204,18 +211,15 @@ export class RecordIntake {
     }
   }
 
-  private heldOutcome(
-    outcome: IntakeOutcome['outcome'],
-    record: InboundRecord,
-    recordId: string,
-    held: HeldRecordRow,
-  ): IntakeOutcome {
+  /** The answer to a record sent again unchanged after it was held: the held record's id, whatever became of it. */
+  private heldOutcome(record: InboundRecord, held: HeldRecordRow, stored: SourceKey | undefined): IntakeOutcome {
+    const linked = held.status === 'LINKED' && stored !== undefined;
     return {
-      outcome,
+      outcome: 'UNCHANGED',
       recordKind: record.kind,
-      recordId,
-      personId: null,
-      held: { reason: held.reason, personId: held.personId },
+      recordId: held.id,
+      personId: linked ? stored.personId : null,
+      held: linked ? null : { reason: held.reason, personId: held.personId },
       touchedImages: [],
     };
   }
@@ -410,22 +414,28 @@ export class RecordIntake {
       });
   }
 
-  /** A referenced record of this source system, of the kind expected. */
+  /**
+   * A referenced record of this source system, of the kind expected, naming a person the pusher may still link to.
+   * SECURITY: whatever became of the reference (held, linked by the owning force to a person hidden from the pusher,
+   * refused, or its person hidden since), the record that refers to it is held the same way, so that the answer
+   * says nothing about the person or the reviewer's decision.
+   */
   private async referenced(
     db: Database,
     p: Provenance,
+    links: Links,
     sourceRecordId: string,
     kind: string,
     field: string,
   ): Promise<SourceKey> {
     const key = await this.sourceKey(db, p.sourceSystem, sourceRecordId);
     if (!key || key.recordKind !== kind) {
-      // A record the pusher sent that is itself held: this one waits with it, for the same reviewer.
       const held = key ? undefined : await findHeldRecord(db, p.sourceSystem, sourceRecordId);
-      if (held?.status === 'HELD' && held.recordKind === kind)
+      if (held && held.recordKind === kind)
         throw new RecordHeld('REFERENCE_HELD', held.personId, held.reviewingOrganisationId);
       return reject(field, `no ${kind} with source record id \`${sourceRecordId}\` from \`${p.sourceSystem}\``);
     }
+    if (key.personId) await this.linkable(db, links, [key.personId]);
     return key;
   }
 
@@ -471,7 +481,7 @@ export class RecordIntake {
     field = '/person',
   ): Promise<string> {
     if ('sourceRecordId' in ref) {
-      const key = await this.referenced(db, p, ref.sourceRecordId, 'person', `${field}/sourceRecordId`);
+      const key = await this.referenced(db, p, links, ref.sourceRecordId, 'person', `${field}/sourceRecordId`);
       return key.personId as string;
     }
     const pnc = parsePncId(ref.pncId);
@@ -479,14 +489,19 @@ export class RecordIntake {
     const rows = await db
       .select({ personId: t.personIdentifiers.personId })
       .from(t.personIdentifiers)
-      .where(and(eq(t.personIdentifiers.identifierType, 'PNC_ID'), eq(t.personIdentifiers.value, pnc.value)))
-      .limit(1);
-    const [personId] = await this.linkable(
+      .where(and(eq(t.personIdentifiers.identifierType, 'PNC_ID'), eq(t.personIdentifiers.value, pnc.value)));
+    // Only the people the pusher may link to count, as for an arrest/summons number below.
+    const named = await this.linkable(
       db,
       links,
       rows.map((r) => r.personId),
     );
-    return personId as string;
+    if (named.length > 1)
+      return reject(
+        `${field}/pncId`,
+        `PNC ID \`${pnc.value}\` names more than one person; refer to the person by source record id`,
+      );
+    return named[0] as string;
   }
 
   private async resolveArrest(
@@ -497,7 +512,7 @@ export class RecordIntake {
     field = '/arrest',
   ): Promise<{ arrestId: string; personId: string }> {
     if ('sourceRecordId' in ref) {
-      const key = await this.referenced(db, p, ref.sourceRecordId, 'arrest', `${field}/sourceRecordId`);
+      const key = await this.referenced(db, p, links, ref.sourceRecordId, 'arrest', `${field}/sourceRecordId`);
       return { arrestId: key.recordId, personId: key.personId as string };
     }
     const asn = parseAsn(ref.asn);
@@ -569,33 +584,42 @@ export class RecordIntake {
           );
       }
     }
-    const owners = new Map<number, string>();
+    // Who already holds each identifier: the people the pusher may link to, and the others.
+    const holders = new Map<number, string[]>();
+    const hidden: { identifier: (typeof identifiers)[number]; target: LinkTarget }[] = [];
+    const mayLink = new Map<string, LinkTarget | true>();
     for (const identifier of identifiers) {
       const rows = await db
         .select({ personId: t.personIdentifiers.personId })
         .from(t.personIdentifiers)
         .where(
           and(eq(t.personIdentifiers.identifierType, identifier.type), eq(t.personIdentifiers.value, identifier.value)),
-        )
-        .limit(1);
-      if (rows[0]) owners.set(identifier.index, rows[0].personId);
-    }
-    // SECURITY: an identifier held by a person the pusher may not link to is neither merged into nor refused: the
-    // record waits for that person's force, and the pusher is answered as for a new person (docs/access.md).
-    const others = [...new Set(owners.values())].filter((owner) => owner !== existing?.personId);
-    for (const target of await this.linkTargets(db, others)) {
-      if (!(await links.mayLink(target)))
-        throw new RecordHeld('IDENTIFIER_OF_PERSON_NOT_VISIBLE', target.personId, target.owningOrganisationId);
+        );
+      const others = rows.map((r) => r.personId).filter((id) => id !== existing?.personId && !mayLink.has(id));
+      for (const target of await this.linkTargets(db, others))
+        mayLink.set(target.personId, (await links.mayLink(target)) ? true : target);
+      const visible: string[] = [];
+      for (const { personId } of rows) {
+        const decision = personId === existing?.personId ? true : mayLink.get(personId);
+        if (decision === true) visible.push(personId);
+        else if (decision) hidden.push({ identifier, target: decision });
+      }
+      if (visible.length > 0) holders.set(identifier.index, visible);
     }
     // A PNC ID or CRO number already held names the nominal this record is about (docs/person-entity.md).
     let personId = existing?.personId ?? undefined;
     if (!personId) {
-      const strong = identifiers.find((i) => (i.type === 'PNC_ID' || i.type === 'CRO_NUMBER') && owners.has(i.index));
-      if (strong) personId = owners.get(strong.index);
+      const strong = identifiers.find((i) => (i.type === 'PNC_ID' || i.type === 'CRO_NUMBER') && holders.has(i.index));
+      const named = strong && (holders.get(strong.index) as string[]);
+      if (strong && named && named.length > 1)
+        problems.push({
+          field: `/identifiers/${strong.index}/value`,
+          message: `\`${strong.value}\` identifies more than one person; ask the PNC bureau which one this record is about`,
+        });
+      else if (named) personId = named[0];
     }
     for (const identifier of identifiers) {
-      const owner = owners.get(identifier.index);
-      if (owner && owner !== personId) {
+      if ((holders.get(identifier.index) ?? []).some((holder) => holder !== personId)) {
         problems.push({
           field: `/identifiers/${identifier.index}/value`,
           message: `\`${identifier.value}\` already identifies another person`,
@@ -667,13 +691,28 @@ export class RecordIntake {
         })),
       );
     }
-    const fresh = identifiers.filter((i) => !owners.has(i.index));
-    if (fresh.length > 0) {
+    if (identifiers.length > 0) {
+      // A person holds an identifier once: one already held (from another source) is not added again.
       await db
         .insert(t.personIdentifiers)
-        .values(fresh.map((i) => ({ id: randomUUID(), personId, identifierType: i.type, value: i.value, ...p })))
+        .values(identifiers.map((i) => ({ id: randomUUID(), personId, identifierType: i.type, value: i.value, ...p })))
         .onConflictDoNothing();
     }
+    // SECURITY: an identifier held by a person the pusher may not link to is neither merged into nor refused, for
+    // either would tell the pusher about that person: the record makes (or stays) a nominal of its own, and the
+    // force that owns the other person is told of a possible duplicate (docs/access.md).
+    for (const { identifier, target } of hidden)
+      await notePossibleDuplicate(db, {
+        personId,
+        otherPersonId: target.personId,
+        reviewingOrganisationId: target.owningOrganisationId,
+        pushedByOrganisationId: p.owningOrganisationId,
+        sourceSystem: p.sourceSystem,
+        sourceRecordId: p.sourceRecordId,
+        identifierType: identifier.type,
+        value: identifier.value,
+        foundAt: this.clock.now(),
+      });
     return { recordId: personId, personId };
   }
 
@@ -814,7 +853,7 @@ export class RecordIntake {
     return this.underArrest(db, t.disposals, r.arrest, p, existing, links, async ({ arrestId, personId }) => {
       let offenceId: string | null = null;
       if (r.offenceSourceRecordId) {
-        const key = await this.referenced(db, p, r.offenceSourceRecordId, 'offence', '/offenceSourceRecordId');
+        const key = await this.referenced(db, p, links, r.offenceSourceRecordId, 'offence', '/offenceSourceRecordId');
         const [offence] = await db
           .select({ arrestId: t.offences.arrestId })
           .from(t.offences)
@@ -824,7 +863,7 @@ export class RecordIntake {
       }
       let courtCaseId: string | null = null;
       if (r.courtCaseSourceRecordId) {
-        const key = await this.referenced(db, p, r.courtCaseSourceRecordId, 'court-case', '/courtCaseSourceRecordId');
+        const key = await this.referenced(db, p, links, r.courtCaseSourceRecordId, 'court-case', '/courtCaseSourceRecordId');
         if (key.personId !== personId) reject('/courtCaseSourceRecordId', 'the court case belongs to another person');
         courtCaseId = key.recordId;
       }
@@ -861,11 +900,12 @@ export class RecordIntake {
     r: CustodyImageRecordIn,
     p: Provenance,
     existing: SourceKey | undefined,
-    _links: Links,
+    links: Links,
   ): Promise<Written> {
     const key = await this.referenced(
       db,
       p,
+      links,
       r.custodyRecordSourceRecordId,
       'custody-record',
       '/custodyRecordSourceRecordId',

@@ -135,14 +135,17 @@ export class RecordsRepository {
     };
   }
 
-  /** The person an identifier names, when the identifier row and the person may be shown to the caller. */
-  async findPeopleByIdentifier(identifierType: string, value: string, rules: VisibilityRules) {
+  /**
+   * The people an identifier names, where the identifier row and the person may be shown to the caller: usually
+   * one, more where a pushed nominal shares it with a person its pusher could not see (a possible duplicate).
+   */
+  async findPeopleByIdentifier(identifierType: string, value: string, rules: VisibilityRules, limit: number) {
     return this.matchPeople(
       sql`person_identifiers i`,
       'i',
       sql`i.identifier_type = ${identifierType} and i.value = ${value}`,
       rules,
-      1,
+      limit,
     );
   }
 

@@ -103,7 +103,7 @@ export class RecordsService {
         throw new LedsError('RECORDS_INVALID_IDENTIFIER', `\`${query.pncId}\` is not a PNC ID`, [
           { field: 'pncId', message: pnc.reason },
         ]);
-      return this.repository.findPeopleByIdentifier('PNC_ID', pnc.value, rules);
+      return this.repository.findPeopleByIdentifier('PNC_ID', pnc.value, rules, this.settings.searchResultLimit);
     }
     if (query.croNumber) {
       const cro = parseCroNumber(query.croNumber);
@@ -112,7 +112,7 @@ export class RecordsService {
           { field: 'croNumber', message: cro.reason },
         ]);
       }
-      return this.repository.findPeopleByIdentifier('CRO_NUMBER', cro.value, rules);
+      return this.repository.findPeopleByIdentifier('CRO_NUMBER', cro.value, rules, this.settings.searchResultLimit);
     }
     const surname = query.surname?.trim();
     const forename = query.forename?.trim() || undefined;

@@ -107,8 +107,10 @@ export const personAddresses = pgTable(
 );
 
 /**
- * Identifiers in canonical form (brief 2.3). This is also the identifier search key; under Citus it is
- * distributed by value, as a lookup from an identifier to its person_id.
+ * Identifiers in canonical form (brief 2.3). This is also the identifier search key. An identifier is not unique
+ * across people: a record carrying the identifier of a person its pusher may not see makes a nominal of its own
+ * (a possible duplicate, for the owning force), because refusing or merging it would tell the pusher about that
+ * person. Unique per person, so that one person holds an identifier once.
  */
 export const personIdentifiers = pgTable(
   'person_identifiers',
@@ -121,8 +123,8 @@ export const personIdentifiers = pgTable(
     ...provenance(),
   },
   (t) => [
-    uniqueIndex('person_identifiers_value_idx').on(t.identifierType, t.value),
-    index('person_identifiers_person_idx').on(t.personId),
+    index('person_identifiers_value_idx').on(t.identifierType, t.value),
+    uniqueIndex('person_identifiers_person_value_idx').on(t.personId, t.identifierType, t.value),
   ],
 );
 
@@ -433,7 +435,7 @@ export const heldRecords = pgTable(
     record: jsonb('record'),
     contentSha256: text('content_sha256').notNull(),
     ingestBatchId: uuid('ingest_batch_id'),
-    /** PERSON_NOT_VISIBLE | IDENTIFIER_OF_PERSON_NOT_VISIBLE | NAMES_NO_PERSON | REFERENCE_HELD */
+    /** PERSON_NOT_VISIBLE | NAMES_NO_PERSON | REFERENCE_HELD */
     reason: text('reason').notNull(),
     /** HELD | LINKED | REFUSED | WITHDRAWN */
     status: text('status').notNull(),
@@ -447,5 +449,42 @@ export const heldRecords = pgTable(
     uniqueIndex('held_records_source_idx').on(t.sourceSystem, t.sourceRecordId),
     index('held_records_person_idx').on(t.personId),
     index('held_records_reviewer_idx').on(t.reviewingOrganisationId, t.status),
+  ],
+);
+
+/**
+ * A pushed person record that carries an identifier of a person its pusher may not see: stored as a nominal of its
+ * own (`person_id`), and noted here for the force that owns the other person (`other_person_id`) to reconcile. The
+ * pusher is never told; merging the two is the owning force's decision.
+ */
+export const possibleDuplicates = pgTable(
+  'possible_duplicates',
+  {
+    id: uuid('id').primaryKey(),
+    /** The nominal the pushed record made. */
+    personId: uuid('person_id').notNull(),
+    /** The person, hidden from the pusher, who already held the identifier. */
+    otherPersonId: uuid('other_person_id').notNull(),
+    reviewingOrganisationId: uuid('reviewing_organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    pushedByOrganisationId: uuid('pushed_by_organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    sourceSystem: text('source_system').notNull(),
+    sourceRecordId: text('source_record_id').notNull(),
+    identifierType: text('identifier_type').notNull(),
+    value: text('value').notNull(),
+    foundAt: timestamp('found_at', { withTimezone: true }).notNull(),
+    /** OPEN | REVIEWED */
+    status: text('status').notNull(),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    reviewedBy: text('reviewed_by'),
+    note: text('note'),
+  },
+  (t) => [
+    uniqueIndex('possible_duplicates_pair_idx').on(t.personId, t.otherPersonId, t.identifierType, t.value),
+    index('possible_duplicates_other_idx').on(t.otherPersonId),
+    index('possible_duplicates_reviewer_idx').on(t.reviewingOrganisationId, t.status),
   ],
 );
