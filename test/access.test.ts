@@ -17,6 +17,10 @@ const propertyPeople = {
   protectedIdentity: personChain(404),
   intelligenceOnly: personChain(405),
   missingOnly: personChain(406),
+  /** Named by a missing-person system and, with an arrest, by a custody system: each name has its own purposes. */
+  splitSources: personChain(409),
+  /** Known only from an intelligence-class missing-person report. */
+  intelligenceMisper: personChain(410),
 };
 /** Person ids of the property's people, by PNC ID. */
 const propertyIds = new Map<string, string>();
@@ -103,6 +107,20 @@ before(async () => {
         names: [{ nameType: 'PRIMARY', forenames: 'Mia', surname: 'Misperson' }],
       },
       { ...propertyPeople.missingOnly.records[9], person: { sourceRecordId: 'T406-P' } },
+      {
+        ...propertyPeople.splitSources.records[0],
+        names: [{ nameType: 'PRIMARY', forenames: 'Sia', surname: 'Missingname' }],
+      },
+      { ...propertyPeople.splitSources.records[9], person: { sourceRecordId: 'T409-P' } },
+      {
+        ...propertyPeople.intelligenceMisper.records[0],
+        names: [{ nameType: 'PRIMARY', forenames: 'Ira', surname: 'Intelmisper' }],
+      },
+      {
+        ...propertyPeople.intelligenceMisper.records[9],
+        person: { sourceRecordId: 'T410-P' },
+        materialClass: 'INTELLIGENCE',
+      },
       // An intelligence-class name of a person whose own record is evidential.
       {
         kind: 'person',
@@ -119,7 +137,17 @@ before(async () => {
   const linkMissing = await services.ingest.ingestBatch(
     force,
     'HOME-CUSTODY',
-    ndjson([associateOf(4, { pncId: propertyPeople.missingOnly.pncId })]),
+    ndjson([
+      associateOf(4, { pncId: propertyPeople.missingOnly.pncId }),
+      {
+        ...propertyPeople.splitSources.records[0],
+        sourceRecordId: 'T409-P2',
+        names: [{ nameType: 'PRIMARY', forenames: 'Sia', surname: 'Custodyname' }],
+      },
+      { ...propertyPeople.splitSources.records[1], person: { pncId: propertyPeople.splitSources.pncId } },
+      associateOf(5, { pncId: propertyPeople.splitSources.pncId }),
+      associateOf(6, { pncId: propertyPeople.intelligenceMisper.pncId }),
+    ]),
   );
   assert.equal(linkMissing.rejectedCount, 0);
   const handler = { ...force, roles: ['SYSTEM_READ', 'PROTECTED_IDENTITY'] as Role[] };

@@ -29,6 +29,10 @@ const arrestedAndMissing = personChain(707);
 const safeguardingReferral = personChain(708);
 const twoPurposes = personChain(709);
 const witness = personChain(710);
+/** Named by a missing-person system (identity undeclared) and by a custody system with an arrest. */
+const splitSources = personChain(714);
+/** Known only from an intelligence-class missing-person report. */
+const intelligenceMisper = personChain(715);
 const unknownPnc = makePncId(2019, 9_999_123);
 const unknownAsn = makeAsn(2024, '01', 'ZD', '01', 99_999);
 
@@ -148,6 +152,13 @@ before(async () => {
       { ...missingOnlyAssociate.records[9], person: { sourceRecordId: 'T705-P' } },
       { ...missingOnly.records[0], names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Misperonly' }] },
       { ...missingOnly.records[9], person: { sourceRecordId: 'T706-P' } },
+      { ...splitSources.records[0], names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Misper714' }] },
+      { ...splitSources.records[9], person: { sourceRecordId: 'T714-P' } },
+      {
+        ...intelligenceMisper.records[0],
+        names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Intelmisper715' }],
+      },
+      { ...intelligenceMisper.records[9], person: { sourceRecordId: 'T715-P' }, materialClass: 'INTELLIGENCE' },
       {
         ...twoPurposes.records[0],
         gatheredFor: ['SAFEGUARDING'],
@@ -169,6 +180,12 @@ before(async () => {
         identifiers: [{ type: 'PNC_ID', value: twoPurposes.pncId }],
       },
       { ...twoPurposes.records[1], person: { pncId: twoPurposes.pncId } },
+      {
+        ...splitSources.records[0],
+        sourceRecordId: 'T714-P2',
+        names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Custody714' }],
+      },
+      { ...splitSources.records[1], person: { pncId: splitSources.pncId } },
     ]),
   );
   assert.equal(second.rejectedCount, 0);
@@ -194,6 +211,8 @@ before(async () => {
     safeguardingReferral,
     twoPurposes,
     witness,
+    splitSources,
+    intelligenceMisper,
   }))
     ids.set(name, await personIdOf(chain.pncId));
 });
@@ -370,6 +389,36 @@ describe('identity carries the purposes of the records it came from', () => {
       (await read('BORDERX', `/api/v1/people/${id('safeguardingReferral')}`, 'IMMIGRATION_ENFORCEMENT')).statusCode,
       404,
     );
+  });
+
+  it('takes the purposes of undeclared identity from the records its own system sent', async () => {
+    const record = (await read('BORDERX', `/api/v1/people/${id('splitSources')}`, 'IMMIGRATION_ENFORCEMENT')).json();
+    assert.deepEqual(
+      record.names.map((n: { surname: string }) => n.surname),
+      ['Custody714'],
+    );
+    assert.equal(record.sex, null, 'the person row came from the missing-person system');
+    const search = (surname: string) =>
+      read('BORDERX', `/api/v1/people?surname=${surname}&forename=Testina`, 'IMMIGRATION_ENFORCEMENT');
+    assert.deepEqual((await search('Misper714')).json().people, []);
+    const custody = (await search('Custody714')).json().people as { personId: string; surname: string }[];
+    assert.deepEqual(
+      custody.filter((p) => p.personId === id('splitSources')).map((p) => p.surname),
+      ['Custody714'],
+    );
+    const safeguarding = (await read('BORDERX', `/api/v1/people/${id('splitSources')}`, 'SAFEGUARDING')).json();
+    assert.deepEqual(safeguarding.names.map((n: { surname: string }) => n.surname).sort(), ['Custody714', 'Misper714']);
+  });
+
+  it('takes the purposes of identity from records of a class hidden from the caller too', async () => {
+    const search = await read('BORDERX', pncSearch(intelligenceMisper.pncId), 'IMMIGRATION_ENFORCEMENT');
+    assert.deepEqual(search.json().people, []);
+    const view = await read('BORDERX', `/api/v1/people/${id('intelligenceMisper')}`, 'IMMIGRATION_ENFORCEMENT');
+    assert.equal(view.statusCode, 404);
+    // For safeguarding the identity may be used; the intelligence report itself is still not shown.
+    const safeguarding = (await read('BORDERX', `/api/v1/people/${id('intelligenceMisper')}`, 'SAFEGUARDING')).json();
+    assert.equal(safeguarding.names[0].surname, 'Intelmisper715');
+    assert.deepEqual(safeguarding.missingPersonReports, []);
   });
 
   it('shows only the identity a compatible record supplied, and says something was withheld', async () => {
@@ -667,10 +716,7 @@ describe('a push is answered the same whether or not it names a person the pushe
       found.map((p) => p.personId),
       [own],
     );
-    const byName = await services.records.searchPeople(pusher, {
-      surname: personChain(712).records[0].names[0].surname,
-      forename: personChain(712).records[0].names[0].forenames,
-    });
+    const byName = await services.records.searchPeople(pusher, { surname: 'Examplar712', forename: 'Testina' });
     assert.ok(byName.some((p) => p.personId === own));
     // Its records referring to that person are stored, not held.
     const arrest = await push('OTHERF', {
@@ -706,6 +752,25 @@ describe('a push is answered the same whether or not it names a person the pushe
     assert.equal(duplicate.pushedBy, 'OTHERF');
     assert.equal(duplicate.sourceRecordId, 'O-P1');
     assert.deepEqual([duplicate.identifierType, duplicate.value], ['PNC_ID', witness.pncId]);
+    // The page shows it, with the review form, to the same administrator only.
+    const page = async (roles: string[]) =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: '/held-records',
+          headers: {
+            cookie: await signedInAs(app, services, {
+              organisationCode: 'HOMEF',
+              username: `homef.${roles.join('-').toLowerCase()}.dup`,
+              roles,
+            }),
+          },
+        })
+      ).body;
+    const shownPage = await page(['ADMINISTRATOR', 'PROTECTED_IDENTITY']);
+    assert.match(shownPage, /data-testid="possible-duplicate"/);
+    assert.ok(shownPage.includes(`/held-records/possible-duplicates/${duplicate.id}/review`));
+    assert.doesNotMatch(await page(['ADMINISTRATOR']), /data-testid="possible-duplicate"/);
     const review = (key: string, payload: object) =>
       app.inject({
         method: 'POST',

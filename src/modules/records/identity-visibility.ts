@@ -20,12 +20,14 @@ export interface VisibilityRules {
 export interface RowProvenance {
   materialClass: string;
   gatheredFor: readonly string[] | null;
+  sourceSystem: string;
 }
 
 /**
  * The records that can supply a person's identity, by the dataset each belongs to. A person record that does not
- * say what it was gathered for takes its purposes from these: a person known only from a missing-person report
- * is identity gathered to find the missing, not to enforce immigration law.
+ * say what it was gathered for takes its purposes from these, source by source: the names a missing-person system
+ * sent are identity gathered to find the missing, not to enforce immigration law, even when a custody system sent
+ * other names of the same person with an arrest.
  */
 export const identitySuppliers = [
   { table: 'arrests', dataset: 'ARRESTS_CUSTODY' },
@@ -58,21 +60,43 @@ export function rowVisible(row: RowProvenance, dataset: string, rules: Visibilit
   return row.gatheredFor ? usableFor(row.gatheredFor, rules) : datasetUsable(dataset, rules);
 }
 
-/** Whether the records that name a person supply an identity the caller's purpose may use. */
-export function identitySupplied(
+/**
+ * What the records naming a person say about the purposes their identity may be used for. An identity row that
+ * declares no purposes takes those of the records its own source system sent about the person; an identity row
+ * whose system sent nothing else takes those of every record naming the person, of whatever class (a class hidden
+ * from the caller still says what the identity was gathered for); and a person no record names takes nominal
+ * identity's own.
+ */
+export interface IdentitySupply {
+  /** Source systems that sent a record naming the person. */
+  suppliers: ReadonlySet<string>;
+  /** Those of them that sent one the caller's purpose may use. */
+  usable: ReadonlySet<string>;
+  /** For identity from a system that sent nothing else about the person. */
+  otherwise: boolean;
+}
+
+export function identitySupply(
   suppliers: readonly { dataset: string; rows: readonly RowProvenance[] }[],
   rules: VisibilityRules,
-): boolean {
-  if (rules.limitedPurposes.length === 0) return true;
-  const seen = suppliers.flatMap((s) => s.rows.filter((r) => classVisible(r, rules)).map((r) => ({ ...s, r })));
-  if (seen.length === 0) return datasetUsable(identityDataset, rules);
-  return seen.some(({ dataset, r }) => rowVisible(r, dataset, rules));
+): IdentitySupply {
+  const all = new Set<string>();
+  const usable = new Set<string>();
+  for (const { dataset, rows } of suppliers)
+    for (const row of rows) {
+      all.add(row.sourceSystem);
+      if (row.gatheredFor ? usableFor(row.gatheredFor, rules) : datasetUsable(dataset, rules))
+        usable.add(row.sourceSystem);
+    }
+  return { suppliers: all, usable, otherwise: all.size === 0 ? datasetUsable(identityDataset, rules) : usable.size > 0 };
 }
 
 /** An identity row (a name, a date of birth, an address, an identifier, the person row) may be shown. */
-export function identityRowVisible(row: RowProvenance, supplied: boolean, rules: VisibilityRules): boolean {
+export function identityRowVisible(row: RowProvenance, supply: IdentitySupply, rules: VisibilityRules): boolean {
   if (!classVisible(row, rules)) return false;
-  return row.gatheredFor ? usableFor(row.gatheredFor, rules) : supplied;
+  if (row.gatheredFor) return usableFor(row.gatheredFor, rules);
+  if (rules.limitedPurposes.length === 0) return true;
+  return supply.suppliers.has(row.sourceSystem) ? supply.usable.has(row.sourceSystem) : supply.otherwise;
 }
 
 // ---- The same rules in SQL. Built from the caller's rules only (purpose codes, checked to be A-Z and _), never
@@ -99,23 +123,38 @@ export function sqlRowVisible(alias: string, dataset: string, rules: VisibilityR
 }
 
 /**
- * Whether the records that name the person `personId` (an SQL expression) supply an identity the caller may use:
- * some record the caller may see and use, or, when no record the caller may see names them, nominal identity's own
- * purposes. One look-up by the `person_id` index of each dataset's table.
+ * The identity supply of each row of `people` aliased `person`, as the columns `supplier_sources`,
+ * `usable_sources` and `supplied` (the rule for identity from a system that sent nothing else): `join` goes in
+ * the FROM clause after that row, `columns` in its select list. One look-up by the `person_id` index of each
+ * dataset's table, aggregated once.
  */
-export function sqlIdentitySupplied(personId: string, rules: VisibilityRules): SQL {
-  if (rules.limitedPurposes.length === 0) return sql.raw('true');
-  // Per dataset: null when no row the caller may see names the person, else whether one may be used.
-  const perDataset = identitySuppliers.map(
+export function sqlIdentitySupply(person: string, rules: VisibilityRules): { join: SQL; columns: SQL } {
+  if (rules.limitedPurposes.length === 0)
+    return {
+      join: sql``,
+      columns: sql.raw(`'{}'::text[] as supplier_sources, '{}'::text[] as usable_sources, true as supplied`),
+    };
+  const rows = identitySuppliers.map(
     ({ table, dataset }) =>
-      sql`(select bool_or(${sqlPurposesUsable('x', sql.raw(String(datasetUsable(dataset, rules))), rules)}) from ${sql.raw(table)} x where x.person_id = ${sql.raw(personId)} and ${sqlClassVisible('x', rules)})`,
+      sql`select x.source_system, ${sqlPurposesUsable('x', sql.raw(String(datasetUsable(dataset, rules))), rules)} as usable from ${sql.raw(table)} x where x.person_id = ${sql.raw(person)}.person_id`,
   );
-  return sql`coalesce(greatest(${sql.join(perDataset, sql`, `)}), ${sql.raw(String(datasetUsable(identityDataset, rules)))})`;
+  return {
+    join: sql`left join lateral (
+      select array_agg(distinct y.source_system) as supplier_sources,
+        array_agg(distinct y.source_system) filter (where y.usable) as usable_sources, bool_or(y.usable) as any_usable
+      from (${sql.join(rows, sql` union all `)}) y) supply_of on true`,
+    columns: sql`coalesce(supply_of.supplier_sources, '{}') as supplier_sources,
+      coalesce(supply_of.usable_sources, '{}') as usable_sources,
+      coalesce(supply_of.any_usable, ${sql.raw(String(datasetUsable(identityDataset, rules)))}) as supplied`,
+  };
 }
 
-/** An identity row may be shown; `supplied` is the SQL of sqlIdentitySupplied (or a column holding it). */
-export function sqlIdentityRowVisible(alias: string, supplied: SQL, rules: VisibilityRules): SQL {
-  return sql`(${sqlClassVisible(alias, rules)} and ${sqlPurposesUsable(alias, supplied, rules)})`;
+/** An identity row may be shown; `supply` aliases a row carrying the columns of sqlIdentitySupply. */
+export function sqlIdentityRowVisible(alias: string, supply: string, rules: VisibilityRules): SQL {
+  const s = sql.raw(supply);
+  const row = sql.raw(alias);
+  const undeclared = sql`(case when ${row}.source_system = any(${s}.supplier_sources) then ${row}.source_system = any(${s}.usable_sources) else ${s}.supplied end)`;
+  return sql`(${sqlClassVisible(alias, rules)} and ${sqlPurposesUsable(alias, undeclared, rules)})`;
 }
 
 /** The person-level flags of the `people` row: an intelligence-only nominal, a protected identity. */

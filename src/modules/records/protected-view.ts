@@ -2,7 +2,7 @@ import type { ProtectedView } from '../access/index.ts';
 import {
   classVisible,
   identityRowVisible,
-  identitySupplied,
+  identitySupply,
   identitySuppliers,
   type RowProvenance,
   rowVisible,
@@ -34,7 +34,7 @@ function suppliersOf(record: LoadedRecord) {
 
 /** Whether the caller may see this person at all: some name of theirs came from a record the caller may use. */
 export function personIdentityVisible(record: LoadedRecord, rules: VisibilityRules): boolean {
-  const supplied = identitySupplied(suppliersOf(record), rules);
+  const supplied = identitySupply(suppliersOf(record), rules);
   return record.names.some((n) => identityRowVisible(n.provenance, supplied, rules));
 }
 
@@ -61,7 +61,7 @@ export function applyProtectedView(record: LoadedRecord, view: ProtectedView, ru
       count(item.provenance);
       return false;
     });
-  const supplied = identitySupplied(suppliersOf(record), rules);
+  const supplied = identitySupply(suppliersOf(record), rules);
   const identity = <T extends Provenanced>(items: T[]): T[] =>
     items.filter((item) => {
       if (identityRowVisible(item.provenance, supplied, rules)) return true;

@@ -4,7 +4,7 @@ import { nameKey } from './identifiers.ts';
 import {
   sqlClassVisible,
   sqlIdentityRowVisible,
-  sqlIdentitySupplied,
+  sqlIdentitySupply,
   sqlPersonFlagsVisible,
   type VisibilityRules,
 } from './identity-visibility.ts';
@@ -52,7 +52,7 @@ export class RecordsRepository {
    * shown, a PNC ID shown, and the person row's sex where it may be shown. A person with no name shown has no line.
    */
   private summaryOf(rules: VisibilityRules, where: SQL, extraColumns: SQL = sql``): SQL {
-    const row = (alias: string) => sqlIdentityRowVisible(alias, sql`s.supplied`, rules);
+    const row = (alias: string) => sqlIdentityRowVisible(alias, 's', rules);
     return sql`
       select s.person_id as "personId", case when ${row('s')} then s.sex end as sex,
         s.protected_identity as "protectedIdentity", s.material_class as "materialClass",
@@ -86,15 +86,16 @@ export class RecordsRepository {
     options: { alias?: SQL; alsoVisible?: SQL } = {},
   ): Promise<{ people: PersonSummary[]; withheld: WithheldMatch[] }> {
     const alias = sql.raw(rowAlias);
-    const rowVisible = sql`(${sqlIdentityRowVisible(rowAlias, sql`s.supplied`, rules)} and ${options.alsoVisible ?? sql`true`})`;
+    const supply = sqlIdentitySupply('p', rules);
+    const rowVisible = sql`(${sqlIdentityRowVisible(rowAlias, 's', rules)} and ${options.alsoVisible ?? sql`true`})`;
     // Prepared once per shape: planning this statement costs more than running it.
     const rows = await this.database.queryStatement<
       PersonSummary & { visible: boolean; protected_ok: boolean; class_ok: boolean }
     >(sql`
       with supply as materialized (
-        select p.person_id, p.sex, p.protected_identity, p.material_class, p.gathered_for,
-          ${sqlIdentitySupplied('p.person_id', rules)} as supplied
-        from people p
+        select p.person_id, p.sex, p.protected_identity, p.material_class, p.gathered_for, p.source_system,
+          ${supply.columns}
+        from people p ${supply.join}
         where p.person_id in (select ${alias}.person_id from ${from} where ${match})
       ),
       matched as (
@@ -106,7 +107,7 @@ export class RecordsRepository {
         from ${from}
         join supply s on s.person_id = ${alias}.person_id
         where ${match}
-        group by s.person_id, s.protected_identity, s.material_class, s.supplied
+        group by s.person_id, s.protected_identity, s.material_class, s.supplied, s.supplier_sources, s.usable_sources
       ),
       ranked as (
         select m.*, row_number() over (partition by m.visible order by m.person_id) as rank from matched m
@@ -164,7 +165,7 @@ export class RecordsRepository {
     const dob = (visible: boolean) =>
       sql`exists (select 1 from person_dates_of_birth b where b.person_id = n.person_id
           and b.date_of_birth = ${dateOfBirth ?? null}::date
-          ${visible ? sql`and ${sqlIdentityRowVisible('b', sql`s.supplied`, rules)}` : sql``})`;
+          ${visible ? sql`and ${sqlIdentityRowVisible('b', 's', rules)}` : sql``})`;
     return this.matchPeople(
       sql`person_names n`,
       'n',
@@ -185,11 +186,12 @@ export class RecordsRepository {
   async summarisePeople(personIds: readonly string[], rules: VisibilityRules): Promise<PersonSummary[]> {
     if (personIds.length === 0) return [];
     for (const id of personIds) assertUuid(id);
+    const supply = sqlIdentitySupply('p', rules);
     return this.database.queryStatement<PersonSummary>(sql`
       with supply as materialized (
-        select p.person_id, p.sex, p.protected_identity, p.material_class, p.gathered_for,
-          ${sqlIdentitySupplied('p.person_id', rules)} as supplied
-        from people p where p.person_id = any(${`{${personIds.join(',')}}`}::uuid[]) and ${sqlPersonFlagsVisible('p', rules)}
+        select p.person_id, p.sex, p.protected_identity, p.material_class, p.gathered_for, p.source_system,
+          ${supply.columns}
+        from people p ${supply.join} where p.person_id = any(${`{${personIds.join(',')}}`}::uuid[]) and ${sqlPersonFlagsVisible('p', rules)}
       )
       ${this.summaryOf(rules, sql`true`, sql`, null::text as "matchedAlias"`)}`);
   }
