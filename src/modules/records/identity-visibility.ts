@@ -140,8 +140,8 @@ export function sqlIdentitySupply(person: string, rules: VisibilityRules): { joi
   );
   return {
     join: sql`left join lateral (
-      select array_agg(distinct y.source_system) as supplier_sources,
-        array_agg(distinct y.source_system) filter (where y.usable) as usable_sources, bool_or(y.usable) as any_usable
+      select array_agg(y.source_system) as supplier_sources,
+        array_agg(y.source_system) filter (where y.usable) as usable_sources, bool_or(y.usable) as any_usable
       from (${sql.join(rows, sql` union all `)}) y) supply_of on true`,
     columns: sql`coalesce(supply_of.supplier_sources, '{}') as supplier_sources,
       coalesce(supply_of.usable_sources, '{}') as usable_sources,

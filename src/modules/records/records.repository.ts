@@ -99,15 +99,16 @@ export class RecordsRepository {
         where p.person_id in (select ${alias}.person_id from ${from} where ${match})
       ),
       matched as (
+        -- One supply row per person: its columns are aggregated (bool_and of one value) rather than grouped by.
         select s.person_id,
-          (${sqlPersonFlagsVisible('s', rules)} and bool_or(${rowVisible})) as visible,
+          (bool_and(${sqlPersonFlagsVisible('s', rules)}) and bool_or(${rowVisible})) as visible,
           min(case when ${rowVisible} then ${options.alias ?? sql`null::text`} end) as matched_alias,
-          ${rules.protectedIdentity ? sql`true` : sql`not s.protected_identity`} as protected_ok,
-          (${sqlClassVisible('s', rules)} and bool_or(${sqlClassVisible(rowAlias, rules)})) as class_ok
+          ${rules.protectedIdentity ? sql`true` : sql`bool_and(not s.protected_identity)`} as protected_ok,
+          (bool_and(${sqlClassVisible('s', rules)}) and bool_or(${sqlClassVisible(rowAlias, rules)})) as class_ok
         from ${from}
         join supply s on s.person_id = ${alias}.person_id
         where ${match}
-        group by s.person_id, s.protected_identity, s.material_class, s.supplied, s.supplier_sources, s.usable_sources
+        group by s.person_id
       ),
       ranked as (
         select m.*, row_number() over (partition by m.visible order by m.person_id) as rank from matched m
