@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../composition.ts';
 import { type SignedInUser, userContext } from '../modules/access/index.ts';
 import type { RequestContext } from '../platform/request-context.ts';
+import { storableText } from '../platform/storable-input.ts';
 
 export const sessionCookie = 'leds_session';
 
@@ -24,9 +25,23 @@ export async function resumePageSession(
   return user ? { ...user, token: unsigned.value } : undefined;
 }
 
-/** A path on this site to go back to after sign-in or purpose declaration; anything else goes home. */
+/**
+ * A path on this site to go back to after sign-in or purpose declaration; anything else goes home.
+ * INVARIANT: what this returns is visible ASCII with no backslash, so it is always a valid Location header (a
+ * character outside it makes Node refuse the header and the whole answer fail) and never leaves this site.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/people/search';
+  return typeof next === 'string' && /^\/(?!\/)[\x21-\x5b\x5d-\x7e]*$/.test(next) ? next : '/people/search';
+}
+
+/**
+ * A path on this site with each value put in as one percent-encoded path segment, for a redirect: a value from the
+ * address or a form (`/retention/people/${id}`) may hold any character, and a Location header only visible ASCII.
+ */
+export function pagePath(parts: TemplateStringsArray, ...values: string[]): string {
+  return parts
+    .slice(1)
+    .reduce((path, part, i) => `${path}${encodeURIComponent(storableText(values[i] ?? ''))}${part}`, parts[0] ?? '');
 }
 
 /**

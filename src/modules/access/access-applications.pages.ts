@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError, type LedsError } from '../../platform/errors.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
-import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
+import { pageContext, pageLocals, pagePath, requireSignedIn } from '../../web/page-session.ts';
 import type { ItemDecision } from './access-applications.service.ts';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -74,7 +74,7 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
           requestedValidTo: one(form.requestedValidTo),
           items,
         });
-        return reply.redirect(`/access-applications/${application.id}`);
+        return reply.redirect(pagePath`/access-applications/${application.id}`);
       } catch (error) {
         if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
         return renderNew(request, reply, form, errorList(error));
@@ -124,7 +124,7 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
         const { id } = request.params as { id: string };
         try {
           await run(request, id, (request.body ?? {}) as Form);
-          return reply.redirect(`/access-applications/${id}`);
+          return reply.redirect(pagePath`/access-applications/${id}`);
         } catch (error) {
           if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
           return renderApplication(request, reply, id, errorList(error));

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { pageSchema, wholeNumber } from '../../web/page-schemas.ts';
-import { pageContext, pageLocals, requireSignedIn, signedInSession } from '../../web/page-session.ts';
+import { pageContext, pageLocals, requireSignedIn, safeNext, signedInSession } from '../../web/page-session.ts';
 import type { AuditSearch } from './audit.service.ts';
 
 type Form = Record<string, string | undefined>;
@@ -117,7 +117,8 @@ export const auditPages: FastifyPluginAsync<{ services: Services }> = async (app
         subjectId: form.subjectId ?? '',
         reason: form.reason ?? '',
       });
-      return reply.redirect(form.back?.startsWith('/audit/') ? form.back : '/audit');
+      const back = safeNext(form.back);
+      return reply.redirect(back.startsWith('/audit/') ? back : '/audit');
     },
   );
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
-import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
+import { pageContext, pageLocals, pagePath, requireSignedIn } from '../../web/page-session.ts';
 import { sendNoticesCsv } from './retention.routes.ts';
 import { type InstrumentKind, instrumentKinds, publicApplicationNext } from './retention.types.ts';
 
@@ -75,7 +75,7 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       const { id } = request.params as { id: string };
       // A disposed person record has gone: back to the desk.
       return reply.redirect(
-        form.itemId === id && form.outcome === 'DISPOSE' ? '/retention' : `/retention/people/${id}`,
+        form.itemId === id && form.outcome === 'DISPOSE' ? '/retention' : pagePath`/retention/people/${id}`,
       );
     },
   );
@@ -106,7 +106,7 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       } catch (error) {
         return renderPerson(request, reply, errorsOf(error), form);
       }
-      return reply.redirect(`/retention/people/${id}`);
+      return reply.redirect(pagePath`/retention/people/${id}`);
     },
   );
   app.post(
@@ -120,7 +120,7 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       } catch (error) {
         return renderPerson(request, reply, errorsOf(error), form);
       }
-      return reply.redirect(`/retention/people/${id}`);
+      return reply.redirect(pagePath`/retention/people/${id}`);
     },
   );
 
@@ -152,7 +152,7 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
         // An officer at a front counter, or another force's retention officer, may enter an application but not
         // decide it: they get the reference.
         if (await retention.handlesApplication(ctx, received))
-          return reply.redirect(`/retention/applications/${received.id}`);
+          return reply.redirect(pagePath`/retention/applications/${received.id}`);
         return reply.view('pages/deletion-application-received.njk', {
           ...pageLocals(services, request),
           received,
@@ -198,7 +198,7 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       } catch (error) {
         return renderApplication(request, reply, errorsOf(error), form);
       }
-      return reply.redirect(`/retention/applications/${id}`);
+      return reply.redirect(pagePath`/retention/applications/${id}`);
     },
   );
   app.post(
@@ -207,7 +207,7 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
     async (request, reply) => {
       const { id } = request.params as { id: string };
       await retention.recordApplicantTold(pageContext(request), id);
-      return reply.redirect(`/retention/applications/${id}`);
+      return reply.redirect(pagePath`/retention/applications/${id}`);
     },
   );
   app.post(
@@ -221,7 +221,7 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       } catch (error) {
         return renderApplication(request, reply, errorsOf(error), form);
       }
-      return reply.redirect(`/retention/applications/${id}`);
+      return reply.redirect(pagePath`/retention/applications/${id}`);
     },
   );
   app.post(
@@ -239,7 +239,7 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       } catch (error) {
         return renderApplication(request, reply, errorsOf(error), form);
       }
-      return reply.redirect(`/retention/applications/${id}`);
+      return reply.redirect(pagePath`/retention/applications/${id}`);
     },
   );
 
