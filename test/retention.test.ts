@@ -328,7 +328,10 @@ describe('retention and deletion', () => {
     assert.deepEqual(await traces(needles, pngBytes(505)), []);
     assert.ok((await count('record_tombstones', `person_id = '${personId}' AND rule_id = 'REVIEW_DISPOSAL'`)) >= 8);
     assert.ok((await count('deletion_notices', `person_id = '${personId}'`)) >= 8);
-    const csv = (await services.retention.noticesFor(force)).filter((n) => n.personId === personId);
+    const csv = (await services.retention.noticesFor(force)).filter((n) => n.sourceRecordId.startsWith('T505-'));
+    assert.ok(csv.length >= 8);
+    // A notice names the force's own record, never the LEDS person it was part of (who may be hidden from it).
+    assert.ok(csv.every((n) => !('personId' in n)));
     assert.match(
       (await import('../src/modules/retention/index.ts')).RetentionService.noticesCsv(csv),
       /^notice_id,source_system,source_record_id,.*\r\n.*,RET-CUSTODY,T505-/s,
@@ -474,6 +477,7 @@ describe('retention and deletion', () => {
       assert.equal(notices.statusCode, 200);
       const pending = notices.json().notices as { id: string; sourceRecordId: string }[];
       assert.ok(pending.length > 0);
+      assert.ok(!notices.body.includes('personId'), 'no notice names the LEDS person');
       const csv = await app.inject({
         method: 'GET',
         url: '/api/v1/deletion-notices.csv',

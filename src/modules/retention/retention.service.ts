@@ -575,16 +575,8 @@ export class RetentionService {
       )
       .orderBy(desc(deletionNotices.issuedAt))
       .limit(options.limit ?? 1000);
-    // A notice names the force's own deleted record by its source ids; the LEDS person id of a protected identity
-    // is left out for a caller without the named role.
-    const hidden = (await this.seesProtectedIdentities(ctx))
-      ? new Set<string>()
-      : await protectedIdentitiesAmong(
-          this.db,
-          rows.map((n) => n.personId),
-        );
     const today = this.today();
-    const notices = rows.map((n) => noticeView(hidden.has(n.personId) ? { ...n, personId: '' } : n, today));
+    const notices = rows.map((n) => noticeView(n, today));
     await this.trail.record(ctx, {
       kind: 'DELETION_NOTICES_FETCHED',
       action: 'deletion-notice.receive',
@@ -1531,7 +1523,12 @@ export class RetentionService {
   }
 }
 
-function noticeView(n: typeof deletionNotices.$inferSelect, today: string) {
+/**
+ * A deletion notice as its force receives it. SECURITY: it names the force's own deleted record by its source ids
+ * and never the LEDS person it was part of: that person may be one the force may not see (a record its force
+ * review linked to a protected identity), and a person id present for some notices and not others would say so.
+ */
+function noticeView({ personId: _person, ...n }: typeof deletionNotices.$inferSelect, today: string) {
   return { ...n, overdue: n.acknowledgedAt === null && n.dueBy < today };
 }
 
