@@ -5,6 +5,9 @@
 // both, so they are left out (bench/access-gate.bench.ts and bench/audit.bench.ts measure those).
 // Goal: at most 1.5x the plain SQL for an investigation search, at most 2x for immigration enforcement (the
 // purpose-limited case, which asks which records supply each identity).
+// Then the person page's refusal: opening a person the caller may not see (known only from missing-person reports,
+// for immigration enforcement) against opening an id LEDS does not hold, both through the service with their audit
+// entries. Goal: at most 1.2x, so that the time of a refusal says little about whether the person exists.
 import { sql } from 'drizzle-orm';
 import type { VisibilityRules } from '../src/modules/records/identity-visibility.ts';
 import { nameKey, RecordsRepository } from '../src/modules/records/index.ts';
@@ -111,4 +114,45 @@ console.log(
 );
 console.table(results);
 for (const line of ratios) console.log(line);
+
+// People the immigration caller may not open: known to LEDS only from missing-person reports.
+const borderRules = await rulesOf(border);
+const candidates = (
+  (await db.execute(sql`
+    select p.person_id from people p
+    where exists (select 1 from missing_person_reports m where m.person_id = p.person_id)
+      and not exists (select 1 from arrests a where a.person_id = p.person_id)
+    order by p.person_id limit 400`)) as unknown as Rows<{ person_id: string }>
+).rows.map((r) => r.person_id);
+const hidden: string[] = [];
+for (const id of candidates)
+  if ((await repository.personVisibility(id, borderRules))?.named === false) hidden.push(id);
+if (hidden.length === 0) throw new Error('the population has no person hidden from immigration enforcement');
+const unknown = hidden.map((_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+const refusal = (ids: string[]) => (i: number) =>
+  services.records.viewPerson(border, ids[i % ids.length] as string).then(
+    () => {
+      throw new Error('a hidden person was shown');
+    },
+    (error: { code?: string }) => {
+      if (error.code !== 'RECORDS_NOT_FOUND') throw error;
+    },
+  );
+const refused = await compare(seconds, connections, refusal(unknown), refusal(hidden));
+console.log(`\nperson page refused for immigration enforcement, ${hidden.length} hidden people`);
+console.table({
+  'unknown id (baseline)': {
+    'reads/s': Math.round(refused.baseline.perSecond),
+    'p50 ms': refused.baseline.p50.toFixed(2),
+    'p99 ms': refused.baseline.p99.toFixed(2),
+  },
+  'person hidden from the caller': {
+    'reads/s': Math.round(refused.candidate.perSecond),
+    'p50 ms': refused.candidate.p50.toFixed(2),
+    'p99 ms': refused.candidate.p99.toFixed(2),
+  },
+});
+console.log(
+  `hidden / unknown: ${(refused.baseline.perSecond / refused.candidate.perSecond).toFixed(2)}x the time per refusal (goal at most 1.2x)`,
+);
 await services.close();

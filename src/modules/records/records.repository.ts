@@ -197,6 +197,35 @@ export class RecordsRepository {
       ${this.summaryOf(rules, sql`true`, sql`, null::text as "matchedAlias"`)}`);
   }
 
+  /**
+   * What decides whether the caller may open a person's record, in one small statement by primary key: whether
+   * LEDS holds them, their person-level flags, and whether some name of theirs may be shown (by class alone, and by
+   * every rule). Run before the whole record is loaded, so that a person the caller may not see costs what an
+   * unknown id costs.
+   */
+  async personVisibility(
+    personId: string,
+    rules: VisibilityRules,
+  ): Promise<{ protectedIdentity: boolean; intelligence: boolean; namedByClass: boolean; named: boolean } | undefined> {
+    assertUuid(personId);
+    const supply = sqlIdentitySupply('p', rules);
+    const [row] = await this.database.queryStatement<{
+      protectedIdentity: boolean;
+      intelligence: boolean;
+      namedByClass: boolean;
+      named: boolean;
+    }>(sql`
+      with supply as materialized (
+        select p.person_id, p.protected_identity, p.material_class, ${supply.columns}
+        from people p ${supply.join} where p.person_id = ${personId}::uuid
+      )
+      select s.protected_identity as "protectedIdentity", s.material_class = 'INTELLIGENCE' as intelligence,
+        exists (select 1 from person_names n where n.person_id = s.person_id and ${sqlClassVisible('n', rules)}) as "namedByClass",
+        exists (select 1 from person_names n where n.person_id = s.person_id and ${sqlIdentityRowVisible('n', 's', rules)}) as named
+      from supply s`);
+    return row;
+  }
+
   async findCustodyImage(personId: string, imageId: string) {
     const rows = await this.db
       .select()

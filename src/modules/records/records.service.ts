@@ -189,29 +189,37 @@ export class RecordsService {
   ): Promise<{ record: PersonRecordView; reasons: string[] }> {
     const decision = await this.requireOrNotFound(ctx, 'person.view', 'no such person');
     const { rules, view } = await this.visibilityFor(ctx, 'person.view');
-    const record =
+    // SECURITY: the person-level rules are decided by one small statement before the whole record is loaded, so
+    // that a person the caller may not see is refused at the cost of an unknown id, not of a record read.
+    const found =
       isUuid(personId) && view.visible.has('NOMINAL_IDENTITY')
-        ? await this.repository.loadPersonRecord(personId)
+        ? await this.repository.personVisibility(personId, rules)
         : undefined;
-    if (!record) throw new LedsError('RECORDS_NOT_FOUND', 'no such person');
-    if (record.provenance.materialClass === 'INTELLIGENCE' && !view.visible.has('INTELLIGENCE'))
-      throw refused('no such person', new LedsError('ACCESS_DENIED', 'intelligence is withheld from this view'));
-    if (record.protectedIdentity)
+    if (!found) throw new LedsError('RECORDS_NOT_FOUND', 'no such person');
+    const intelligenceWithheld = () =>
+      refused('no such person', new LedsError('ACCESS_DENIED', 'intelligence is withheld from this view'));
+    if (found.intelligence && !view.visible.has('INTELLIGENCE')) throw intelligenceWithheld();
+    if (found.protectedIdentity)
       await this.requireOrNotFound(ctx, 'person.view', 'no such person', { protectedIdentity: true });
     // INVARIANT: a person is shown only where some name of theirs came from a record the caller may use; a person
     // known only from a missing-person report is not found for immigration enforcement (identity-visibility.ts).
-    if (!personIdentityVisible(record, rules)) {
-      const byClass = record.names.every((n) => !classVisible(n.provenance, rules));
-      throw refused(
+    const purposeLimited = () =>
+      refused(
         'no such person',
-        byClass
-          ? new LedsError('ACCESS_DENIED', 'intelligence is withheld from this view')
-          : new LedsError(
-              'ACCESS_PURPOSE_LIMITED',
-              `this person is known only from records \`${ctx.purpose}\` may not use`,
-            ),
+        new LedsError('ACCESS_PURPOSE_LIMITED', `this person is known only from records \`${ctx.purpose}\` may not use`),
       );
-    }
+    if (!found.namedByClass) throw intelligenceWithheld();
+    if (!found.named) throw purposeLimited();
+    const record = await this.repository.loadPersonRecord(personId);
+    if (!record) throw new LedsError('RECORDS_NOT_FOUND', 'no such person');
+    // The same rules over the loaded record (they agree with the SQL: test/access.test.ts); a record that changed
+    // between the two reads is refused rather than shown by the older answer.
+    if (record.provenance.materialClass === 'INTELLIGENCE' && !view.visible.has('INTELLIGENCE'))
+      throw intelligenceWithheld();
+    if (record.protectedIdentity && !found.protectedIdentity)
+      await this.requireOrNotFound(ctx, 'person.view', 'no such person', { protectedIdentity: true });
+    if (!personIdentityVisible(record, rules))
+      throw record.names.every((n) => !classVisible(n.provenance, rules)) ? intelligenceWithheld() : purposeLimited();
     const shown = applyProtectedView(record, view, rules);
     return {
       record: { ...shown, associates: await this.visibleAssociates(shown.associates, rules) },
