@@ -26,6 +26,7 @@ import { ingestRoutes } from './modules/integration/ingest.routes.ts';
 import { heldRecordsRoutes } from './modules/records/held-records.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { publicRetentionRoutes, retentionRoutes } from './modules/retention/retention.routes.ts';
+import { ledsDateFormats } from './platform/date-formats.ts';
 import { type ErrorCode, errorCatalogue } from './platform/errors.ts';
 import { registerWeb } from './web/web.ts';
 import { registerWebSecurity, swaggerUiContentSecurityPolicy } from './web/web-security.ts';
@@ -126,7 +127,7 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       // SECURITY: unknown fields and wrong types are errors, never silently dropped or coerced.
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false },
       // ajv-formats is CommonJS; its default export is the plugin.
-      plugins: [ajvFormats as unknown as Plugin<unknown>],
+      plugins: [ajvFormats as unknown as Plugin<unknown>, ledsDateFormats as unknown as Plugin<unknown>],
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

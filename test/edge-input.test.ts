@@ -279,6 +279,58 @@ describe('numbers past what a column holds', () => {
   });
 });
 
+describe('dates PostgreSQL cannot store', () => {
+  it('refuses year 0000 (and any before the earliest year) in a pushed record, a query and a form, as that field', async () => {
+    const push = (record: object) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/records?sourceSystem=EDGE-CUSTODY',
+        headers: { 'x-api-key': ingestKey },
+        payload: record,
+      });
+    const person = chain.records[0] as { datesOfBirth: { date: string }[] };
+    for (const date of ['0000-01-01', '0999-12-31']) {
+      const response = await push({ ...person, datesOfBirth: [{ date }] });
+      assert.equal(response.statusCode, 422, date);
+      assert.equal(problemOf(response).errors?.[0]?.field, '/body/datesOfBirth/0/date');
+    }
+    const arrest = await push({ ...chain.records[1], arrestedAt: '0000-06-01T10:00:00Z' });
+    assert.equal(arrest.statusCode, 422);
+    assert.equal(problemOf(arrest).errors?.[0]?.field, '/body/arrestedAt');
+    // The same line in a batch is rejected alone.
+    const batch = await services.ingest.ingestBatch(
+      await services.actingFor('EDGEF', ['SYSTEM_INGEST']),
+      'EDGE-CUSTODY',
+      ndjson([{ ...chain.records[1], arrestedAt: '0000-06-01T10:00:00Z' }]),
+    );
+    assert.equal(batch.rejectedCount, 1);
+    const search = await app.inject({
+      method: 'GET',
+      url: '/api/v1/people?surname=Quillfeather&dateOfBirth=0000-01-01',
+      headers: { 'x-api-key': readKey, 'x-leds-purpose': 'INVESTIGATION' },
+    });
+    assert.equal(search.statusCode, 400);
+    assert.match(JSON.stringify(problemOf(search).errors), /dateOfBirth/);
+    for (const year of ['0000', '0085', '0999']) {
+      const page = await app.inject({
+        method: 'GET',
+        url: `/people/search?surname=Quillfeather&dob-day=1&dob-month=1&dob-year=${year}`,
+        headers: { cookie },
+      });
+      assert.equal(page.statusCode, 400, year);
+      assert.match(page.body, /Date of birth must be a real date/);
+    }
+    // The year is the year written: 0085 is not read as 1985.
+    const short = await app.inject({
+      method: 'GET',
+      url: '/people/search?surname=Quillfeather&dob-day=1&dob-month=1&dob-year=85',
+      headers: { cookie },
+    });
+    assert.equal(short.statusCode, 400);
+    assert.match(short.body, /Year must include 4 numbers/);
+  });
+});
+
 describe("Fastify's own errors come from the catalogue", () => {
   it('answers a broken % escape and an over-long path parameter as problem+json for the API and a page for pages', async () => {
     const api = await app.inject({ method: 'GET', url: '/api/v1/people/%E0%A4%A' });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { Compile } from 'typebox/compile';
 import type { Clock } from '../../platform/clock.ts';
+import { useLedsDateFormats } from '../../platform/date-formats.ts';
 import { type FieldProblem, LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { firstUnstorable } from '../../platform/storable-input.ts';
@@ -53,6 +54,7 @@ export interface BatchReport {
   rejectedCount: number;
 }
 
+useLedsDateFormats();
 const validators = Object.fromEntries(
   Object.entries(recordSchemas).map(([kind, schema]) => [kind, Compile(schema)]),
 ) as Record<string, ReturnType<typeof Compile>>;
@@ -166,9 +168,11 @@ export class IngestService {
     // SECURITY: a source system is one organisation's: its records, and the people they name, are reached by their
     // source record ids, so no other organisation may push under its name.
     if (!(await this.intake.claimSourceSystem(this.db, sourceSystem, ctx.organisation.id)))
-      throw new LedsError('INGEST_SOURCE_SYSTEM_TAKEN', `the source system \`${sourceSystem}\` is another organisation's`, [
-        { field: 'sourceSystem', message: 'is another organisation’s: name your own system' },
-      ]);
+      throw new LedsError(
+        'INGEST_SOURCE_SYSTEM_TAKEN',
+        `the source system \`${sourceSystem}\` is another organisation's`,
+        [{ field: 'sourceSystem', message: 'is another organisation’s: name your own system' }],
+      );
     const batchId = randomUUID();
     await this.db.insert(ingestBatches).values({
       id: batchId,

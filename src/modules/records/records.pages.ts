@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../composition.ts';
+import { earliestYear, isCalendarDate } from '../../platform/clock.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { formatDate } from '../../web/format.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
@@ -16,23 +17,18 @@ const fieldMessages: Record<string, string> = {
   forename: 'Enter a forename or a date of birth',
 };
 
-/** A date from the three boxes of a GOV.UK date input, or an error message. */
+/**
+ * A date from the three boxes of a GOV.UK date input, or an error message. Built as text, not by Date.UTC, which
+ * reads a year below 100 as 19xx; a year before LEDS's earliest is refused as at every other edge.
+ */
 function dateFromParts(day?: string, month?: string, year?: string): { date?: string; error?: string } {
   if (!day && !month && !year) return {};
-  const d = Number(day);
-  const m = Number(month);
-  const y = Number(year);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (
-    !Number.isInteger(d) ||
-    !Number.isInteger(m) ||
-    !/^\d{4}$/.test(year ?? '') ||
-    date.getUTCDate() !== d ||
-    date.getUTCMonth() !== m - 1
-  ) {
-    return { error: 'Date of birth must be a real date, like 27 3 1985' };
-  }
-  return { date: date.toISOString().slice(0, 10) };
+  const [d, m, y] = [day, month, year].map((part) => (part ?? '').trim());
+  if (!/^\d{4}$/.test(y ?? '')) return { error: 'Year must include 4 numbers, like 1985' };
+  const date = `${y}-${(m ?? '').padStart(2, '0')}-${(d ?? '').padStart(2, '0')}`;
+  if (!/^\d{1,2}$/.test(d ?? '') || !/^\d{1,2}$/.test(m ?? '') || !isCalendarDate(date))
+    return { error: `Date of birth must be a real date from the year ${earliestYear}, like 27 3 1985` };
+  return { date };
 }
 
 /** Identifier types as people write them. */
