@@ -48,19 +48,20 @@ declare module 'fastify' {
 }
 
 /**
- * The headers of an answer Fastify gives before any hook has run (so helmet's and the no-store hook's are not
- * there): the same rules, said by hand for these few answers.
+ * The headers of an answer Fastify (or Node's HTTP parser) gives before any hook has run, so helmet's and the
+ * no-store hook's are not there: the same rules, said by hand for these few answers.
  */
+const frameworkSecurityHeaders = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy':
+    "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+} as const;
+
 function frameworkHeaders(reply: FastifyReply) {
-  reply
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    .header('x-frame-options', 'DENY')
-    .header('referrer-policy', 'no-referrer')
-    .header(
-      'content-security-policy',
-      "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    );
+  reply.headers(frameworkSecurityHeaders);
 }
 
 /** What the HTTP parser refuses (headers too large, a timeout, a malformed request), as a problem document. */
@@ -84,7 +85,10 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex) {
   if (socket.writable)
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        Object.entries(frameworkSecurityHeaders)
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('') +
         `Connection: close\r\n\r\n${body}`,
     );
   socket.destroy(error);

@@ -362,6 +362,14 @@ describe("Fastify's own errors come from the catalogue", () => {
     assert.match(answer, /^HTTP\/1\.1 431 /);
     assert.match(answer, /content-type: application\/problem\+json/i);
     assert.match(answer, /"code":"REQUEST_HEADERS_TOO_LARGE"/);
+    // With the same security headers as any other answer.
+    for (const header of [
+      /x-frame-options: DENY/i,
+      /referrer-policy: no-referrer/i,
+      /content-security-policy: .*frame-ancestors 'none'/i,
+      /cache-control: no-store/i,
+    ])
+      assert.match(answer, header);
   });
 });
 
@@ -373,6 +381,9 @@ describe('the server log carries no value of a query or a record', () => {
       url: '/api/v1/people?surname=Quillfeather&forename=Testina',
       headers: { 'x-api-key': readKey, 'x-leds-purpose': 'INVESTIGATION' },
     });
+    // A path no route matches may carry a value too: it is logged as unmatched, not as written.
+    for (const url of ['/api/v1/people-by-name/Quillfeather', '/people/Quillfeather/Testina'])
+      assert.equal((await app.inject({ method: 'GET', url, headers: { 'x-api-key': readKey } })).statusCode, 404, url);
     await asDatabaseOwner(services.database, [
       `create function refuse_edge_audit() returns trigger language plpgsql as $$ begin raise exception 'audit storage is full'; end $$`,
       'create trigger refuse_edge_audit before insert on audit_entries for each row execute function refuse_edge_audit()',
@@ -394,6 +405,7 @@ describe('the server log carries no value of a query or a record', () => {
     }
     const log = logged.join('');
     assert.match(log, /"route":"\/api\/v1\/people"/);
+    assert.match(log, /"route":"\(unmatched\)"/);
     assert.match(log, /audit storage is full/, 'the cause of the failure is logged');
     assert.doesNotMatch(log, /Quillfeather|Testina|surname=/);
     assert.doesNotMatch(log, new RegExp(chain.pncId.replace('/', '\\/')));

@@ -48,11 +48,14 @@ interface RequestLike {
   ip?: string;
 }
 
-/** A request as the log shows it: the route it matched (`/api/v1/people/:personId`), never its query string. */
+/**
+ * A request as the log shows it: the route it matched (`/api/v1/people/:personId`), never its path or query
+ * string, which may carry a name or an identifier; a request no route matched is logged as `(unmatched)`.
+ */
 export function serialiseRequest(request: RequestLike): Record<string, unknown> {
   return {
     method: request.method,
-    route: request.routeOptions?.url ?? (request.url ?? '').split('?')[0],
+    route: request.routeOptions?.url || '(unmatched)',
     ...(request.ip ? { remoteAddress: request.ip } : {}),
   };
 }
