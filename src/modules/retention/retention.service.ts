@@ -1012,7 +1012,7 @@ export class RetentionService {
       ]);
     });
     await this.reevaluate(ctx, [arrest.personId]);
-    return this.application(applicationId);
+    return this.applicationOutcome(applicationId);
   }
 
   /**
@@ -1101,7 +1101,7 @@ export class RetentionService {
       ]);
     });
     await this.reevaluate(ctx, [application.personId]);
-    return this.application(applicationId);
+    return this.applicationOutcome(applicationId);
   }
 
   /** The applicant has been told the outcome (the letter or email sent). */
@@ -1125,7 +1125,7 @@ export class RetentionService {
         },
       ]);
     });
-    return this.application(applicationId);
+    return this.applicationOutcome(applicationId);
   }
 
   /** An appeal against a refusal: lodged with grounds, then upheld (which grants, and so deletes) or dismissed. */
@@ -1191,7 +1191,7 @@ export class RetentionService {
       ]);
     });
     if (application.personId) await this.reevaluate(ctx, [application.personId]);
-    return this.application(applicationId);
+    return this.applicationOutcome(applicationId);
   }
 
   /** One application as the deciding officer sees it: access-checked and audited, since it names the applicant. */
@@ -1218,6 +1218,23 @@ export class RetentionService {
         return this.refuseUnknown(ctx, error);
       throw error;
     }
+  }
+
+  /**
+   * What an action on an application answers: where it stands, without the applicant's name, date of birth,
+   * contact or grounds. SECURITY: those are read only by applicationFor, which audits the reading; an action's
+   * answer is not a read of them.
+   */
+  private async applicationOutcome(applicationId: string) {
+    const {
+      applicantName: _name,
+      applicantDateOfBirth: _dob,
+      contact: _contact,
+      grounds: _grounds,
+      appealGrounds: _appealGrounds,
+      ...outcome
+    } = await this.application(applicationId);
+    return outcome;
   }
 
   private async application(applicationId: string) {
