@@ -149,6 +149,27 @@ describe('text PostgreSQL cannot store', () => {
   });
 });
 
+describe('the purpose and case reference headers', () => {
+  it('refuses what the audit entry could not record, naming the header, before anything is read', async () => {
+    for (const [name, value] of [
+      ['x-leds-case-reference', 'OP\u0000X'],
+      ['x-leds-case-reference', '<script>'],
+      ['x-leds-case-reference', 'x'.repeat(101)],
+      ['x-leds-purpose', 'INVESTIGATION\u0000'],
+      ['x-leds-purpose', 'investigation; drop'],
+    ] as const) {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/v1/people?surname=Quillfeather&forename=Testina',
+        headers: { 'x-api-key': readKey, 'x-leds-purpose': 'INVESTIGATION', [name]: value },
+      });
+      assert.equal(response.statusCode, 400, `${name}: ${value.slice(0, 20)}`);
+      assert.equal(problemOf(response).errors?.[0]?.field, `/headers/${name}`);
+      assert.ok(!response.body.includes('Quillfeather'));
+    }
+  });
+});
+
 describe('forms and queries hold text, one value a field', () => {
   it('refuses a repeated query field on a page with a page error naming it', async () => {
     const page = await app.inject({

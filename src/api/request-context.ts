@@ -1,7 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../composition.ts';
 import { LedsError } from '../platform/errors.ts';
-import type { RequestContext, Role } from '../platform/request-context.ts';
+import {
+  caseReferenceRule,
+  isCaseReference,
+  isPurposeCode,
+  type RequestContext,
+  type Role,
+} from '../platform/request-context.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,9 +29,18 @@ export function authenticateApiCaller(services: Services) {
     const apiKey = header(request, 'x-api-key') ?? (bearer?.startsWith('leds_') ? bearer : undefined);
     const purpose = header(request, 'x-leds-purpose');
     const caseReference = header(request, 'x-leds-case-reference');
-    if (caseReference && caseReference.length > 100) {
-      throw new LedsError('REQUEST_INVALID', 'the case reference is too long', [
-        { field: '/headers/x-leds-case-reference', message: 'must be at most 100 characters' },
+    // Both are written into the audit entry of every read: what cannot be stored there is refused here, by name.
+    if (caseReference && !isCaseReference(caseReference)) {
+      throw new LedsError('REQUEST_INVALID', 'the case reference is not one LEDS can record', [
+        { field: '/headers/x-leds-case-reference', message: `must be ${caseReferenceRule.says}` },
+      ]);
+    }
+    if (purpose && !isPurposeCode(purpose)) {
+      throw new LedsError('REQUEST_INVALID', 'the purpose is not a purpose code', [
+        {
+          field: '/headers/x-leds-purpose',
+          message: 'must be a purpose code such as INVESTIGATION (GET /api/v1/purposes)',
+        },
       ]);
     }
     const base = { purpose, caseReference, correlationId: request.id };

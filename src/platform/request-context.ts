@@ -30,6 +30,19 @@ export interface RequestContext {
   channel?: 'API' | 'WEB' | 'CLI' | 'JOB';
 }
 
+/** A case reference as people write them (a crime number, an operation name): the same rule on pages and the API. */
+export const caseReferenceRule = {
+  maxLength: 100,
+  pattern: /^[\w ./:-]+$/,
+  says: 'up to 100 letters, digits, spaces and . / : - _',
+} as const;
+
+export const isCaseReference = (value: string) =>
+  value.length <= caseReferenceRule.maxLength && caseReferenceRule.pattern.test(value);
+
+/** A purpose code (config/purposes.json): capitals and underscores. */
+export const isPurposeCode = (value: string) => /^[A-Z][A-Z_]{0,63}$/.test(value);
+
 /**
  * The context of an operator working on the command line (adding organisations, users, keys, agreements) or of
  * LEDS's own jobs: no organisation, no purpose. Their changes are audited under this name.

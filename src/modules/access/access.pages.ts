@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
+import { caseReferenceRule, isCaseReference } from '../../platform/request-context.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
 import {
   pageLocals,
@@ -162,8 +163,8 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
       const caseReference = form.caseReference?.trim() || null;
       const fieldErrors: Record<string, string> = {};
       if (!purpose) fieldErrors.purpose = 'Select the purpose of your work';
-      if (caseReference && (caseReference.length > 100 || !/^[\w ./:-]+$/.test(caseReference))) {
-        fieldErrors.caseReference = 'Enter a case reference of up to 100 letters, digits, spaces and . / : - _';
+      if (caseReference && !isCaseReference(caseReference)) {
+        fieldErrors.caseReference = `Enter a case reference of ${caseReferenceRule.says}`;
       }
       if (!purpose || Object.keys(fieldErrors).length > 0) {
         return reply.status(400).view('pages/purpose.njk', {
