@@ -125,8 +125,7 @@ const candidates = (
     order by p.person_id limit 400`)) as unknown as Rows<{ person_id: string }>
 ).rows.map((r) => r.person_id);
 const hidden: string[] = [];
-for (const id of candidates)
-  if ((await repository.personVisibility(id, borderRules))?.named === false) hidden.push(id);
+for (const id of candidates) if ((await repository.personVisibility(id, borderRules))?.named === false) hidden.push(id);
 if (hidden.length === 0) throw new Error('the population has no person hidden from immigration enforcement');
 const unknown = hidden.map((_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
 const refusal = (ids: string[]) => (i: number) =>

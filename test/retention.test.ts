@@ -299,7 +299,10 @@ describe('retention and deletion', () => {
       // viewing the application.
       for (const field of ['applicantName', 'applicantDateOfBirth', 'contact', 'grounds'])
         assert.equal(field in decided, false, field);
-      assert.equal((await services.retention.applicationFor(officer, application.id)).applicantName, 'Testina Retentia');
+      assert.equal(
+        (await services.retention.applicationFor(officer, application.id)).applicantName,
+        'Testina Retentia',
+      );
       assert.equal(await count('custody_images', `id = '${imageId}'`), 1);
       assert.deepEqual(await decisionOf(imageId), { rule_id: 'C1', action: 'REVIEW', due_on: '2029-11-01' });
       assert.equal(

@@ -230,7 +230,10 @@ export class HeldRecordsService {
   }
 
   /** Possible duplicates of people the caller's force owns, that the caller may see. Audited: they name people. */
-  async possibleDuplicates(ctx: RequestContext, options: { limit?: number } = {}): Promise<PossibleDuplicateForReview[]> {
+  async possibleDuplicates(
+    ctx: RequestContext,
+    options: { limit?: number } = {},
+  ): Promise<PossibleDuplicateForReview[]> {
     await this.access.require(ctx, 'held-record.review', { owningOrganisationId: ctx.organisation.id });
     const shown: PossibleDuplicateForReview[] = [];
     for (const row of await possibleDuplicatesForReview(this.db, ctx.organisation.id, options.limit ?? 200)) {
@@ -264,7 +267,9 @@ export class HeldRecordsService {
    */
   async reviewPossibleDuplicate(ctx: RequestContext, id: string, note: string) {
     if (!note?.trim())
-      throw new LedsError('REQUEST_INVALID', 'say what your force makes of it', [{ field: 'note', message: 'required' }]);
+      throw new LedsError('REQUEST_INVALID', 'say what your force makes of it', [
+        { field: 'note', message: 'required' },
+      ]);
     await this.access.require(ctx, 'held-record.review', { owningOrganisationId: ctx.organisation.id });
     const row = isUuid(id) ? await findPossibleDuplicate(this.db, id) : undefined;
     if (row?.status !== 'OPEN' || row.reviewingOrganisationId !== ctx.organisation.id)

@@ -7,10 +7,7 @@ import { heldRecords, people } from './records.tables.ts';
 export type HeldRecordRow = typeof heldRecords.$inferSelect;
 
 /** Why a record is held. The pusher is never told which: to them every held record looks accepted. */
-export type HoldReason =
-  | 'PERSON_NOT_VISIBLE'
-  | 'NAMES_NO_PERSON'
-  | 'REFERENCE_HELD';
+export type HoldReason = 'PERSON_NOT_VISIBLE' | 'NAMES_NO_PERSON' | 'REFERENCE_HELD';
 
 /** HELD waits; LINKED and REFUSED are the reviewer's decisions. A record the pusher itself later links to a person
  * it may see (by sending it again) is no longer held at all, and its row goes. */

@@ -88,7 +88,11 @@ export function identitySupply(
       if (row.gatheredFor ? usableFor(row.gatheredFor, rules) : datasetUsable(dataset, rules))
         usable.add(row.sourceSystem);
     }
-  return { suppliers: all, usable, otherwise: all.size === 0 ? datasetUsable(identityDataset, rules) : usable.size > 0 };
+  return {
+    suppliers: all,
+    usable,
+    otherwise: all.size === 0 ? datasetUsable(identityDataset, rules) : usable.size > 0,
+  };
 }
 
 /** An identity row (a name, a date of birth, an address, an identifier, the person row) may be shown. */

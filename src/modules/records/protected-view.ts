@@ -2,8 +2,8 @@ import type { ProtectedView } from '../access/index.ts';
 import {
   classVisible,
   identityRowVisible,
-  identitySupply,
   identitySuppliers,
+  identitySupply,
   type RowProvenance,
   rowVisible,
   type VisibilityRules,

@@ -17,6 +17,7 @@ import {
   storeHeldRecord,
 } from './held-records.ts';
 import { type IdentifierType, nameKey, parseAsn, parseIdentifier, parsePncId } from './identifiers.ts';
+import { notePossibleDuplicate } from './possible-duplicates.ts';
 import type {
   ArrestRecordIn,
   AssociationRecordIn,
@@ -32,7 +33,6 @@ import type {
   PersonRecordIn,
   UnidentifiedRemainsRecordIn,
 } from './records.schemas.ts';
-import { notePossibleDuplicate } from './possible-duplicates.ts';
 import * as t from './records.tables.ts';
 
 /** A person LEDS holds that a pushed record names, with the flags that decide whether the pusher may link to them. */
@@ -863,7 +863,14 @@ export class RecordIntake {
       }
       let courtCaseId: string | null = null;
       if (r.courtCaseSourceRecordId) {
-        const key = await this.referenced(db, p, links, r.courtCaseSourceRecordId, 'court-case', '/courtCaseSourceRecordId');
+        const key = await this.referenced(
+          db,
+          p,
+          links,
+          r.courtCaseSourceRecordId,
+          'court-case',
+          '/courtCaseSourceRecordId',
+        );
         if (key.personId !== personId) reject('/courtCaseSourceRecordId', 'the court case belongs to another person');
         courtCaseId = key.recordId;
       }

@@ -206,7 +206,10 @@ export class RecordsService {
     const purposeLimited = () =>
       refused(
         'no such person',
-        new LedsError('ACCESS_PURPOSE_LIMITED', `this person is known only from records \`${ctx.purpose}\` may not use`),
+        new LedsError(
+          'ACCESS_PURPOSE_LIMITED',
+          `this person is known only from records \`${ctx.purpose}\` may not use`,
+        ),
       );
     if (!found.namedByClass) throw intelligenceWithheld();
     if (!found.named) throw purposeLimited();
