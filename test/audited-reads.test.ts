@@ -173,6 +173,7 @@ before(async () => {
   add('/api/v1/ingest-batches/:batchId/lines', `/api/v1/ingest-batches/${ids.batch}/lines`, api(keys.ingest));
   add('/api/v1/held-records', '/api/v1/held-records', api(keys.admin));
   add('/api/v1/held-records/not-linked', '/api/v1/held-records/not-linked', api(keys.ingest));
+  add('/api/v1/held-records/possible-duplicates', '/api/v1/held-records/possible-duplicates', api(keys.admin));
   add('/api/v1/deletion-notices', '/api/v1/deletion-notices', api(keys.ingest));
   add('/api/v1/deletion-notices.csv', '/api/v1/deletion-notices.csv', api(keys.ingest));
   add('/api/v1/retention/people/:id', `/api/v1/retention/people/${ids.person}`, api(keys.retention, 'DATA_QUALITY'));
