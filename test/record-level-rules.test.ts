@@ -753,24 +753,27 @@ describe('a push is answered the same whether or not it names a person the pushe
     assert.equal(duplicate.sourceRecordId, 'O-P1');
     assert.deepEqual([duplicate.identifierType, duplicate.value], ['PNC_ID', witness.pncId]);
     // The page shows it, with the review form, to the same administrator only.
-    const page = async (roles: string[]) =>
-      (
-        await app.inject({
-          method: 'GET',
-          url: '/held-records',
-          headers: {
-            cookie: await signedInAs(app, services, {
-              organisationCode: 'HOMEF',
-              username: `homef.${roles.join('-').toLowerCase()}.dup`,
-              roles,
-            }),
-          },
-        })
-      ).body;
-    const shownPage = await page(['ADMINISTRATOR', 'PROTECTED_IDENTITY']);
+    const cookieOf = (roles: string[]) =>
+      signedInAs(app, services, {
+        organisationCode: 'HOMEF',
+        username: `homef.${roles.join('-').toLowerCase()}.dup`,
+        roles,
+      });
+    const withRole = await cookieOf(['ADMINISTRATOR', 'PROTECTED_IDENTITY']);
+    const page = async (cookie: string) =>
+      (await app.inject({ method: 'GET', url: '/held-records', headers: { cookie } })).body;
+    const shownPage = await page(withRole);
     assert.match(shownPage, /data-testid="possible-duplicate"/);
     assert.ok(shownPage.includes(`/held-records/possible-duplicates/${duplicate.id}/review`));
-    assert.doesNotMatch(await page(['ADMINISTRATOR']), /data-testid="possible-duplicate"/);
+    assert.doesNotMatch(await page(await cookieOf(['ADMINISTRATOR'])), /data-testid="possible-duplicate"/);
+    const noNote = await app.inject({
+      method: 'POST',
+      url: `/held-records/possible-duplicates/${duplicate.id}/review`,
+      headers: { cookie: withRole },
+      payload: { note: '' },
+    });
+    assert.equal(noNote.statusCode, 400);
+    assert.match(noNote.body, /href="#note-[0-9a-f-]+">Enter what your force makes of it/);
     const review = (key: string, payload: object) =>
       app.inject({
         method: 'POST',

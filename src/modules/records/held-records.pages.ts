@@ -48,35 +48,32 @@ export const heldRecordsPages: FastifyPluginAsync<{ services: Services }> = asyn
     },
   );
 
-  app.post(
-    '/held-records/:id/refusal',
-    { ...guard, schema: pageSchema({ body: { text: ['reason'] } }) },
-    async (request, reply) => {
+  /** A review decision that needs text of the reviewer's (a reason, a note): without it, the page says so. */
+  const withText = (
+    path: string,
+    field: 'reason' | 'note',
+    missing: string,
+    act: (request: FastifyRequest, id: string, text: string) => Promise<unknown>,
+  ) =>
+    app.post(path, { ...guard, schema: pageSchema({ body: { text: [field] } }) }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const form = (request.body ?? {}) as Form;
       try {
-        await heldRecords.refuse(pageContext(request), id, form.reason ?? '');
+        await act(request, id, form[field] ?? '');
       } catch (error) {
         if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
-        return render(request, reply, [{ text: 'Enter why the record is refused', href: `#reason-${id}` }]);
+        return render(request, reply, [{ text: missing, href: `#${field}-${id}` }]);
       }
       return reply.redirect('/held-records');
-    },
-  );
+    });
 
-  app.post(
+  withText('/held-records/:id/refusal', 'reason', 'Enter why the record is refused', (request, id, reason) =>
+    heldRecords.refuse(pageContext(request), id, reason),
+  );
+  withText(
     '/held-records/possible-duplicates/:id/review',
-    { ...guard, schema: pageSchema({ body: { text: ['note'] } }) },
-    async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const form = (request.body ?? {}) as Form;
-      try {
-        await heldRecords.reviewPossibleDuplicate(pageContext(request), id, form.note ?? '');
-      } catch (error) {
-        if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
-        return render(request, reply, [{ text: 'Enter what your force makes of it', href: `#note-${id}` }]);
-      }
-      return reply.redirect('/held-records');
-    },
+    'note',
+    'Enter what your force makes of it',
+    (request, id, note) => heldRecords.reviewPossibleDuplicate(pageContext(request), id, note),
   );
 };
