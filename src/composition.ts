@@ -121,11 +121,12 @@ export async function createServices(config: Config, options: ServiceOptions = {
     decisions,
     auditTrail,
     intake,
+    records,
     clock,
     async (id) => (await access.listOrganisations()).find((o) => o.id === id),
     reevaluate,
   );
-  const ingest = new IngestService(db, intake, decisions, auditTrail, clock, config, reevaluate, logger);
+  const ingest = new IngestService(db, intake, records, decisions, auditTrail, clock, config, reevaluate, logger);
   return {
     config,
     clock,

@@ -115,6 +115,17 @@ before(async () => {
     ],
     ['SYSTEM_READ'],
   );
+  // An agency that reads for immigration enforcement only, and pushes what its officers encounter.
+  await organisation(
+    'BORDERY',
+    'NON_POLICE_AGENCY',
+    [
+      grant('NOMINAL_IDENTITY', ['IMMIGRATION_ENFORCEMENT']),
+      grant('ARRESTS_CUSTODY', ['IMMIGRATION_ENFORCEMENT']),
+      { dataset: 'RECORDS', operations: ['push'], purposes: [] },
+    ],
+    ['SYSTEM_INGEST', 'SYSTEM_READ'],
+  );
   const home = await services.actingFor('HOMEF', ['SYSTEM_INGEST']);
   const intelligenceName = {
     ...twoClassAssociate.records[0],
@@ -792,5 +803,56 @@ describe('a push is answered the same whether or not it names a person the pushe
     assert.deepEqual(entry?.subjects, [id('witness'), duplicate.personId]);
     assert.deepEqual((await list(admin)).json().possibleDuplicates, []);
     assert.equal((await review(admin, { note: 'again' })).statusCode, 404);
+  });
+
+  it('links nothing an agency pushes to a person it could see under none of its purposes', async () => {
+    // missingOnly is known to LEDS only from a missing-person report: BORDERY, reading for immigration enforcement
+    // only, may never see them. Naming their PNC ID answers as naming a PNC ID nobody holds, now and later.
+    const spare = makePncId(2019, 9_999_716);
+    const person = (id: string, pncId: string, surname: string) => ({
+      ...personChain(716).records[0],
+      sourceRecordId: id,
+      names: [{ nameType: 'PRIMARY', forenames: 'Border', surname }],
+      identifiers: [{ type: 'PNC_ID', value: pncId }],
+    });
+    const bordery = (url: string) => read('BORDERY', url, 'IMMIGRATION_ENFORCEMENT');
+    const hidden = await push('BORDERY', person('B-P1', missingOnly.pncId, 'Encounterone'), 'BORDER-SYS');
+    const nobody = await push('BORDERY', person('B-P2', spare, 'Encountertwo'), 'BORDER-SYS');
+    assert.deepEqual(shape(hidden.json()), shape(nobody.json()));
+    assert.notEqual(hidden.json().line.recordId, id('missingOnly'));
+    const found = async (pnc: string) => (await bordery(pncSearch(pnc))).json().people.length;
+    assert.deepEqual([await found(missingOnly.pncId), await found(spare)], [1, 1]);
+    const views = await Promise.all(
+      [hidden, nobody].map(async (r) => (await bordery(`/api/v1/people/${r.json().line.recordId}`)).statusCode),
+    );
+    assert.deepEqual(views, [200, 200]);
+    // The missing person is untouched, and their force is told of the possible duplicate.
+    const police = (await read('HOMEF', `/api/v1/people/${id('missingOnly')}`, 'INVESTIGATION')).json();
+    assert.deepEqual(
+      police.names.map((n: { surname: string }) => n.surname),
+      ['Misperonly'],
+    );
+    // An arrest naming the missing person's PNC ID links to the agency's own nominal; one naming another PNC ID
+    // nobody holds is held: both as for a person nobody else holds.
+    const arrest = (n: number, pncId: string) => ({
+      ...missingOnly.records[1],
+      sourceRecordId: `B-A${n}`,
+      person: { pncId },
+      asn: makeAsn(2024, '03', 'ZD', '01', 71_600 + n),
+    });
+    const onHidden = await push('BORDERY', arrest(1, missingOnly.pncId), 'BORDER-SYS');
+    const onSpare = await push('BORDERY', arrest(2, spare), 'BORDER-SYS');
+    assert.deepEqual(shape(onHidden.json()), shape(onSpare.json()));
+    const notLinked = (
+      await app.inject({
+        method: 'GET',
+        url: '/api/v1/held-records/not-linked',
+        headers: { 'x-api-key': keys.get('BORDERY') as string },
+      })
+    ).json().records as { sourceRecordId: string }[];
+    assert.deepEqual(
+      notLinked.map((r) => r.sourceRecordId),
+      [],
+    );
   });
 });

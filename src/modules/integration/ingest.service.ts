@@ -16,6 +16,7 @@ import {
   type IntakeSource,
   type RecordIntake,
   RecordRejected,
+  type RecordsService,
   recordKinds,
   recordSchemas,
 } from '../records/index.ts';
@@ -134,6 +135,8 @@ export class IngestService {
   constructor(
     private readonly db: Database,
     private readonly intake: RecordIntake,
+    /** The records module's reading rules, asked whether the pusher could see a person it names. */
+    private readonly people: Pick<RecordsService, 'organisationCouldSee'>,
     private readonly access: AccessDecisions,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
@@ -185,7 +188,7 @@ export class IngestService {
       organisationId: ctx.organisation.id,
       sourceSystem,
       ingestBatchId: batchId,
-      mayLink: this.linkCheck(ctx),
+      mayLink: await this.linkCheck(ctx),
     };
     const chunkSize = this.settings.linesPerTransaction ?? 250;
     let chunk: { lineNumber: number; text: string }[] = [];
@@ -229,15 +232,22 @@ export class IngestService {
    * Whether this pusher may link what it pushes to a person LEDS holds (Cedar `person.link`): not to a protected
    * identity of another force, nor, outside the police, to a nominal known only from intelligence.
    */
-  private linkCheck(ctx: RequestContext): IntakeSource['mayLink'] {
-    return async (target) =>
+  /**
+   * Whether a pushed record may follow a reference to a person: Cedar's `person.link` (a protected identity, an
+   * intelligence-only nominal), and the pusher's organisation could see the person under some purpose it reads
+   * people for (docs/access.md, ingest replies). Anything else is held, answered alike.
+   */
+  private async linkCheck(ctx: RequestContext): Promise<IntakeSource['mayLink']> {
+    // Decided before any transaction opens (it reads the organisation's agreements); asked inside the intake's.
+    const couldSee = await this.people.organisationCouldSee(ctx);
+    return async (target, db) =>
       (
         await this.access.decide(ctx, 'person.link', {
           protectedIdentity: target.protectedIdentity,
           intelligenceOnly: target.intelligenceOnly,
           owningOrganisationId: target.owningOrganisationId,
         })
-      ).allowed;
+      ).allowed && (await couldSee(target.personId, db));
   }
 
   /**

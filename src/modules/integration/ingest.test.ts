@@ -224,6 +224,7 @@ describe('ingest of a batch', () => {
     const small = new (services.ingest.constructor as new (...args: unknown[]) => typeof services.ingest)(
       services.database.db,
       services.intake,
+      services.records,
       services.decisions,
       services.auditTrail,
       services.clock,

@@ -21,6 +21,7 @@ import {
 } from './possible-duplicates.ts';
 import type { IntakeSource, LinkTarget, RecordIntake } from './record-intake.ts';
 import type { InboundRecord } from './records.schemas.ts';
+import type { RecordsService } from './records.service.ts';
 
 const notFound = () => new LedsError('RECORDS_NOT_FOUND', 'no such held record');
 
@@ -76,6 +77,8 @@ export class HeldRecordsService {
     private readonly access: AccessDecisions,
     private readonly audit: AuditTrail,
     private readonly intake: RecordIntake,
+    /** The records module's reading rules: whether the pusher's organisation could see a person. */
+    private readonly people: Pick<RecordsService, 'organisationCouldSee'>,
     private readonly clock: Clock,
     /** The code and kind of an organisation, by id (the access module's). */
     private readonly organisation: (organisationId: string) => Promise<{ code: string; kind: string } | undefined>,
@@ -163,11 +166,18 @@ export class HeldRecordsService {
   async link(ctx: RequestContext, heldId: string, reason: string | null) {
     const held = await this.reviewable(ctx, heldId);
     const person = held.personId as string;
-    const pusherKind = (await this.organisation(held.owningOrganisationId))?.kind;
-    // What the reviewer allows: the named person; beyond them, only what any pusher of that kind could link to.
-    const mayLink = async (target: LinkTarget) =>
+    const pusher = await this.organisation(held.owningOrganisationId);
+    const couldSee = await this.people.organisationCouldSee({
+      ...ctx,
+      organisation: { id: held.owningOrganisationId, code: pusher?.code ?? '', kind: pusher?.kind ?? '' },
+    });
+    // What the reviewer allows: the named person; beyond them, only what any pusher of that kind could link to,
+    // and only people the pusher's organisation could see.
+    const mayLink = async (target: LinkTarget, db: Database) =>
       target.personId === person ||
-      (!target.protectedIdentity && (!target.intelligenceOnly || pusherKind === 'POLICE_FORCE'));
+      (!target.protectedIdentity &&
+        (!target.intelligenceOnly || pusher?.kind === 'POLICE_FORCE') &&
+        (await couldSee(target.personId, db)));
     const review = { by: `${ctx.actor.kind}:${ctx.actor.name}`, reason };
     const linked: string[] = [];
     await this.db.transaction(async (tx) => {

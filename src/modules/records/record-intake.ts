@@ -50,10 +50,11 @@ export interface IntakeSource {
   sourceSystem: string;
   ingestBatchId: string | null;
   /**
-   * SECURITY: whether the pusher may link a record to this person (the access module's `person.link`). A person
-   * it may not link to is treated exactly like no person: the record is held, and the pusher told nothing more.
+   * SECURITY: whether the pusher may link a record to this person (the access module's `person.link`, and whether
+   * its organisation could see them). A person it may not link to is treated exactly like no person: the record is
+   * held, and the pusher told nothing more. `db` is the intake's transaction, which any look-up must use.
    */
-  mayLink(target: LinkTarget): Promise<boolean>;
+  mayLink(target: LinkTarget, db: Database): Promise<boolean>;
   /** Set when a reviewer links a held record: it is then closed as LINKED (its trace kept), not forgotten. */
   review?: { by: string; reason: string | null };
 }
@@ -463,7 +464,7 @@ export class RecordIntake {
     const allowed: string[] = [];
     let hidden: LinkTarget | undefined;
     for (const target of targets) {
-      if (await links.mayLink(target)) allowed.push(target.personId);
+      if (await links.mayLink(target, db)) allowed.push(target.personId);
       else hidden ??= target;
     }
     if (allowed.length === 0) {
@@ -597,7 +598,7 @@ export class RecordIntake {
         );
       const others = rows.map((r) => r.personId).filter((id) => id !== existing?.personId && !mayLink.has(id));
       for (const target of await this.linkTargets(db, others))
-        mayLink.set(target.personId, (await links.mayLink(target)) ? true : target);
+        mayLink.set(target.personId, (await links.mayLink(target, db)) ? true : target);
       const visible: string[] = [];
       for (const { personId } of rows) {
         const decision = personId === existing?.personId ? true : mayLink.get(personId);

@@ -1,5 +1,5 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
-import { assertUuid, type Database, type DatabaseHandle } from '../../storage/database.ts';
+import { assertUuid, type Database, type DatabaseHandle, queryRows } from '../../storage/database.ts';
 import { nameKey } from './identifiers.ts';
 import {
   sqlClassVisible,
@@ -206,15 +206,15 @@ export class RecordsRepository {
   async personVisibility(
     personId: string,
     rules: VisibilityRules,
+    /** A transaction to run in (intake's), instead of a prepared statement on the pool. */
+    within?: Database,
   ): Promise<{ protectedIdentity: boolean; intelligence: boolean; namedByClass: boolean; named: boolean } | undefined> {
     assertUuid(personId);
     const supply = sqlIdentitySupply('p', rules);
-    const [row] = await this.database.queryStatement<{
-      protectedIdentity: boolean;
-      intelligence: boolean;
-      namedByClass: boolean;
-      named: boolean;
-    }>(sql`
+    type Visibility = { protectedIdentity: boolean; intelligence: boolean; namedByClass: boolean; named: boolean };
+    const run = (query: SQL) =>
+      within ? queryRows<Visibility>(within, query) : this.database.queryStatement<Visibility>(query);
+    const [row] = await run(sql`
       with supply as materialized (
         select p.person_id, p.protected_identity, p.material_class, ${supply.columns}
         from people p ${supply.join} where p.person_id = ${personId}::uuid

@@ -1,6 +1,7 @@
 import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
+import type { Database } from '../../storage/database.ts';
 import type { AccessDecisions, ProtectedView } from '../access/index.ts';
 import type { AuditEvent, AuditTrail } from '../audit/index.ts';
 import type { CustodyImageStore } from './custody-image-store.ts';
@@ -45,6 +46,7 @@ export class RecordsService {
     private readonly settings: {
       searchResultLimit: number;
       datasets: readonly { code: string; gatheredFor: string[] }[];
+      purposes: readonly { code: string }[];
     },
   ) {
     this.datasetPurposes = Object.fromEntries(settings.datasets.map((d) => [d.code, d.gatheredFor]));
@@ -52,6 +54,39 @@ export class RecordsService {
 
   /** The purposes each dataset was gathered for: what a row that declares none was gathered for. */
   private readonly datasetPurposes: Readonly<Record<string, readonly string[]>>;
+
+  /**
+   * Whether the caller's organisation could see a person under some purpose it may read people for, by the
+   * record-level rules of each such purpose (as its reading systems and officers would be shown them). SECURITY:
+   * a pushed record follows a reference only to a person this allows (besides Cedar's `person.link`), for linking
+   * tells the pusher that a person holds the PNC ID or arrest/summons number it named, through what it then
+   * finds and what it sees listed as not linked; an agency that may use nothing gathered to find the missing
+   * links nothing to a person known only from a missing-person report. Decided once per call; one small statement
+   * a person where a purpose limits what may be used, none where one does not.
+   */
+  async organisationCouldSee(ctx: RequestContext): Promise<(personId: string, db: Database) => Promise<boolean>> {
+    const rulesByPurpose: VisibilityRules[] = [];
+    for (const { code } of this.settings.purposes) {
+      const reader: RequestContext = { ...ctx, roles: ['OFFICER', 'SYSTEM_READ'], purpose: code };
+      const view = await this.access.viewFor(reader);
+      if (!view.visible.has('NOMINAL_IDENTITY')) continue;
+      rulesByPurpose.push({
+        intelligence: view.visible.has('INTELLIGENCE'),
+        // Who may link to a protected identity is Cedar's `person.link`, asked beside this.
+        protectedIdentity: true,
+        limitedPurposes: view.limitedPurposes,
+        datasetPurposes: this.datasetPurposes,
+      });
+    }
+    if (rulesByPurpose.some((r) => r.intelligence && r.limitedPurposes.length === 0)) return async () => true;
+    return async (personId, db) => {
+      for (const rules of rulesByPurpose) {
+        const person = await this.repository.personVisibility(personId, rules, db);
+        if (person?.named && (rules.intelligence || !person.intelligence)) return true;
+      }
+      return false;
+    };
+  }
 
   /** Finds people by PNC ID, by CRO number, or by surname with a forename and/or date of birth. */
   async searchPeople(ctx: RequestContext, query: PersonSearchQuery): Promise<PersonSummary[]> {
