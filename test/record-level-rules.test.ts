@@ -3,11 +3,13 @@
 // what a force system is told when it pushes a record naming a person it may not see.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import type { AgreementGrantInput } from '../src/modules/access/index.ts';
 import { makeAsn, makePncId } from '../src/modules/records/identifiers.ts';
 import type { RequestContext } from '../src/platform/request-context.ts';
+import { queryRows } from '../src/storage/database.ts';
 import { assertAuditLogVerifies, auditEntriesAfter, lastAuditSeq } from './support/audit.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { organisationWithKey, startTestServices, type TestServices } from './support/services.ts';
@@ -853,6 +855,136 @@ describe('a push is answered the same whether or not it names a person the pushe
     assert.deepEqual(
       notLinked.map((r) => r.sourceRecordId),
       [],
+    );
+  });
+});
+
+describe('deleting a hidden person tells the pusher of a record held against them nothing', () => {
+  it('leaves a record held or refused against the person as one naming nobody: listed alike, no notice, sent again alike', async () => {
+    const hiddenPerson = personChain(717);
+    const home = await services.actingFor('HOMEF', ['SYSTEM_INGEST']);
+    const loaded = await services.ingest.ingestBatch(
+      home,
+      'HOME-CUSTODY',
+      ndjson([{ ...hiddenPerson.records[0], protectedIdentity: true }]),
+    );
+    assert.equal(loaded.rejectedCount, 0);
+    const arrest = (n: number, pncId: string) => ({
+      ...hiddenPerson.records[1],
+      sourceRecordId: `X-A${n}`,
+      person: { pncId },
+      asn: makeAsn(2024, '04', 'ZD', '01', 71_700 + n),
+    });
+    const pushed = [
+      arrest(1, hiddenPerson.pncId),
+      arrest(2, hiddenPerson.pncId),
+      arrest(3, makePncId(2019, 9_999_717)),
+    ];
+    for (const record of pushed) assert.equal((await push('OTHERF', record, 'X-CUSTODY')).statusCode, 201);
+    const admin = await adminKey();
+    const held = (
+      await app.inject({ method: 'GET', url: '/api/v1/held-records', headers: { 'x-api-key': admin } })
+    ).json().heldRecords as { id: string; sourceRecordId: string; personId: string }[];
+    const refused = held.find((h) => h.sourceRecordId === 'X-A2');
+    const refusal = await app.inject({
+      method: 'POST',
+      url: `/api/v1/held-records/${refused?.id}/refusal`,
+      headers: { 'x-api-key': admin },
+      payload: { reason: 'Not this person' },
+    });
+    assert.equal(refusal.statusCode, 200);
+    const asPusher = (url: string) =>
+      app.inject({ method: 'GET', url, headers: { 'x-api-key': keys.get('OTHERF') as string } });
+    const notLinked = async () =>
+      ((await asPusher('/api/v1/held-records/not-linked')).json().records as { sourceRecordId: string }[])
+        .map((r) => r.sourceRecordId)
+        .filter((id) => id.startsWith('X-A'))
+        .sort();
+    const listed = await notLinked();
+    assert.deepEqual(listed, ['X-A1', 'X-A2', 'X-A3']);
+    const notices = async () => (await asPusher('/api/v1/deletion-notices')).json().notices.length;
+    const noticesBefore = await notices();
+
+    const personId = refused?.personId as string;
+    const officer = await services.actingFor('HOMEF', ['RETENTION_OFFICER', 'PROTECTED_IDENTITY']);
+    await services.retention.destroy(
+      officer,
+      [{ personId, itemKind: 'PERSON_RECORD', itemId: personId, ruleId: 'MOPI3', reason: 'review: dispose' }],
+      'test',
+    );
+    assert.deepEqual(await notLinked(), listed);
+    assert.equal(await notices(), noticesBefore, 'no notice for a record that was only held');
+    for (const record of pushed) {
+      const again = await push('OTHERF', record, 'X-CUSTODY');
+      assert.deepEqual([again.statusCode, again.json().line.outcome], [200, 'UNCHANGED'], record.sourceRecordId);
+    }
+    // Nothing of the deleted person is left in what was held against them.
+    const rows = await queryRows<{ n: number }>(
+      services.database.db,
+      sql`select count(*)::int as n from held_records where person_id = ${personId} or record::text like ${`%${hiddenPerson.pncId}%`}`,
+    );
+    assert.equal(rows[0]?.n, 0);
+  });
+});
+
+describe('what is worked out from identity follows the identity it came from', () => {
+  it('works a custody image’s age at capture out from the dates of birth the caller is shown', async () => {
+    const chain = personChain(718);
+    const home = await services.actingFor('HOMEF', ['SYSTEM_INGEST']);
+    const custody = await services.ingest.ingestBatch(
+      home,
+      'HOME-CUSTODY',
+      ndjson([{ ...chain.records[0], datesOfBirth: [{ date: '1990-01-01' }] }]),
+    );
+    // An intelligence source says the same person (same PNC ID) was born in 1970.
+    const intelligence = await services.ingest.ingestBatch(
+      home,
+      'HOME-INTEL',
+      ndjson([
+        {
+          ...chain.records[0],
+          sourceRecordId: 'T718-PI',
+          materialClass: 'INTELLIGENCE',
+          names: [{ nameType: 'PRIMARY', forenames: 'Testina', surname: 'Secret718' }],
+          datesOfBirth: [{ date: '1970-01-01' }],
+          addresses: [],
+        },
+      ]),
+    );
+    const images = await services.ingest.ingestBatch(
+      home,
+      'HOME-CUSTODY',
+      ndjson([chain.records[1], chain.records[5], chain.records[6]]),
+    );
+    assert.equal(custody.rejectedCount + intelligence.rejectedCount + images.rejectedCount, 0);
+    const personId = await personIdOf(chain.pncId);
+    const takenAt = (chain.records[6] as { takenAt: string }).takenAt;
+    const age = (born: string) =>
+      new Date(takenAt).getUTCFullYear() -
+      Number(born.slice(0, 4)) -
+      (takenAt.slice(5, 10) < born.slice(5, 10) ? 1 : 0);
+    // PROSECUTION sees no intelligence: its officer is shown 1990 only, and the age that date gives.
+    const prosecution = await services.records.viewPerson(
+      await services.actingFor('HOMEF', ['OFFICER'], 'PROSECUTION'),
+      personId,
+    );
+    assert.deepEqual(
+      prosecution.datesOfBirth.map((d) => d.date),
+      ['1990-01-01'],
+    );
+    assert.deepEqual(
+      prosecution.custodyImages?.map((i) => i.subjectAgeAtCapture),
+      [age('1990-01-01')],
+    );
+    // An investigator who may see the intelligence is shown both dates, and the age the earliest gives.
+    const investigation = await services.records.viewPerson(
+      await services.actingFor('HOMEF', ['OFFICER'], 'INVESTIGATION'),
+      personId,
+    );
+    assert.equal(investigation.datesOfBirth.length, 2);
+    assert.deepEqual(
+      investigation.custodyImages?.map((i) => i.subjectAgeAtCapture),
+      [age('1970-01-01')],
     );
   });
 });

@@ -36,3 +36,14 @@ export function isTimestamp(value: string): boolean {
   const [hour, minute, second] = [match[2], match[3], match[4]].map(Number) as [number, number, number];
   return hour <= 23 && minute <= 59 && second <= 60 && !Number.isNaN(new Date(value).getTime());
 }
+
+/** A person's age in whole years on a day, from their date of birth (YYYY-MM-DD). */
+export function ageOn(dateOfBirth: string, at: Date): number {
+  const birth = new Date(`${dateOfBirth}T00:00:00Z`);
+  let age = at.getUTCFullYear() - birth.getUTCFullYear();
+  const beforeBirthday =
+    at.getUTCMonth() < birth.getUTCMonth() ||
+    (at.getUTCMonth() === birth.getUTCMonth() && at.getUTCDate() < birth.getUTCDate());
+  if (beforeBirthday) age -= 1;
+  return age;
+}

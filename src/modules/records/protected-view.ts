@@ -1,3 +1,4 @@
+import { ageOn } from '../../platform/clock.ts';
 import type { ProtectedView } from '../access/index.ts';
 import {
   classVisible,
@@ -101,6 +102,14 @@ export function applyProtectedView(record: LoadedRecord, view: ProtectedView, ru
   } else {
     withheld.push({ section: 'events', dataset: 'ARRESTS_CUSTODY', reason: reasonFor('ARRESTS_CUSTODY') });
   }
+  const datesOfBirth = identity(record.datesOfBirth);
+  // An image's age at capture was worked out from every date of birth held; where one is withheld it would give
+  // that date away, so the age is worked out again from the dates the caller is shown.
+  const earliestShown = datesOfBirth.map((d) => d.date).sort()[0];
+  const ageAsShown = <T extends { takenAt: string; subjectAgeAtCapture: number | null }>(image: T): T =>
+    datesOfBirth.length === record.datesOfBirth.length
+      ? image
+      : { ...image, subjectAgeAtCapture: earliestShown ? ageOn(earliestShown, new Date(image.takenAt)) : null };
   // The person row's own attributes came from the first record that made the nominal: they follow its provenance.
   const attributesVisible = identityRowVisible(record.provenance, supplied, rules);
   if (!attributesVisible) count(record.provenance);
@@ -114,12 +123,12 @@ export function applyProtectedView(record: LoadedRecord, view: ProtectedView, ru
       ? record.description
       : { heightCm: null, build: null, eyeColour: null, hairColour: null, distinguishingMarks: null },
     names: identity(record.names),
-    datesOfBirth: identity(record.datesOfBirth),
+    datesOfBirth,
     addresses: identity(record.addresses),
     identifiers: identity(record.identifiers),
     events,
     markers: section('markers', 'MARKERS', record.markers),
-    custodyImages: section('custodyImages', 'CUSTODY_IMAGES', record.custodyImages),
+    custodyImages: section('custodyImages', 'CUSTODY_IMAGES', record.custodyImages)?.map(ageAsShown) ?? null,
     biometricReferences: section('biometricReferences', 'BIOMETRIC_REFERENCES', record.biometricReferences),
     missingPersonReports: section('missingPersonReports', 'MISSING_PERSONS', record.missingPersonReports),
     associates: null,

@@ -104,33 +104,19 @@ export async function eraseRecord(
     { owning_organisation_id: string; source_system: string; source_record_id: string }
   >();
   const imageHashes: string[] = [];
-  // Pushed records held against the person (never in source_records): each leaves its own tombstone, so that the
-  // pushing system cannot send it back.
-  const heldTombstones: Tombstone[] = [];
   for (const { table, where } of scopeOf(kind)) {
     const condition = where.replace('$1', `'${assertUuid(itemId)}'::uuid`);
     const rows = await queryRows<Record<string, unknown>>(
       tx,
-      sql.raw(`DELETE FROM ${table} WHERE ${condition} RETURNING to_jsonb(${table}.*) AS row`),
+      table === 'held_records'
+        ? detachHeldRecords(condition, basis.at)
+        : sql.raw(`DELETE FROM ${table} WHERE ${condition} RETURNING to_jsonb(${table}.*) AS row`),
     );
     if (rows.length === 0) continue;
     content[table] = [...(content[table] ?? []), ...rows.map((r) => r.row)];
     // A possible duplicate is a note between two people, not a record: it goes with either of them, and leaves no
-    // tombstone of its own (the person record it names leaves one).
-    if (table === 'possible_duplicates') continue;
-    if (table === 'held_records') {
-      for (const { row } of rows as { row: Record<string, string> }[])
-        heldTombstones.push({
-          id: randomUUID(),
-          personId,
-          recordKind: row.record_kind as string,
-          recordId: row.id as string,
-          owningOrganisationId: row.owning_organisation_id as string,
-          sourceSystem: row.source_system as string,
-          sourceRecordId: row.source_record_id as string,
-        });
-      continue;
-    }
+    // tombstone of its own (the person record it names leaves one). A held record leaves none either (below).
+    if (table === 'possible_duplicates' || table === 'held_records') continue;
     for (const { row } of rows as { row: Record<string, string> }[]) {
       deletedIds.push(row.id ?? row.person_id ?? '');
       if (row.content_sha256) imageHashes.push(row.content_sha256);
@@ -163,17 +149,15 @@ export async function eraseRecord(
     sql`DELETE FROM source_records WHERE record_id = ANY(${`{${deletedIds.join(',')}}`}::uuid[])
         RETURNING source_system, source_record_id, record_kind, record_id::text, owning_organisation_id::text`,
   );
-  const tombstones: Tombstone[] = heldTombstones.concat(
-    keys.map((k) => ({
-      id: randomUUID(),
-      personId,
-      recordKind: k.record_kind,
-      recordId: k.record_id,
-      owningOrganisationId: k.owning_organisation_id,
-      sourceSystem: k.source_system,
-      sourceRecordId: k.source_record_id,
-    })),
-  );
+  const tombstones: Tombstone[] = keys.map((k) => ({
+    id: randomUUID(),
+    personId,
+    recordKind: k.record_kind,
+    recordId: k.record_id,
+    owningOrganisationId: k.owning_organisation_id,
+    sourceSystem: k.source_system,
+    sourceRecordId: k.source_record_id,
+  }));
   // An item loaded without a source key (demo data, bulk loads) still leaves its tombstone.
   if (!tombstones.some((t) => t.recordId === itemId)) {
     const own = provenance.get(itemId);
@@ -201,6 +185,27 @@ export async function eraseRecord(
     );
   }
   return { personId, content, tombstones, imageHashes };
+}
+
+/**
+ * SECURITY: what erasing a person does to the pushed records held against them. Their content goes (into the audit
+ * vault with the rest), but a record still waiting or refused is not deleted with a tombstone and a deletion
+ * notice: its pusher was answered as if it named nobody, and it stays a record naming nobody, so that the pusher
+ * learns neither that a hidden person stood behind it nor that they were deleted (docs/access.md). A record the
+ * owning force linked is a stored record: it is deleted, with its tombstone and notice, by the erasure of the
+ * stored rows, and only its review trace goes here.
+ */
+function detachHeldRecords(condition: string, at: Date) {
+  return sql`WITH old AS (
+      SELECT id, status, to_jsonb(held_records.*) AS row FROM held_records WHERE ${sql.raw(condition)} FOR UPDATE
+    ),
+    detached AS (
+      UPDATE held_records h SET person_id = NULL, record = NULL, reviewing_organisation_id = h.owning_organisation_id,
+        updated_at = ${at}
+      FROM old WHERE h.id = old.id AND old.status <> 'LINKED' RETURNING old.row
+    ),
+    linked AS (DELETE FROM held_records h USING old WHERE h.id = old.id AND old.status = 'LINKED' RETURNING old.row)
+    SELECT row FROM detached UNION ALL SELECT row FROM linked`;
 }
 
 /** Links the tombstones of a deletion to the audit entry that holds its content in the vault. */

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import stringify from 'safe-stable-stringify';
-import type { Clock } from '../../platform/clock.ts';
+import { ageOn, type Clock } from '../../platform/clock.ts';
 import { sha256Hex } from '../../platform/crypto.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
-import type { Database } from '../../storage/database.ts';
+import { type Database, queryRows } from '../../storage/database.ts';
 import type { CustodyImageStore } from './custody-image-store.ts';
 import { sniffImageType } from './custody-image-store.ts';
 import {
@@ -115,16 +115,6 @@ async function upsertRow(
     .insert(table)
     .values(values as never)
     .onConflictDoUpdate({ target: idColumn, set: changes as never });
-}
-
-function ageOn(dateOfBirth: string, at: Date): number {
-  const birth = new Date(`${dateOfBirth}T00:00:00Z`);
-  let age = at.getUTCFullYear() - birth.getUTCFullYear();
-  const beforeBirthday =
-    at.getUTCMonth() < birth.getUTCMonth() ||
-    (at.getUTCMonth() === birth.getUTCMonth() && at.getUTCDate() < birth.getUTCDate());
-  if (beforeBirthday) age -= 1;
-  return age;
 }
 
 /**
@@ -298,11 +288,14 @@ export class RecordIntake {
       )[0]?.owner;
     let claimed = await owner();
     if (!claimed) {
-      const [earlier] = await db
-        .select({ owner: t.sourceRecords.owningOrganisationId })
-        .from(t.sourceRecords)
-        .where(eq(t.sourceRecords.sourceSystem, sourceSystem))
-        .limit(1);
+      // Whoever stored, held or deleted records under the name before claims existed owns it.
+      const [earlier] = await queryRows<{ owner: string }>(
+        db,
+        sql`select owning_organisation_id as owner from source_records where source_system = ${sourceSystem}
+          union all select owning_organisation_id from held_records where source_system = ${sourceSystem}
+          union all select owning_organisation_id from record_tombstones where source_system = ${sourceSystem}
+          limit 1`,
+      );
       await db
         .insert(t.sourceSystems)
         .values({ sourceSystem, owningOrganisationId: earlier?.owner ?? organisationId, claimedAt: this.clock.now() })
@@ -521,8 +514,7 @@ export class RecordIntake {
     const rows = await db
       .select({ arrestId: t.arrests.id, personId: t.arrests.personId })
       .from(t.arrests)
-      .where(eq(t.arrests.asn, asn.value))
-      .limit(10);
+      .where(eq(t.arrests.asn, asn.value));
     // Only the arrests of people the pusher may link to count, so that neither "more than one" nor "none" tells
     // it about an arrest of someone hidden from it.
     const allowed = new Set(
