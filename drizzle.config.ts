@@ -2,6 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/storage/schema.ts',
+  // Each module owns its tables file; storage owns the job leases.
+  schema: ['./src/modules/*/*.tables.ts', './src/storage/*.tables.ts'],
   out: './drizzle',
 });

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { seedPeople } from '../src/cli/seed.ts';
 import { createServices, type Services } from '../src/composition.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { createDemoPersonas } from '../src/modules/access/index.ts';
+import { createDemoPersonas } from '../src/demo/demo-personas.ts';
 import { people } from '../src/modules/records/records.tables.ts';
 
 /**

@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { isApiRequest } from '../src/api/request-input.ts';
 import { buildApp, type RegisteredRoute } from '../src/app.ts';
-import { policeForceGrants } from '../src/modules/access/index.ts';
+import { policeForceGrants } from '../src/demo/demo-personas.ts';
 import { errorCatalogue } from '../src/platform/errors.ts';
 import { operatorContext, type RequestContext, type Role } from '../src/platform/request-context.ts';
 import { queryRows } from '../src/storage/database.ts';

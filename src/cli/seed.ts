@@ -1,6 +1,6 @@
 import type { Services } from '../composition.ts';
-import { createDemoPersonas } from '../modules/access/demo-personas.ts';
-import { seedSyntheticPopulation } from '../modules/records/synthetic-population.ts';
+import { createDemoPersonas } from '../demo/demo-personas.ts';
+import { seedSyntheticPopulation } from '../demo/synthetic-population.ts';
 import { operatorContext } from '../platform/request-context.ts';
 import { progressBar } from './progress.ts';
 

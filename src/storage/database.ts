@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { isUuid } from '../platform/ids.ts';
-import type * as schema from './schema.ts';
 
 /** The storage port: one Drizzle database over PGlite or PostgreSQL. Transactions have the same type. */
-export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+// No schema object: every query names its tables itself, so storage knows no module's tables.
+export type Database = PgDatabase<PgQueryResultHKT>;
 
 /** A statement prepared once per connection and run by one UUID parameter (`$1`). */
 export interface PreparedStatement {

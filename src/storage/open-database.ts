@@ -19,7 +19,6 @@ import {
   sqlLiteral,
   statementName,
 } from './database.ts';
-import * as schema from './schema.ts';
 
 const migrationsFolder = path.resolve(import.meta.dirname, '..', '..', 'drizzle');
 const dialect = new PgDialect();
@@ -78,7 +77,7 @@ async function openPglite(
   });
   // Timestamps leave the database as UTC text whatever the host's zone, so both drivers return the same JSON.
   await client.exec("SET TIME ZONE 'UTC'");
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const db = drizzlePglite(client) as unknown as Database;
   // One PREPARE per statement even when many reads arrive at once: later callers wait on the first one's promise.
   const prepared = new Map<string, Promise<void>>();
   return {
@@ -142,7 +141,7 @@ async function openPostgres(url: string, poolSize = 10, role?: string): Promise<
   // An idle connection the server closes (a restart, an administrator) must not crash LEDS: the pool drops it and
   // the next query opens a new one. node-postgres raises this as an 'error' event that is fatal when unheard.
   pool.on('error', () => undefined);
-  const db = drizzlePostgres(pool, { schema }) as unknown as Database;
+  const db = drizzlePostgres(pool) as unknown as Database;
   return {
     db,
     pool,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../composition.ts';
+import { demoOrganisations, demoPersonas } from '../../demo/demo-personas.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { caseReferenceRule, isCaseReference } from '../../platform/request-context.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
@@ -11,7 +12,6 @@ import {
   sessionCookie,
   signedInSession,
 } from '../../web/page-session.ts';
-import { demoOrganisations, demoPersonas } from './demo-personas.ts';
 
 type Form = Record<string, string | undefined>;
 

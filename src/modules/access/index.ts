@@ -5,6 +5,5 @@ export * from './access.types.ts';
 export * from './access-applications.service.ts';
 export * from './agreements.service.ts';
 export * from './api-keys.service.ts';
-export { createDemoPersonas, policeForceGrants } from './demo-personas.ts';
 export { PolicyEngine } from './policy-engine.ts';
 export * from './user-accounts.service.ts';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { RetentionConfig } from '../../config/config.ts';
-import { takeJobLease } from '../../jobs/job-leases.ts';
 import { type Clock, isCalendarDate } from '../../platform/clock.ts';
 import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordsetInsert } from '../../storage/bulk-insert.ts';
 import { type Database, queryRows } from '../../storage/database.ts';
+import { takeJobLease } from '../../storage/job-leases.ts';
 import type { AccessDecisions } from '../access/index.ts';
 import type { AuditTrail } from '../audit/index.ts';
 import {

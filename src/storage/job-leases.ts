@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
-import { type Database, queryRows } from '../storage/database.ts';
+import { type Database, queryRows } from './database.ts';
 
 export interface JobLease {
   holder: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAsn, parseCroNumber, parsePncId } from './identifiers.ts';
-import * as t from './records.tables.ts';
+import { parseAsn, parseCroNumber, parsePncId } from '../modules/records/identifiers.ts';
+import * as t from '../modules/records/records.tables.ts';
 import { drawPopulation } from './synthetic-population.ts';
 
 const organisationIds = new Map(

@@ -2,13 +2,13 @@ import { type Faker, fakerEN_GB } from '@faker-js/faker';
 import { sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { PNG } from 'pngjs';
-import { sha256Hex } from '../../platform/crypto.ts';
-import { bulkInsert } from '../../storage/bulk-insert.ts';
-import type { Database } from '../../storage/database.ts';
-import type { CustodyImageStore } from './custody-image-store.ts';
-import { makeAsn, makeCroNumber, makePncId, nameKey } from './identifiers.ts';
-import * as t from './records.tables.ts';
-import type { DisposalOutcome } from './records.types.ts';
+import type { CustodyImageStore } from '../modules/records/custody-image-store.ts';
+import { makeAsn, makeCroNumber, makePncId, nameKey } from '../modules/records/identifiers.ts';
+import * as t from '../modules/records/records.tables.ts';
+import type { DisposalOutcome } from '../modules/records/records.types.ts';
+import { sha256Hex } from '../platform/crypto.ts';
+import { bulkInsert } from '../storage/bulk-insert.ts';
+import type { Database } from '../storage/database.ts';
 
 // Synthetic people for the demo and the benchmarks. No real personal data: names come from faker's en_GB lists,
 // every identifier is generated, and custody images are abstract pictures drawn here.

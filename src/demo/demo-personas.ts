@@ -1,6 +1,6 @@
-import type { AccessService } from './access.service.ts';
-import type { OrganisationKind } from './access.types.ts';
-import type { AgreementGrantInput, AgreementsService } from './agreements.service.ts';
+import type { AccessService } from '../modules/access/access.service.ts';
+import type { OrganisationKind } from '../modules/access/access.types.ts';
+import type { AgreementGrantInput, AgreementsService } from '../modules/access/agreements.service.ts';
 
 /** Organisations of the demo: real names of bodies (not personal data), all their data synthetic. */
 export const demoOrganisations: { code: string; name: string; kind: OrganisationKind }[] = [
