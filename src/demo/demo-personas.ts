@@ -1,6 +1,9 @@
-import type { AccessService } from '../modules/access/access.service.ts';
-import type { OrganisationKind } from '../modules/access/access.types.ts';
-import type { AgreementGrantInput, AgreementsService } from '../modules/access/agreements.service.ts';
+import type {
+  AccessService,
+  AgreementGrantInput,
+  AgreementsService,
+  OrganisationKind,
+} from '../modules/access/index.ts';
 
 /** Organisations of the demo: real names of bodies (not personal data), all their data synthetic. */
 export const demoOrganisations: { code: string; name: string; kind: OrganisationKind }[] = [

@@ -2,10 +2,15 @@ import { type Faker, fakerEN_GB } from '@faker-js/faker';
 import { sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { PNG } from 'pngjs';
-import type { CustodyImageStore } from '../modules/records/custody-image-store.ts';
-import { makeAsn, makeCroNumber, makePncId, nameKey } from '../modules/records/identifiers.ts';
+import {
+  type CustodyImageStore,
+  type DisposalOutcome,
+  makeAsn,
+  makeCroNumber,
+  makePncId,
+  nameKey,
+} from '../modules/records/index.ts';
 import * as t from '../modules/records/records.tables.ts';
-import type { DisposalOutcome } from '../modules/records/records.types.ts';
 import { sha256Hex } from '../platform/crypto.ts';
 import { bulkInsert } from '../storage/bulk-insert.ts';
 import type { Database } from '../storage/database.ts';
