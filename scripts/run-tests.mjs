@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const named = process.argv.slice(2);
 const roots = named.length > 0 ? named : ['src', 'test'];
@@ -13,12 +14,15 @@ const files = roots
   )
   .filter((f) => f.endsWith('.test.ts') && (named.length > 0 || !f.split(path.sep).includes('browser')))
   .sort();
+const guard = pathToFileURL(path.resolve(import.meta.dirname, '..', 'test', 'support', 'stay-in-repository.mjs')).href;
 const concurrency = process.env.LEDS_TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
   {
     stdio: 'inherit',
+    // Every test process, and every CLI process a test starts, refuses to read beside the repository.
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${guard}`.trim() },
   },
 );
 process.exit(result.status ?? 1);

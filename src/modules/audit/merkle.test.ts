@@ -14,7 +14,8 @@ import {
   verifyInclusion,
 } from './merkle.ts';
 
-const vectors = path.resolve(import.meta.dirname, '../../../../shared/testdata/rfc9162-merkle');
+// Copied into the repository with their licence and source (test/vectors/rfc9162-merkle/README.md).
+const vectors = path.resolve(import.meta.dirname, '../../../test/vectors/rfc9162-merkle');
 
 function jsonFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
