@@ -20,10 +20,21 @@ const dependencies = (() => {
 
 const within = (file, folder) => file === folder || file.startsWith(folder + path.sep);
 
+/**
+ * Whether a path lies inside a folder beside the repository (`../shared`, another checkout). A tool that walks up
+ * from the repository looking for a package.json, a tsconfig or a node_modules folder may look at the parent's own
+ * entries and its node_modules; nothing inside a sibling folder is the project's.
+ */
+function besideTheRepository(file) {
+  if (!within(file, beside) || within(file, repository) || within(file, dependencies)) return false;
+  const [sibling, ...inside] = path.relative(beside, file).split(path.sep);
+  return inside.length > 0 && sibling !== 'node_modules';
+}
+
 function check(target) {
   if (typeof target !== 'string' && !(target instanceof URL) && !Buffer.isBuffer(target)) return;
   const file = path.resolve(target instanceof URL ? fileURLToPath(target) : String(target));
-  if (within(file, beside) && !within(file, repository) && !within(file, dependencies))
+  if (besideTheRepository(file))
     throw new Error(
       `a test read ${file}, outside the repository (${repository}): copy what it needs into the repository`,
     );
