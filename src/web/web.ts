@@ -13,7 +13,6 @@ import { accessApplicationPages } from '../modules/access/access-applications.pa
 import { credentialPages } from '../modules/access/credentials.pages.ts';
 import { auditPages } from '../modules/audit/audit.pages.ts';
 import { ingestPages } from '../modules/integration/ingest.pages.ts';
-import { oversightPages } from '../modules/oversight/oversight.pages.ts';
 import { heldRecordsPages } from '../modules/records/held-records.pages.ts';
 import { formatAsn } from '../modules/records/identifiers.ts';
 import { recordsPages } from '../modules/records/records.pages.ts';
@@ -109,7 +108,6 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   await app.register(recordsPages, { services });
   await app.register(ingestPages, { services });
   await app.register(heldRecordsPages, { services });
-  await app.register(oversightPages, { services });
   await app.register(auditPages, { services });
   await app.register(retentionPages, { services });
 }
