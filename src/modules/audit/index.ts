@@ -9,7 +9,6 @@ export {
   type AuditEntryDetail,
   type AuditEntrySummary,
   type AuditSearch,
-  day,
   findAuditEntries,
   readAuditEntry,
   searchDate,

@@ -3,7 +3,6 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../storage/database.ts';
 import { userSurnamesAndHomePostcodes } from '../access/index.ts';
 import {
-  day,
   type OutOfHoursUse,
   type OwnNameOrAddressLookup,
   type OwnNamesAndAddresses,
@@ -17,6 +16,8 @@ import {
   unusualVolumes,
 } from '../audit/index.ts';
 import { addressesAtPostcodes } from '../records/index.ts';
+
+const day = 86_400_000;
 
 export interface AuditPatterns {
   from: string;
