@@ -21,8 +21,10 @@ import type { Services } from './composition.ts';
 import { requireWebSecrets } from './config/config.ts';
 import { accessRegisterRoutes } from './modules/access/access.routes.ts';
 import { accessApplicationRoutes } from './modules/access/access-applications.routes.ts';
-import { auditorRoutes, publicAuditRoutes } from './modules/audit/audit.routes.ts';
+import { publicAuditRoutes } from './modules/audit/audit.routes.ts';
 import { ingestRoutes } from './modules/integration/ingest.routes.ts';
+import { oversightPages } from './modules/oversight/oversight.pages.ts';
+import { auditorRoutes } from './modules/oversight/oversight.routes.ts';
 import { heldRecordsRoutes } from './modules/records/held-records.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { publicRetentionRoutes, retentionRoutes } from './modules/retention/retention.routes.ts';
@@ -236,6 +238,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
   );
 
   await registerWeb(app, services);
+  // The auditor console's pages (modules/oversight), beside the pages registerWeb registers.
+  await app.register(oversightPages, { services });
   renderPage = (request, reply, problem) => {
     // No route (and so no reply decorator) exists yet for such a request: the instance renders the page itself.
     const shown = toProblem(problem, request.id);

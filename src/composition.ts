@@ -12,6 +12,7 @@ import {
 } from './modules/access/index.ts';
 import { AuditLog, AuditService, AuditTrail, CheckpointSigner } from './modules/audit/index.ts';
 import { IngestService } from './modules/integration/index.ts';
+import { OversightService } from './modules/oversight/index.ts';
 import {
   CustodyImageStore,
   HeldRecordsService,
@@ -35,7 +36,10 @@ export interface Services {
   database: DatabaseHandle;
   /** Appends to the audit log; every service that reads or changes data writes through it. */
   auditTrail: AuditTrail;
+  /** The audit log's own use cases: checkpoints, public proofs and figures, the vault's retention. */
   audit: AuditService;
+  /** The auditor console: audit cases, searches of the log, usage patterns, legal holds. */
+  oversight: OversightService;
   auditLog: AuditLog;
   custodyImages: CustodyImageStore;
   decisions: AccessDecisions;
@@ -93,7 +97,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const agreements = new AgreementsService(db, clock, auditTrail, config);
   const decisions = new AccessDecisions(PolicyEngine.load(config.policyDir), agreements, config);
   const { signer } = CheckpointSigner.fromFile(config.audit.origin, config.audit.signingKeyFile);
-  const audit = new AuditService(db, auditLog, auditTrail, decisions, signer, clock, config.audit);
+  const audit = new AuditService(db, auditLog, auditTrail, signer, clock, config.audit);
+  const oversight = new OversightService(db, auditLog, auditTrail, decisions, clock, config.audit);
   const applications = new AccessApplicationsService(db, clock, decisions, agreements, auditTrail);
   const access = new AccessService(db, clock, auditTrail, {
     sessionHours: config.sessionHours,
@@ -134,6 +139,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     database,
     auditTrail,
     audit,
+    oversight,
     auditLog,
     custodyImages,
     decisions,

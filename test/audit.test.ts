@@ -338,11 +338,14 @@ describe('auditors', () => {
 
   it('refuses an auditor who has not opened an audit case, and audits the refusal', async () => {
     await assert.rejects(
-      services.audit.searchEntries({ ...auditor, purpose: 'AUDIT', correlationId: 'auditor-no-case' }, { personId }),
+      services.oversight.searchEntries(
+        { ...auditor, purpose: 'AUDIT', correlationId: 'auditor-no-case' },
+        { personId },
+      ),
       (e: unknown) => e instanceof LedsError && e.code === 'AUDIT_CASE_REQUIRED',
     );
     await assert.rejects(
-      services.audit.searchEntries({ ...officer, purpose: 'AUDIT', correlationId: 'officer-audit' }, { personId }),
+      services.oversight.searchEntries({ ...officer, purpose: 'AUDIT', correlationId: 'officer-audit' }, { personId }),
       (e: unknown) => e instanceof LedsError && e.code === 'ACCESS_DENIED',
     );
     const [row] = await entriesFor('auditor-no-case');
@@ -350,16 +353,16 @@ describe('auditors', () => {
   });
 
   it('finds who saw a person, and what each was shown, with the entry proof, inside an audit case', async () => {
-    const opened = await services.audit.openCase(auditor, 'complaint 2026/17 about look-ups of a neighbour');
+    const opened = await services.oversight.openCase(auditor, 'complaint 2026/17 about look-ups of a neighbour');
     caseReference = opened.reference;
     const ctx = { ...auditor, purpose: 'AUDIT', caseReference, correlationId: 'auditor-search' };
-    const found = await services.audit.searchEntries(ctx, { personId, kind: 'PERSON_VIEWED' });
+    const found = await services.oversight.searchEntries(ctx, { personId, kind: 'PERSON_VIEWED' });
     assert.ok(found.length >= 3);
     assert.ok(found.every((e) => e.subjects.includes(personId) && e.kind === 'PERSON_VIEWED'));
-    const byUser = await services.audit.searchEntries(ctx, { actorId: officer.actor.id, purpose: 'INVESTIGATION' });
+    const byUser = await services.oversight.searchEntries(ctx, { actorId: officer.actor.id, purpose: 'INVESTIGATION' });
     assert.ok(byUser.length > 0 && byUser.every((e) => e.actorName === 'test.hollowell'));
 
-    const detail = await services.audit.entry(ctx, found[0]?.seq as number);
+    const detail = await services.oversight.entry(ctx, found[0]?.seq as number);
     assert.equal(detail.shown.state, 'kept');
     assert.equal(detail.shown.matchesEntry, true);
     assert.equal((detail.shown.content as { personId: string }).personId, personId);
@@ -387,7 +390,7 @@ describe('auditors', () => {
         .catch(() => undefined);
     services.clock.set('2026-11-01T12:00:00Z');
     const ctx = { ...auditor, purpose: 'AUDIT', caseReference, correlationId: 'auditor-patterns' };
-    const patterns = await services.audit.patterns(ctx, { from: '2026-10-01', to: '2026-11-30' });
+    const patterns = await services.oversight.patterns(ctx, { from: '2026-10-01', to: '2026-11-30' });
     assert.ok(patterns.ownNameOrAddress.some((p) => p.match === 'SURNAME' && p.value === 'hollowell'));
     assert.ok(patterns.ownNameOrAddress.some((p) => p.match === 'POSTCODE' && p.actorName === 'test.hollowell'));
     assert.ok(patterns.outOfHours.some((p) => p.actorName === 'test.hollowell'));
@@ -397,7 +400,7 @@ describe('auditors', () => {
 
   it('destroys what users were shown after the retention period, except under a legal hold, and the log still verifies', async () => {
     const ctx = { ...auditor, purpose: 'AUDIT', caseReference, correlationId: 'auditor-hold' };
-    await services.audit.placeLegalHold(ctx, {
+    await services.oversight.placeLegalHold(ctx, {
       subjectKind: 'PERSON',
       subjectId: personId,
       reason: 'criminal proceedings about misuse of this record',
@@ -406,7 +409,7 @@ describe('auditors', () => {
       services.database.db,
       sql`select c.seq::text as seq from audit_vault_content c join audit_entries e using (seq) where not (e.subject_ids @> array[${personId}]::uuid[])`,
     );
-    const held = await services.audit.searchEntries(ctx, { personId, kind: 'PERSON_VIEWED', limit: 1 });
+    const held = await services.oversight.searchEntries(ctx, { personId, kind: 'PERSON_VIEWED', limit: 1 });
     services.clock.set('2030-01-01T12:00:00Z');
     try {
       const swept = await services.audit.destroyExpiredVaultContent(ctx);
@@ -414,7 +417,7 @@ describe('auditors', () => {
       assert.ok(swept.kept > 0);
       for (const { seq } of shownOfOthers)
         assert.equal(await services.auditLog.shownContent(Number(seq)), undefined, `content of ${seq} is destroyed`);
-      const stillHeld = await services.audit.entry(ctx, held[0]?.seq as number);
+      const stillHeld = await services.oversight.entry(ctx, held[0]?.seq as number);
       assert.equal(stillHeld.shown.state, 'kept');
       assert.equal(stillHeld.shown.matchesEntry, true);
     } finally {

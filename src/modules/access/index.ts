@@ -7,3 +7,4 @@ export * from './agreements.service.ts';
 export * from './api-keys.service.ts';
 export { PolicyEngine } from './policy-engine.ts';
 export * from './user-accounts.service.ts';
+export { type UserSurnameAndPostcode, userSurnamesAndHomePostcodes } from './user-surnames-and-postcodes.query.ts';

@@ -46,6 +46,20 @@ function columnDifferences(row: EntryRow, body: AuditEntryBody): string[] {
   return expected.filter(([, a, b]) => a !== b).map(([name]) => name);
 }
 
+/** What one run of the verifier has found so far, and the tree it has recomputed. */
+interface Verification {
+  verifier: CheckpointVerifier;
+  origin: string;
+  maxProblems: number;
+  problems: AuditProblem[];
+  frontier: TreeFrontier;
+  checkpointsChecked: number;
+}
+
+function report(v: Verification, seq: number | null, problem: string): void {
+  if (v.problems.length < v.maxProblems) v.problems.push({ seq, problem });
+}
+
 /**
  * Recomputes the whole Merkle tree from the stored entries, never trusting a stored hash, and checks the stored
  * tree nodes and every signed checkpoint against it. Reads in chunks of `chunk` leaves (a power of two, so each
@@ -59,10 +73,13 @@ export async function verifyAuditLog(
 ): Promise<AuditVerificationReport> {
   const started = performance.now();
   const chunk = options.chunk ?? 16_384;
-  const maxProblems = options.maxProblems ?? 100;
-  const problems: AuditProblem[] = [];
-  const report = (seq: number | null, problem: string) => {
-    if (problems.length < maxProblems) problems.push({ seq, problem });
+  const v: Verification = {
+    verifier,
+    origin,
+    maxProblems: options.maxProblems ?? 100,
+    problems: [],
+    frontier: new TreeFrontier(),
+    checkpointsChecked: 0,
   };
   const [{ size, rows } = { size: 0, rows: 0 }] = (
     await queryRows<{ size: string; rows: string }>(
@@ -70,120 +87,140 @@ export async function verifyAuditLog(
       sql`select coalesce(max(seq) + 1, 0)::text as size, count(*)::text as rows from audit_entries`,
     )
   ).map((r) => ({ size: Number(r.size), rows: Number(r.rows) }));
-  const frontier = new TreeFrontier();
-  let checkpointsChecked = 0;
 
   for (let start = 0; start < size; start += chunk) {
     const end = Math.min(start + chunk, size);
-    const entries = await db
-      .select()
-      .from(auditEntries)
-      .where(and(gte(auditEntries.seq, start), lt(auditEntries.seq, end)))
-      .orderBy(asc(auditEntries.seq));
-    const stored = await storedNodes(db, start, end);
-    const checkpoints = await db
-      .select()
-      .from(auditCheckpoints)
-      .where(and(gte(auditCheckpoints.treeSize, start + 1), lt(auditCheckpoints.treeSize, end + 1)))
-      .orderBy(asc(auditCheckpoints.treeSize));
-    let next = 0;
-    for (let seq = start; seq < end; seq += 1) {
-      const row = entries[next]?.seq === seq ? entries[next] : undefined;
-      let leaf: Buffer;
-      if (!row) {
-        report(seq, `entry ${seq} is missing`);
-        // Carry on with the stored leaf hash so later entries can still be checked.
-        const kept = stored.get(`0:${seq}`);
-        if (!kept) {
-          report(seq, `neither entry ${seq} nor its leaf hash is stored; the tree cannot be recomputed past it`);
-          return finish();
-        }
-        leaf = kept;
-      } else {
-        next += 1;
-        leaf = leafHash(row.entry);
-        let body: AuditEntryBody | undefined;
-        try {
-          body = JSON.parse(row.entry) as AuditEntryBody;
-        } catch {
-          report(seq, `entry ${seq} is not valid JSON`);
-        }
-        if (body && body.seq !== seq) report(seq, `the row at ${seq} holds entry ${body.seq}: rows were reordered`);
-        else if (body) {
-          const differing = columnDifferences(row, body);
-          if (differing.length > 0)
-            report(seq, `entry ${seq}: columns ${differing.join(', ')} no longer match the hashed entry`);
-        }
-      }
-      for (const node of frontier.append(leaf)) {
-        const kept = stored.get(`${node.level}:${node.index}`);
-        const first = node.index * 2 ** node.level;
-        const last = first + 2 ** node.level - 1;
-        if (problems.some((p) => p.seq !== null && p.seq >= first && p.seq <= last)) continue;
-        if (!kept) report(first, `tree node ${node.level}/${node.index} (entries ${first} to ${last}) is missing`);
-        else if (!kept.equals(node.hash))
-          report(
-            first,
-            node.level === 0
-              ? `entry ${seq} does not match its stored leaf hash: the entry was changed`
-              : `tree node ${node.level}/${node.index} (entries ${first} to ${last}) does not match the entries`,
-          );
-      }
-      while (checkpoints[0] && checkpoints[0].treeSize === frontier.size) {
-        const checkpoint = checkpoints.shift() as (typeof checkpoints)[number];
-        checkpointsChecked += 1;
-        checkCheckpoint(checkpoint, frontier.root());
-      }
-    }
-    if (next < entries.length) report(entries[next]?.seq ?? null, 'entries are stored out of order');
+    if (!(await verifyChunk(db, v, start, end))) return finish(v, size, started);
     options.onProgress?.(end, size);
   }
-  if (rows !== size) report(null, `the log has ${rows} rows for ${size} leaf indexes`);
+  if (rows !== size) report(v, null, `the log has ${rows} rows for ${size} leaf indexes`);
   const beyond = await db
     .select()
     .from(auditCheckpoints)
     .where(gte(auditCheckpoints.treeSize, size + 1));
   for (const checkpoint of beyond) {
-    checkpointsChecked += 1;
+    v.checkpointsChecked += 1;
     report(
+      v,
       size,
       `checkpoint of ${checkpoint.treeSize} entries was signed, but only ${size} are stored: entries ${size} to ${checkpoint.treeSize - 1} were removed`,
     );
   }
-  return finish();
+  return finish(v, size, started);
+}
 
-  function checkCheckpoint(checkpoint: typeof auditCheckpoints.$inferSelect, root: Buffer) {
-    try {
-      const opened = verifier.open(checkpoint.note, origin);
-      if (opened.size !== checkpoint.treeSize || !opened.rootHash.equals(Buffer.from(checkpoint.rootHash)))
-        report(null, `checkpoint of ${checkpoint.treeSize} entries: its columns differ from its signed note`);
-      if (!opened.rootHash.equals(root)) {
-        const firstSuspect = problems.find((p) => p.seq !== null)?.seq;
-        report(
-          firstSuspect ?? null,
-          `checkpoint of ${checkpoint.treeSize} entries: the entries no longer hash to its signed root`,
-        );
+/**
+ * Leaves [start, end): each entry against its hash and columns, each completed node against the stored one, each
+ * checkpoint of a size reached against the recomputed root. False when the tree cannot be recomputed past a gap.
+ */
+async function verifyChunk(db: Database, v: Verification, start: number, end: number): Promise<boolean> {
+  const entries = await db
+    .select()
+    .from(auditEntries)
+    .where(and(gte(auditEntries.seq, start), lt(auditEntries.seq, end)))
+    .orderBy(asc(auditEntries.seq));
+  const stored = await storedNodes(db, start, end);
+  const checkpoints = await db
+    .select()
+    .from(auditCheckpoints)
+    .where(and(gte(auditCheckpoints.treeSize, start + 1), lt(auditCheckpoints.treeSize, end + 1)))
+    .orderBy(asc(auditCheckpoints.treeSize));
+  let next = 0;
+  for (let seq = start; seq < end; seq += 1) {
+    const row = entries[next]?.seq === seq ? entries[next] : undefined;
+    let leaf: Buffer;
+    if (!row) {
+      report(v, seq, `entry ${seq} is missing`);
+      // Carry on with the stored leaf hash so later entries can still be checked.
+      const kept = stored.get(`0:${seq}`);
+      if (!kept) {
+        report(v, seq, `neither entry ${seq} nor its leaf hash is stored; the tree cannot be recomputed past it`);
+        return false;
       }
-    } catch (error) {
-      if (!(error instanceof CheckpointError)) throw error;
-      report(null, `checkpoint of ${checkpoint.treeSize} entries: ${error.message}`);
+      leaf = kept;
+    } else {
+      next += 1;
+      leaf = leafHash(row.entry);
+      checkEntry(v, row, seq);
+    }
+    checkNodes(v, stored, leaf, seq);
+    while (checkpoints[0] && checkpoints[0].treeSize === v.frontier.size) {
+      const checkpoint = checkpoints.shift() as (typeof checkpoints)[number];
+      v.checkpointsChecked += 1;
+      checkCheckpoint(v, checkpoint, v.frontier.root());
     }
   }
+  if (next < entries.length) report(v, entries[next]?.seq ?? null, 'entries are stored out of order');
+  return true;
+}
 
-  function finish(): AuditVerificationReport {
-    const seconds = (performance.now() - started) / 1000;
-    const seqs = problems.map((p) => p.seq).filter((s): s is number => s !== null);
-    return {
-      ok: problems.length === 0,
-      entries: size,
-      checkpoints: checkpointsChecked,
-      rootHash: frontier.root().toString('base64'),
-      problems,
-      firstBadEntry: seqs.length > 0 ? Math.min(...seqs) : null,
-      seconds,
-      leavesPerSecond: seconds > 0 ? Math.round(frontier.size / seconds) : 0,
-    };
+/** The stored entry is valid JSON, at its own index, and its searchable columns still say what it says. */
+function checkEntry(v: Verification, row: EntryRow, seq: number): void {
+  let body: AuditEntryBody | undefined;
+  try {
+    body = JSON.parse(row.entry) as AuditEntryBody;
+  } catch {
+    report(v, seq, `entry ${seq} is not valid JSON`);
   }
+  if (body && body.seq !== seq) report(v, seq, `the row at ${seq} holds entry ${body.seq}: rows were reordered`);
+  else if (body) {
+    const differing = columnDifferences(row, body);
+    if (differing.length > 0)
+      report(v, seq, `entry ${seq}: columns ${differing.join(', ')} no longer match the hashed entry`);
+  }
+}
+
+/** Appends the leaf and checks each tree node it completes against the stored node, unless already suspect. */
+function checkNodes(v: Verification, stored: Map<string, Buffer>, leaf: Buffer, seq: number): void {
+  for (const node of v.frontier.append(leaf)) {
+    const kept = stored.get(`${node.level}:${node.index}`);
+    const first = node.index * 2 ** node.level;
+    const last = first + 2 ** node.level - 1;
+    if (v.problems.some((p) => p.seq !== null && p.seq >= first && p.seq <= last)) continue;
+    if (!kept) report(v, first, `tree node ${node.level}/${node.index} (entries ${first} to ${last}) is missing`);
+    else if (!kept.equals(node.hash))
+      report(
+        v,
+        first,
+        node.level === 0
+          ? `entry ${seq} does not match its stored leaf hash: the entry was changed`
+          : `tree node ${node.level}/${node.index} (entries ${first} to ${last}) does not match the entries`,
+      );
+  }
+}
+
+function checkCheckpoint(v: Verification, checkpoint: typeof auditCheckpoints.$inferSelect, root: Buffer): void {
+  try {
+    const opened = v.verifier.open(checkpoint.note, v.origin);
+    if (opened.size !== checkpoint.treeSize || !opened.rootHash.equals(Buffer.from(checkpoint.rootHash)))
+      report(v, null, `checkpoint of ${checkpoint.treeSize} entries: its columns differ from its signed note`);
+    if (!opened.rootHash.equals(root)) {
+      const firstSuspect = v.problems.find((p) => p.seq !== null)?.seq;
+      report(
+        v,
+        firstSuspect ?? null,
+        `checkpoint of ${checkpoint.treeSize} entries: the entries no longer hash to its signed root`,
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof CheckpointError)) throw error;
+    report(v, null, `checkpoint of ${checkpoint.treeSize} entries: ${error.message}`);
+  }
+}
+
+function finish(v: Verification, size: number, started: number): AuditVerificationReport {
+  const seconds = (performance.now() - started) / 1000;
+  const seqs = v.problems.map((p) => p.seq).filter((s): s is number => s !== null);
+  return {
+    ok: v.problems.length === 0,
+    entries: size,
+    checkpoints: v.checkpointsChecked,
+    rootHash: v.frontier.root().toString('base64'),
+    problems: v.problems,
+    firstBadEntry: seqs.length > 0 ? Math.min(...seqs) : null,
+    seconds,
+    leavesPerSecond: seconds > 0 ? Math.round(v.frontier.size / seconds) : 0,
+  };
 }
 
 /** The stored nodes completed by leaves [start, end): for each level, the nodes whose last leaf is in the range. */

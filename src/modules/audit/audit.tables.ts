@@ -119,17 +119,4 @@ export const auditLegalHolds = pgTable('audit_legal_holds', {
   key: bytea('key'),
 });
 
-/** An auditor's case: the audit purpose declared before any record content is shown. */
-export const auditCases = pgTable(
-  'audit_cases',
-  {
-    id: uuid('id').primaryKey(),
-    reference: text('reference').notNull().unique(),
-    auditorId: uuid('auditor_id').notNull(),
-    organisationId: uuid('organisation_id').notNull(),
-    reason: text('reason').notNull(),
-    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
-    closedAt: timestamp('closed_at', { withTimezone: true }),
-  },
-  (t) => [index('audit_cases_auditor_idx').on(t.auditorId)],
-);
+// The auditors' cases (audit_cases) belong to the auditor console: modules/oversight/oversight.tables.ts.

@@ -1,4 +1,5 @@
 /** The records module: people, names, identifiers, events, custody, disposals, images, biometric references. */
+export { type AddressAtPostcode, addressesAtPostcodes } from './addresses-at-postcodes.query.ts';
 export { CustodyImageStore } from './custody-image-store.ts';
 export { type HeldRecordForReview, HeldRecordsService, type RecordNotLinked } from './held-records.service.ts';
 export * from './identifiers.ts';
