@@ -59,7 +59,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: IngestRouteServ
   registerBatchLinesRoute(app, services);
 };
 
-/** NDJSON arrives as a stream, up to the configured body limit. */
+/** The NDJSON content type, up to the configured body limit: the body is handed on as its stream. */
 function acceptNdjson(app: IngestApp, services: IngestRouteServices) {
   // NDJSON arrives as a stream and is read line by line, so a large batch is never held twice in memory.
   app.addContentTypeParser(
