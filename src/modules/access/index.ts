@@ -5,6 +5,7 @@ export * from './access.types.ts';
 export * from './access-applications.service.ts';
 export * from './agreements.service.ts';
 export * from './api-keys.service.ts';
+export { organisationCodeSql, organisationCodes } from './organisation-directory.ts';
 export { PolicyEngine } from './policy-engine.ts';
 export * from './user-accounts.service.ts';
 export { type UserSurnameAndPostcode, userSurnamesAndHomePostcodes } from './user-surnames-and-postcodes.query.ts';

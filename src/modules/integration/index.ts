@@ -1,8 +1,8 @@
 /** The integration module: inbound feeds from force and agency systems. */
+export { parseInboundLine } from './inbound-line.ts';
 export {
   type BatchReport,
   IngestService,
   type LineOutcome,
   type LineReport,
-  parseInboundLine,
 } from './ingest.service.ts';

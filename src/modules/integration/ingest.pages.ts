@@ -1,21 +1,31 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { Services } from '../../composition.ts';
+import type { FastifyInstance, FastifyPluginAsync, RouteShorthandOptions } from 'fastify';
 import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
-import type { LineOutcome } from './ingest.service.ts';
+import type { IngestService, LineOutcome } from './ingest.service.ts';
 
 const pageSize = 100;
 
-/** Ingest batch reports: what each push stored and what it rejected, line by line. */
-export const ingestPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  const { ingest } = services;
-  const guard = { preHandler: requireSignedIn(services, { purpose: false }) };
+/** What the ingest pages use: the page session's services, and the ingest service's batch reports. */
+export type IngestPageServices = Parameters<typeof requireSignedIn>[0] &
+  Parameters<typeof pageLocals>[0] & { ingest: Pick<IngestService, 'listBatches' | 'getBatch' | 'batchLines'> };
 
+/** Ingest batch reports: what each push stored and what it rejected, line by line. */
+export const ingestPages: FastifyPluginAsync<{ services: IngestPageServices }> = async (app, { services }) => {
+  const guard = { preHandler: requireSignedIn(services, { purpose: false }) };
+  registerBatchesPage(app, services, guard);
+  registerBatchPage(app, services, guard);
+};
+
+/** The caller's organisation's recent batches. */
+function registerBatchesPage(app: FastifyInstance, services: IngestPageServices, guard: RouteShorthandOptions) {
   app.get('/ingest-batches', { ...guard, schema: pageSchema({ query: {} }) }, async (request, reply) => {
-    const batches = await ingest.listBatches(pageContext(request));
+    const batches = await services.ingest.listBatches(pageContext(request));
     return reply.view('pages/ingest-batches.njk', { ...pageLocals(services, request), batches });
   });
+}
 
+/** One batch report, its lines a page at a time, optionally only the rejected ones. */
+function registerBatchPage(app: FastifyInstance, services: IngestPageServices, guard: RouteShorthandOptions) {
   app.get(
     '/ingest-batches/:batchId',
     { ...guard, schema: pageSchema({ query: { text: ['outcome'], patterns: { page: '^[1-9][0-9]{0,8}$' } } }) },
@@ -25,8 +35,8 @@ export const ingestPages: FastifyPluginAsync<{ services: Services }> = async (ap
       const outcome = query.outcome === 'REJECTED' ? ('REJECTED' as LineOutcome) : undefined;
       const page = Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1);
       const ctx = pageContext(request);
-      const batch = await ingest.getBatch(ctx, batchId);
-      const lines = await ingest.batchLines(ctx, batchId, {
+      const batch = await services.ingest.getBatch(ctx, batchId);
+      const lines = await services.ingest.batchLines(ctx, batchId, {
         outcome,
         offset: (page - 1) * pageSize,
         limit: pageSize + 1,
@@ -41,4 +51,4 @@ export const ingestPages: FastifyPluginAsync<{ services: Services }> = async (ap
       });
     },
   );
-};
+}

@@ -4,8 +4,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProblemSchema, problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
-import type { Services } from '../../composition.ts';
+import type { Config } from '../../config/config.ts';
 import { LedsError } from '../../platform/errors.ts';
+import type { IngestService } from './ingest.service.ts';
 
 const FieldProblem = Type.Object({ field: Type.String(), message: Type.String() });
 const LineReport = Type.Object({
@@ -40,23 +41,42 @@ const SourceSystemQuery = Type.Object(
 );
 const outcomes = ['CREATED', 'UPDATED', 'UNCHANGED', 'REJECTED'] as const;
 
-/** Inbound feeds: NDJSON batches and single records from force and agency systems. */
-export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { ingest, config } = services;
+/** What the ingest routes use: the ingest service, and the body limit for a batch. */
+export interface IngestRouteServices {
+  ingest: Pick<IngestService, 'pushBatch' | 'ingestRecord' | 'listBatches' | 'getBatch' | 'batchLines'>;
+  config: Pick<Config, 'ingestBodyLimitBytes'>;
+}
 
+type IngestApp = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/** Inbound feeds: NDJSON batches and single records from force and agency systems. */
+export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: IngestRouteServices }> = async (app, { services }) => {
+  acceptNdjson(app, services);
+  registerPushBatchRoute(app, services);
+  registerPushRecordRoute(app, services);
+  registerBatchesRoute(app, services);
+  registerBatchRoute(app, services);
+  registerBatchLinesRoute(app, services);
+};
+
+/** The NDJSON content type, up to the configured body limit: the body is handed on as its stream. */
+function acceptNdjson(app: IngestApp, services: IngestRouteServices) {
   // NDJSON arrives as a stream and is read line by line, so a large batch is never held twice in memory.
   app.addContentTypeParser(
     'application/x-ndjson',
-    { bodyLimit: config.ingestBodyLimitBytes },
+    { bodyLimit: services.config.ingestBodyLimitBytes },
     (_request, payload, done) => {
       done(null, payload);
     },
   );
+}
 
+/** Push a batch of records as NDJSON. */
+function registerPushBatchRoute(app: IngestApp, services: IngestRouteServices) {
   app.post(
     '/ingest-batches',
     {
-      bodyLimit: config.ingestBodyLimitBytes,
+      bodyLimit: services.config.ingestBodyLimitBytes,
       schema: {
         tags: ['ingest'],
         summary: 'Push a batch of records, one JSON record per line (application/x-ndjson)',
@@ -77,10 +97,15 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         );
       }
       const lines = createInterface({ input: request.body as Readable, crlfDelay: Number.POSITIVE_INFINITY });
-      return reply.status(201).send(await ingest.pushBatch(contextOf(request), request.query.sourceSystem, lines));
+      return reply
+        .status(201)
+        .send(await services.ingest.pushBatch(contextOf(request), request.query.sourceSystem, lines));
     },
   );
+}
 
+/** Push one record. */
+function registerPushRecordRoute(app: IngestApp, services: IngestRouteServices) {
   app.post(
     '/records',
     {
@@ -98,7 +123,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async (request, reply) => {
-      const result = await ingest.ingestRecord(contextOf(request), request.query.sourceSystem, request.body);
+      const result = await services.ingest.ingestRecord(contextOf(request), request.query.sourceSystem, request.body);
       const status = result.line.outcome === 'REJECTED' ? 422 : result.line.outcome === 'CREATED' ? 201 : 200;
       if (status === 422) {
         return reply
@@ -120,7 +145,10 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       return reply.status(status).send(result);
     },
   );
+}
 
+/** The caller's organisation's recent batches. */
+function registerBatchesRoute(app: IngestApp, services: IngestRouteServices) {
   app.get(
     '/ingest-batches',
     {
@@ -130,9 +158,12 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         response: { 200: Type.Object({ batches: Type.Array(BatchReport) }), ...problemResponses },
       },
     },
-    async (request) => ({ batches: await ingest.listBatches(contextOf(request)) }),
+    async (request) => ({ batches: await services.ingest.listBatches(contextOf(request)) }),
   );
+}
 
+/** A batch report. */
+function registerBatchRoute(app: IngestApp, services: IngestRouteServices) {
   app.get(
     '/ingest-batches/:batchId',
     {
@@ -143,9 +174,12 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         response: { 200: BatchReport, ...problemResponses },
       },
     },
-    async (request) => ingest.getBatch(contextOf(request), request.params.batchId),
+    async (request) => services.ingest.getBatch(contextOf(request), request.params.batchId),
   );
+}
 
+/** The lines of a batch report. */
+function registerBatchLinesRoute(app: IngestApp, services: IngestRouteServices) {
   app.get(
     '/ingest-batches/:batchId/lines',
     {
@@ -165,11 +199,11 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async (request) => ({
-      lines: await ingest.batchLines(contextOf(request), request.params.batchId, {
+      lines: await services.ingest.batchLines(contextOf(request), request.params.batchId, {
         outcome: request.query.outcome,
         offset: Number(request.query.offset ?? 0),
         limit: Number(request.query.limit ?? 100),
       }),
     }),
   );
-};
+}

@@ -1,25 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
-import { Compile } from 'typebox/compile';
 import type { Clock } from '../../platform/clock.ts';
-import { useLedsDateFormats } from '../../platform/date-formats.ts';
 import { type FieldProblem, LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { firstUnstorable } from '../../platform/storable-input.ts';
 import type { Database } from '../../storage/database.ts';
-import { organisations } from '../access/access.tables.ts';
-import type { AccessDecisions } from '../access/index.ts';
+import { type AccessDecisions, organisationCodes } from '../access/index.ts';
 import type { AuditTrail } from '../audit/index.ts';
 import {
-  type InboundRecord,
   type IntakeOutcome,
   type IntakeSource,
   type RecordIntake,
   RecordRejected,
   type RecordsService,
-  recordKinds,
-  recordSchemas,
 } from '../records/index.ts';
+import { parseInboundLine, sourceSystemPattern } from './inbound-line.ts';
 import { ingestBatches, ingestBatchLines } from './ingest.tables.ts';
 
 export type LineOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'REJECTED';
@@ -40,6 +34,8 @@ export interface LineReport {
 
 /** A line as stored: its report, and the person it joined (for the audit entry of a read, never for the reader). */
 type StoredLine = LineReport & { personId: string | null };
+/** A line as received, with why it is held (for its audit entry). */
+type ReceivedLine = StoredLine & { held: IntakeOutcome['held'] };
 
 export interface BatchReport {
   batchId: string;
@@ -54,78 +50,6 @@ export interface BatchReport {
   unchangedCount: number;
   rejectedCount: number;
 }
-
-useLedsDateFormats();
-const validators = Object.fromEntries(
-  Object.entries(recordSchemas).map(([kind, schema]) => [kind, Compile(schema)]),
-) as Record<string, ReturnType<typeof Compile>>;
-
-/** Turns schema errors into one problem per field, with the field named by JSON pointer. */
-function schemaProblems(record: Record<string, unknown>, kind: string): FieldProblem[] {
-  const validator = validators[kind];
-  if (!validator) return [{ field: '/kind', message: `must be one of ${recordKinds.join(', ')}` }];
-  const problems = new Map<string, string>();
-  const unions = new Set<string>();
-  for (const error of validator.Errors(record)) {
-    if (error.keyword === 'anyOf') unions.add(error.instancePath);
-  }
-  for (const error of validator.Errors(record)) {
-    const insideUnion = [...unions].some(
-      (path) => error.instancePath.startsWith(path) && error.schemaPath.includes('/anyOf/'),
-    );
-    if (error.keyword === 'anyOf') {
-      problems.set(error.instancePath || '/', 'does not match any accepted form (see docs/ingest.md)');
-    } else if (insideUnion) {
-    } else if (error.keyword === 'required') {
-      for (const name of (error.params as { requiredProperties: string[] }).requiredProperties) {
-        problems.set(`${error.instancePath}/${name}`, 'is required');
-      }
-    } else if (error.keyword === 'additionalProperties') {
-      for (const name of (error.params as { additionalProperties: string[] }).additionalProperties) {
-        problems.set(`${error.instancePath}/${name}`, 'is not a known field');
-      }
-    } else if (error.keyword !== 'boolean') {
-      problems.set(error.instancePath || '/', error.message);
-    }
-  }
-  return [...problems].map(([field, message]) => ({ field, message }));
-}
-
-/** Parses and validates one NDJSON line; returns the record or the problems with it. */
-export function parseInboundLine(
-  line: string,
-): { record: InboundRecord } | { problems: FieldProblem[]; kind?: string; sourceRecordId?: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    return { problems: [{ field: '/', message: `is not valid JSON: ${(error as Error).message}` }] };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { problems: [{ field: '/', message: 'must be a JSON object' }] };
-  }
-  const record = value as Record<string, unknown>;
-  const kind =
-    typeof record.kind === 'string' && (recordKinds as readonly string[]).includes(record.kind)
-      ? record.kind
-      : undefined;
-  // Echoed back in the line report only when it is one LEDS could have stored.
-  const sourceRecordId =
-    typeof record.sourceRecordId === 'string' && sourceRecordIdPattern.test(record.sourceRecordId)
-      ? record.sourceRecordId
-      : undefined;
-  // SECURITY: text PostgreSQL cannot store, and nesting that would overflow the validator, reject this line only.
-  const unstorable = firstUnstorable(record);
-  if (unstorable) return { problems: [unstorable], kind, sourceRecordId };
-  if (!kind) {
-    return { problems: [{ field: '/kind', message: `must be one of ${recordKinds.join(', ')}` }], sourceRecordId };
-  }
-  const problems = schemaProblems(record, kind);
-  return problems.length > 0 ? { problems, kind, sourceRecordId } : { record: record as InboundRecord };
-}
-
-const sourceSystemPattern = /^[A-Z0-9][A-Z0-9_-]{1,39}$/;
-const sourceRecordIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
 
 /**
  * Inbound feeds: force and agency systems push records in batches (NDJSON) or one at a time.
@@ -283,84 +207,15 @@ export class IngestService {
     source: IntakeSource,
     chunk: { lineNumber: number; text: string }[],
   ) {
-    const reports: (StoredLine & { held: IntakeOutcome['held'] })[] = [];
+    const reports: ReceivedLine[] = [];
     const images: string[] = [];
     await this.db.transaction(async (tx) => {
-      for (const { lineNumber, text } of chunk) {
-        const rejected = (problems: FieldProblem[], kind: string | null, sourceRecordId: string | null) =>
-          reports.push({
-            lineNumber,
-            outcome: 'REJECTED',
-            recordKind: kind,
-            sourceRecordId,
-            recordId: null,
-            personId: null,
-            held: null,
-            problems,
-          });
-        const parsed = parseInboundLine(text);
-        if (!('record' in parsed)) {
-          rejected(parsed.problems, parsed.kind ?? null, parsed.sourceRecordId ?? null);
-          continue;
-        }
-        const { record } = parsed;
-        try {
-          // Each line in its own savepoint: whatever goes wrong with one line, the others are stored.
-          const result = await tx.transaction((line) => this.intake.receive(line as Database, record, source));
-          images.push(...result.touchedImages);
-          reports.push({ lineNumber, ...result, sourceRecordId: record.sourceRecordId, problems: [] });
-        } catch (error) {
-          if (error instanceof RecordRejected) {
-            rejected(error.problems, record.kind, record.sourceRecordId);
-            continue;
-          }
-          // SECURITY: the log names the line, never its values (they are personal data).
-          this.log?.error(
-            { batchId, lineNumber, recordKind: record.kind, err: error },
-            'an ingest line could not be stored',
-          );
-          rejected(
-            [{ field: '/', message: 'could not be stored; nothing of this line was kept' }],
-            record.kind,
-            record.sourceRecordId,
-          );
-        }
+      for (const line of chunk) {
+        const received = await this.receiveLine(tx as Database, batchId, source, line);
+        images.push(...received.touchedImages);
+        reports.push(received.report);
       }
-      await tx.insert(ingestBatchLines).values(
-        reports.map((r) => ({
-          batchId,
-          lineNumber: r.lineNumber,
-          outcome: r.outcome,
-          recordKind: r.recordKind,
-          sourceRecordId: r.sourceRecordId,
-          recordId: r.recordId,
-          personId: r.personId,
-          problems: r.problems.length > 0 ? r.problems : null,
-        })),
-      );
-      // Collection is audited with the records, in the same transaction (DPA 2018 s62: collection, alteration).
-      // The entry tells auditors the whole truth: which person a record joined, or why it is held.
-      await this.audit.recordWithin(
-        tx as Database,
-        ctx,
-        reports.map((r) => ({
-          kind: 'RECORD_RECEIVED',
-          action: 'ingest-batch.create',
-          outcome: r.outcome === 'REJECTED' ? 'FAILED' : 'ALLOWED',
-          subjects: r.personId ? [r.personId] : r.held?.personId ? [r.held.personId] : [],
-          reasons: r.problems.map((p) => `${p.field}: ${p.message}`),
-          details: {
-            batchId,
-            sourceSystem: source.sourceSystem,
-            lineNumber: r.lineNumber,
-            result: r.outcome,
-            recordKind: r.recordKind,
-            sourceRecordId: r.sourceRecordId,
-            recordId: r.recordId,
-            ...(r.held ? { held: r.held.reason } : {}),
-          },
-        })),
-      );
+      await this.storeLines(tx as Database, ctx, batchId, source, reports);
     });
     // Images written by rejected lines, or replaced by corrected ones, are no longer referenced: remove them.
     await this.intake.removeUnreferencedImages(this.db, images);
@@ -368,6 +223,96 @@ export class IngestService {
     if (changed.length > 0 && this.onRecordsChanged) {
       await this.onRecordsChanged([...new Set(changed.map((r) => r.personId as string))]);
     }
+  }
+
+  /** One line of a chunk: parsed, validated and received, or rejected with its problems. */
+  private async receiveLine(
+    tx: Database,
+    batchId: string,
+    source: IntakeSource,
+    { lineNumber, text }: { lineNumber: number; text: string },
+  ): Promise<{ report: ReceivedLine; touchedImages: string[] }> {
+    const rejected = (problems: FieldProblem[], kind: string | null, sourceRecordId: string | null) => ({
+      report: {
+        lineNumber,
+        outcome: 'REJECTED' as const,
+        recordKind: kind,
+        sourceRecordId,
+        recordId: null,
+        personId: null,
+        held: null,
+        problems,
+      },
+      touchedImages: [],
+    });
+    const parsed = parseInboundLine(text);
+    if (!('record' in parsed)) return rejected(parsed.problems, parsed.kind ?? null, parsed.sourceRecordId ?? null);
+    const { record } = parsed;
+    try {
+      // Each line in its own savepoint: whatever goes wrong with one line, the others are stored.
+      const result = await tx.transaction((line) => this.intake.receive(line as Database, record, source));
+      return {
+        report: { lineNumber, ...result, sourceRecordId: record.sourceRecordId, problems: [] },
+        touchedImages: result.touchedImages,
+      };
+    } catch (error) {
+      if (error instanceof RecordRejected) return rejected(error.problems, record.kind, record.sourceRecordId);
+      // SECURITY: the log names the line, never its values (they are personal data).
+      this.log?.error(
+        { batchId, lineNumber, recordKind: record.kind, err: error },
+        'an ingest line could not be stored',
+      );
+      return rejected(
+        [{ field: '/', message: 'could not be stored; nothing of this line was kept' }],
+        record.kind,
+        record.sourceRecordId,
+      );
+    }
+  }
+
+  /** The chunk's line reports and their RECORD_RECEIVED audit entries, in the chunk's transaction. */
+  private async storeLines(
+    tx: Database,
+    ctx: RequestContext,
+    batchId: string,
+    source: IntakeSource,
+    reports: ReceivedLine[],
+  ): Promise<void> {
+    await tx.insert(ingestBatchLines).values(
+      reports.map((r) => ({
+        batchId,
+        lineNumber: r.lineNumber,
+        outcome: r.outcome,
+        recordKind: r.recordKind,
+        sourceRecordId: r.sourceRecordId,
+        recordId: r.recordId,
+        personId: r.personId,
+        problems: r.problems.length > 0 ? r.problems : null,
+      })),
+    );
+    // Collection is audited with the records, in the same transaction (DPA 2018 s62: collection, alteration).
+    // The entry tells auditors the whole truth: which person a record joined, or why it is held.
+    await this.audit.recordWithin(
+      tx,
+      ctx,
+      reports.map((r) => ({
+        kind: 'RECORD_RECEIVED',
+        action: 'ingest-batch.create',
+        outcome: r.outcome === 'REJECTED' ? 'FAILED' : 'ALLOWED',
+        subjects: r.personId ? [r.personId] : r.held?.personId ? [r.held.personId] : [],
+        reasons: r.problems.map((p) => `${p.field}: ${p.message}`),
+        details: {
+          batchId,
+          sourceSystem: source.sourceSystem,
+          lineNumber: r.lineNumber,
+          result: r.outcome,
+          recordKind: r.recordKind,
+          sourceRecordId: r.sourceRecordId,
+          recordId: r.recordId,
+          ...(r.held ? { held: r.held.reason } : {}),
+        },
+      })),
+    );
   }
 
   private async finishBatch(ctx: RequestContext, batchId: string): Promise<BatchReport> {
@@ -393,18 +338,22 @@ export class IngestService {
     return this.loadBatch(batchId) as Promise<BatchReport>;
   }
 
-  /** Batches with their organisation's code, as reports; one query however many. */
+  /** Batches with their organisation's code, as reports; two queries however many (the codes are access's). */
   private async loadBatches(where: SQL | undefined, limit: number): Promise<BatchReport[]> {
-    const rows = await this.db
-      .select({ batch: ingestBatches, organisation: organisations.code })
+    const batches = await this.db
+      .select()
       .from(ingestBatches)
-      .innerJoin(organisations, eq(organisations.id, ingestBatches.organisationId))
       .where(where)
       .orderBy(desc(ingestBatches.receivedAt))
       .limit(limit);
-    return rows.map(({ batch, organisation }) => ({
+    const codes = await organisationCodes(
+      this.db,
+      batches.map((b) => b.organisationId),
+    );
+    // INVARIANT: a batch's organisation exists (a foreign key), so every batch has its code.
+    return batches.map((batch) => ({
       batchId: batch.id,
-      organisation,
+      organisation: codes.get(batch.organisationId) as string,
       sourceSystem: batch.sourceSystem,
       submittedBy: batch.submittedBy,
       receivedAt: batch.receivedAt.toISOString(),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
-import type { Services } from '../../composition.ts';
+import type { HeldRecordsService } from './held-records.service.ts';
 
 const HeldRecord = Type.Object({
   id: Type.String(),
@@ -36,11 +36,32 @@ const PossibleDuplicate = Type.Object({
 });
 const HeldId = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 
-/** Pushed records held for want of a person the pusher may see: the owning force reviews them (docs/access.md). */
-export const heldRecordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { heldRecords } = services;
-  const tags = ['ingest'];
+/** What the held records routes use: the review of held records and possible duplicates. */
+export interface HeldRecordsRouteServices {
+  heldRecords: Pick<
+    HeldRecordsService,
+    'forReview' | 'notLinked' | 'link' | 'refuse' | 'possibleDuplicates' | 'reviewPossibleDuplicate'
+  >;
+}
 
+type HeldRecordsApp = Parameters<FastifyPluginAsyncTypebox>[0];
+const tags = ['ingest'];
+
+/** Pushed records held for want of a person the pusher may see: the owning force reviews them (docs/access.md). */
+export const heldRecordsRoutes: FastifyPluginAsyncTypebox<{ services: HeldRecordsRouteServices }> = async (
+  app,
+  { services },
+) => {
+  registerHeldRecordsRoute(app, services);
+  registerNotLinkedRoute(app, services);
+  registerLinkRoute(app, services);
+  registerRefusalRoute(app, services);
+  registerPossibleDuplicatesRoute(app, services);
+  registerPossibleDuplicateReviewRoute(app, services);
+};
+
+/** The records held for the caller's force to review. */
+function registerHeldRecordsRoute(app: HeldRecordsApp, services: HeldRecordsRouteServices) {
   app.get(
     '/held-records',
     {
@@ -50,9 +71,12 @@ export const heldRecordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         response: { 200: Type.Object({ heldRecords: Type.Array(HeldRecord) }), ...problemResponses },
       },
     },
-    async (request) => ({ heldRecords: await heldRecords.forReview(contextOf(request)) }),
+    async (request) => ({ heldRecords: await services.heldRecords.forReview(contextOf(request)) }),
   );
+}
 
+/** The caller's own records that LEDS has not linked. */
+function registerNotLinkedRoute(app: HeldRecordsApp, services: HeldRecordsRouteServices) {
   app.get(
     '/held-records/not-linked',
     {
@@ -63,9 +87,12 @@ export const heldRecordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         response: { 200: Type.Object({ records: Type.Array(NotLinked) }), ...problemResponses },
       },
     },
-    async (request) => ({ records: await heldRecords.notLinked(contextOf(request)) }),
+    async (request) => ({ records: await services.heldRecords.notLinked(contextOf(request)) }),
   );
+}
 
+/** Link a held record to the person it names. */
+function registerLinkRoute(app: HeldRecordsApp, services: HeldRecordsRouteServices) {
   app.post(
     '/held-records/:id/link',
     {
@@ -77,9 +104,13 @@ export const heldRecordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         response: { 200: Type.Object({ linked: Type.Integer() }), ...problemResponses },
       },
     },
-    async (request) => heldRecords.link(contextOf(request), request.params.id, request.body.reason?.trim() || null),
+    async (request) =>
+      services.heldRecords.link(contextOf(request), request.params.id, request.body.reason?.trim() || null),
   );
+}
 
+/** Refuse a held record. */
+function registerRefusalRoute(app: HeldRecordsApp, services: HeldRecordsRouteServices) {
   app.post(
     '/held-records/:id/refusal',
     {
@@ -91,9 +122,12 @@ export const heldRecordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         response: { 200: Type.Object({ refused: Type.Integer() }), ...problemResponses },
       },
     },
-    async (request) => heldRecords.refuse(contextOf(request), request.params.id, request.body.reason),
+    async (request) => services.heldRecords.refuse(contextOf(request), request.params.id, request.body.reason),
   );
+}
 
+/** The possible duplicates for the caller's force to reconcile. */
+function registerPossibleDuplicatesRoute(app: HeldRecordsApp, services: HeldRecordsRouteServices) {
   app.get(
     '/held-records/possible-duplicates',
     {
@@ -104,9 +138,12 @@ export const heldRecordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         response: { 200: Type.Object({ possibleDuplicates: Type.Array(PossibleDuplicate) }), ...problemResponses },
       },
     },
-    async (request) => ({ possibleDuplicates: await heldRecords.possibleDuplicates(contextOf(request)) }),
+    async (request) => ({ possibleDuplicates: await services.heldRecords.possibleDuplicates(contextOf(request)) }),
   );
+}
 
+/** Review a possible duplicate. */
+function registerPossibleDuplicateReviewRoute(app: HeldRecordsApp, services: HeldRecordsRouteServices) {
   app.post(
     '/held-records/possible-duplicates/:id/review',
     {
@@ -118,6 +155,7 @@ export const heldRecordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         response: { 200: Type.Object({ reviewed: Type.Integer() }), ...problemResponses },
       },
     },
-    async (request) => heldRecords.reviewPossibleDuplicate(contextOf(request), request.params.id, request.body.note),
+    async (request) =>
+      services.heldRecords.reviewPossibleDuplicate(contextOf(request), request.params.id, request.body.note),
   );
-};
+}

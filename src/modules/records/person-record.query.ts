@@ -3,6 +3,7 @@
 // of the gate and audit around it can be measured against exactly this query (bench/person-read.bench.ts).
 // Built from static field maps only; no caller input reaches this text.
 import type { PreparedStatement } from '../../storage/database.ts';
+import { organisationCodeSql } from '../access/index.ts';
 
 type FieldMap = Record<string, string>;
 
@@ -12,7 +13,7 @@ const pairs = (alias: string, fields: FieldMap) =>
     .join(', ');
 
 const provenance = (alias: string) =>
-  `'provenance', json_build_object('owningOrganisation', (select code from organisations where id = ${alias}.owning_organisation_id), ` +
+  `'provenance', json_build_object('owningOrganisation', ${organisationCodeSql(`${alias}.owning_organisation_id`)}, ` +
   `'sourceSystem', ${alias}.source_system, 'sourceRecordId', ${alias}.source_record_id, ` +
   `'materialClass', ${alias}.material_class, 'legalRegime', ${alias}.legal_regime, 'gatheredFor', ${alias}.gathered_for)`;
 

@@ -48,60 +48,9 @@ export function personIdentityVisible(record: LoadedRecord, rules: VisibilityRul
  * never hinted at (docs/access.md).
  */
 export function applyProtectedView(record: LoadedRecord, view: ProtectedView, rules: VisibilityRules): ViewedRecord {
-  const withheld: WithheldSection[] = [];
-  const reasonFor = (dataset: string) => view.withheld.get(dataset) ?? 'not granted';
-  let hiddenIntelligence = 0;
-  let hiddenByPurpose = 0;
-  const count = (row: RowProvenance) => {
-    if (!classVisible(row, rules)) hiddenIntelligence += 1;
-    else hiddenByPurpose += 1;
-  };
-  const keep = <T extends Provenanced>(items: T[] | null, dataset: string): T[] =>
-    (items ?? []).filter((item) => {
-      if (rowVisible(item.provenance, dataset, rules)) return true;
-      count(item.provenance);
-      return false;
-    });
-  const supplied = identitySupply(suppliersOf(record), rules);
-  const identity = <T extends Provenanced>(items: T[]): T[] =>
-    items.filter((item) => {
-      if (identityRowVisible(item.provenance, supplied, rules)) return true;
-      count(item.provenance);
-      return false;
-    });
-  const section = <T extends Provenanced>(name: string, dataset: string, items: T[] | null): T[] | null => {
-    if (view.visible.has(dataset)) return keep(items, dataset);
-    withheld.push({ section: name, dataset, reason: reasonFor(dataset) });
-    return null;
-  };
-  // Events are shown when either arrests and custody or convictions and disposals may be seen: an agency
-  // granted convictions sees the outcomes and the offence, but not the custody details of the arrest.
-  const custodyVisible = view.visible.has('ARRESTS_CUSTODY');
-  const outcomesVisible = view.visible.has('CONVICTIONS_DISPOSALS');
-  let events: ViewedRecord['events'] = null;
-  if (custodyVisible || outcomesVisible) {
-    events = keep(record.events, 'ARRESTS_CUSTODY').map((event) => ({
-      ...event,
-      location: custodyVisible ? event.location : null,
-      officerInCase: custodyVisible ? event.officerInCase : null,
-      fingerprintStatus: custodyVisible ? event.fingerprintStatus : null,
-      custodyRecords: custodyVisible ? keep(event.custodyRecords, 'ARRESTS_CUSTODY') : null,
-      charges: outcomesVisible ? keep(event.charges, 'CONVICTIONS_DISPOSALS') : null,
-      offences: outcomesVisible ? keep(event.offences, 'CONVICTIONS_DISPOSALS') : null,
-      courtCases: outcomesVisible ? keep(event.courtCases, 'CONVICTIONS_DISPOSALS') : null,
-      disposals: outcomesVisible ? keep(event.disposals, 'CONVICTIONS_DISPOSALS') : null,
-    }));
-    if (!custodyVisible)
-      withheld.push({ section: 'events.custody', dataset: 'ARRESTS_CUSTODY', reason: reasonFor('ARRESTS_CUSTODY') });
-    if (!outcomesVisible)
-      withheld.push({
-        section: 'events.outcomes',
-        dataset: 'CONVICTIONS_DISPOSALS',
-        reason: reasonFor('CONVICTIONS_DISPOSALS'),
-      });
-  } else {
-    withheld.push({ section: 'events', dataset: 'ARRESTS_CUSTODY', reason: reasonFor('ARRESTS_CUSTODY') });
-  }
+  const filters = viewFilters(record, view, rules);
+  const { withheld, reasonFor, count, identity, section } = filters;
+  const events = viewEvents(record, view, filters);
   const datesOfBirth = identity(record.datesOfBirth);
   // An image's age at capture was worked out from every date of birth held; where one is withheld it would give
   // that date away, so the age is worked out again from the dates the caller is shown.
@@ -111,7 +60,7 @@ export function applyProtectedView(record: LoadedRecord, view: ProtectedView, ru
       ? image
       : { ...image, subjectAgeAtCapture: earliestShown ? ageOn(earliestShown, new Date(image.takenAt)) : null };
   // The person row's own attributes came from the first record that made the nominal: they follow its provenance.
-  const attributesVisible = identityRowVisible(record.provenance, supplied, rules);
+  const attributesVisible = identityRowVisible(record.provenance, filters.supplied, rules);
   if (!attributesVisible) count(record.provenance);
   const result: ViewedRecord = {
     ...record,
@@ -138,20 +87,92 @@ export function applyProtectedView(record: LoadedRecord, view: ProtectedView, ru
   if (view.visible.has('ASSOCIATES'))
     result.associates = (record.associates ?? []).filter((a) => rowVisible(a.provenance, 'ASSOCIATES', rules));
   else withheld.push({ section: 'associates', dataset: 'ASSOCIATES', reason: reasonFor('ASSOCIATES') });
-  if (hiddenIntelligence > 0) {
+  nameCountedItems(filters, view);
+  return result;
+}
+
+/** The filters one view applies to a record's rows, and what they withheld and counted as they went. */
+function viewFilters(record: LoadedRecord, view: ProtectedView, rules: VisibilityRules) {
+  const withheld: WithheldSection[] = [];
+  const reasonFor = (dataset: string) => view.withheld.get(dataset) ?? 'not granted';
+  const hidden = { intelligence: 0, byPurpose: 0 };
+  const count = (row: RowProvenance) => {
+    if (!classVisible(row, rules)) hidden.intelligence += 1;
+    else hidden.byPurpose += 1;
+  };
+  const keep = <T extends Provenanced>(items: T[] | null, dataset: string): T[] =>
+    (items ?? []).filter((item) => {
+      if (rowVisible(item.provenance, dataset, rules)) return true;
+      count(item.provenance);
+      return false;
+    });
+  const supplied = identitySupply(suppliersOf(record), rules);
+  const identity = <T extends Provenanced>(items: T[]): T[] =>
+    items.filter((item) => {
+      if (identityRowVisible(item.provenance, supplied, rules)) return true;
+      count(item.provenance);
+      return false;
+    });
+  const section = <T extends Provenanced>(name: string, dataset: string, items: T[] | null): T[] | null => {
+    if (view.visible.has(dataset)) return keep(items, dataset);
+    withheld.push({ section: name, dataset, reason: reasonFor(dataset) });
+    return null;
+  };
+  return { withheld, reasonFor, hidden, count, keep, supplied, identity, section };
+}
+
+type ViewFilters = ReturnType<typeof viewFilters>;
+
+function viewEvents(
+  record: LoadedRecord,
+  view: ProtectedView,
+  { keep, withheld, reasonFor }: ViewFilters,
+): ViewedRecord['events'] {
+  // Events are shown when either arrests and custody or convictions and disposals may be seen: an agency
+  // granted convictions sees the outcomes and the offence, but not the custody details of the arrest.
+  const custodyVisible = view.visible.has('ARRESTS_CUSTODY');
+  const outcomesVisible = view.visible.has('CONVICTIONS_DISPOSALS');
+  if (!custodyVisible && !outcomesVisible) {
+    withheld.push({ section: 'events', dataset: 'ARRESTS_CUSTODY', reason: reasonFor('ARRESTS_CUSTODY') });
+    return null;
+  }
+  const events = keep(record.events, 'ARRESTS_CUSTODY').map((event) => ({
+    ...event,
+    location: custodyVisible ? event.location : null,
+    officerInCase: custodyVisible ? event.officerInCase : null,
+    fingerprintStatus: custodyVisible ? event.fingerprintStatus : null,
+    custodyRecords: custodyVisible ? keep(event.custodyRecords, 'ARRESTS_CUSTODY') : null,
+    charges: outcomesVisible ? keep(event.charges, 'CONVICTIONS_DISPOSALS') : null,
+    offences: outcomesVisible ? keep(event.offences, 'CONVICTIONS_DISPOSALS') : null,
+    courtCases: outcomesVisible ? keep(event.courtCases, 'CONVICTIONS_DISPOSALS') : null,
+    disposals: outcomesVisible ? keep(event.disposals, 'CONVICTIONS_DISPOSALS') : null,
+  }));
+  if (!custodyVisible)
+    withheld.push({ section: 'events.custody', dataset: 'ARRESTS_CUSTODY', reason: reasonFor('ARRESTS_CUSTODY') });
+  if (!outcomesVisible)
+    withheld.push({
+      section: 'events.outcomes',
+      dataset: 'CONVICTIONS_DISPOSALS',
+      reason: reasonFor('CONVICTIONS_DISPOSALS'),
+    });
+  return events;
+}
+
+/** Names, with their counts, the intelligence-class and purpose-limited items the view dropped. */
+function nameCountedItems({ withheld, reasonFor, hidden }: ViewFilters, view: ProtectedView): void {
+  if (hidden.intelligence > 0) {
     withheld.push({
       section: 'intelligence',
       dataset: 'INTELLIGENCE',
       reason: reasonFor('INTELLIGENCE'),
-      count: hiddenIntelligence,
+      count: hidden.intelligence,
     });
   }
-  if (hiddenByPurpose > 0) {
+  if (hidden.byPurpose > 0) {
     withheld.push({
       section: 'purposeLimited',
       reason: `gathered for a purpose that may not be used for \`${view.purpose}\``,
-      count: hiddenByPurpose,
+      count: hidden.byPurpose,
     });
   }
-  return result;
 }

@@ -85,6 +85,15 @@ export const personTables = [
 
 const eventTables = personTables.slice(0, personTables.indexOf('arrests'));
 
+type Provenance = { owning_organisation_id: string; source_system: string; source_record_id: string };
+/** The rows one erasure deleted: their content, their ids and provenance, and the images they referred to. */
+type Deleted = {
+  content: Record<string, unknown[]>;
+  deletedIds: string[];
+  provenance: Map<string, Provenance>;
+  imageHashes: string[];
+};
+
 /**
  * Deletes an item from every live table and search key, inside the caller's transaction, and leaves a tombstone
  * for each source record it removes. Returns the content for the audit vault and the blobs to remove.
@@ -97,36 +106,7 @@ export async function eraseRecord(
   personId: string,
   basis: ErasureBasis,
 ): Promise<Erasure> {
-  const content: Record<string, unknown[]> = {};
-  const deletedIds: string[] = [];
-  const provenance = new Map<
-    string,
-    { owning_organisation_id: string; source_system: string; source_record_id: string }
-  >();
-  const imageHashes: string[] = [];
-  for (const { table, where } of scopeOf(kind)) {
-    const condition = where.replace('$1', `'${assertUuid(itemId)}'::uuid`);
-    const rows = await queryRows<Record<string, unknown>>(
-      tx,
-      table === 'held_records'
-        ? detachHeldRecords(condition, basis.at)
-        : sql.raw(`DELETE FROM ${table} WHERE ${condition} RETURNING to_jsonb(${table}.*) AS row`),
-    );
-    if (rows.length === 0) continue;
-    content[table] = [...(content[table] ?? []), ...rows.map((r) => r.row)];
-    // A possible duplicate is a note between two people, not a record: it goes with either of them, and leaves no
-    // tombstone of its own (the person record it names leaves one). A held record leaves none either (below).
-    if (table === 'possible_duplicates' || table === 'held_records') continue;
-    for (const { row } of rows as { row: Record<string, string> }[]) {
-      deletedIds.push(row.id ?? row.person_id ?? '');
-      if (row.content_sha256) imageHashes.push(row.content_sha256);
-      provenance.set(row.id ?? row.person_id ?? '', {
-        owning_organisation_id: row.owning_organisation_id as string,
-        source_system: row.source_system as string,
-        source_record_id: row.source_record_id as string,
-      });
-    }
-  }
+  const { content, deletedIds, provenance, imageHashes } = await deleteRows(tx, kind, itemId, basis.at);
   if (deletedIds.length === 0) return { personId, content, tombstones: [], imageHashes: [] };
   // Rows that pointed at what went: cleared, not deleted, because they are someone else's record.
   if (kind === 'EVENT') {
@@ -137,27 +117,7 @@ export async function eraseRecord(
       sql`UPDATE unidentified_remains SET identified_person_id = NULL WHERE identified_person_id = ${itemId}`,
     );
   }
-  // The idempotency keys are search keys too: a deleted record's source id must not lead back to anything.
-  const keys = await queryRows<{
-    source_system: string;
-    source_record_id: string;
-    record_kind: string;
-    record_id: string;
-    owning_organisation_id: string;
-  }>(
-    tx,
-    sql`DELETE FROM source_records WHERE record_id = ANY(${`{${deletedIds.join(',')}}`}::uuid[])
-        RETURNING source_system, source_record_id, record_kind, record_id::text, owning_organisation_id::text`,
-  );
-  const tombstones: Tombstone[] = keys.map((k) => ({
-    id: randomUUID(),
-    personId,
-    recordKind: k.record_kind,
-    recordId: k.record_id,
-    owningOrganisationId: k.owning_organisation_id,
-    sourceSystem: k.source_system,
-    sourceRecordId: k.source_record_id,
-  }));
+  const tombstones = await removeSourceKeys(tx, personId, deletedIds);
   // An item loaded without a source key (demo data, bulk loads) still leaves its tombstone.
   if (!tombstones.some((t) => t.recordId === itemId)) {
     const own = provenance.get(itemId);
@@ -185,6 +145,62 @@ export async function eraseRecord(
     );
   }
   return { personId, content, tombstones, imageHashes };
+}
+
+/** Deletes the rows the item takes with it, table by table, keeping what each was for the vault and tombstones. */
+async function deleteRows(tx: Database, kind: ErasableKind, itemId: string, at: Date): Promise<Deleted> {
+  const content: Record<string, unknown[]> = {};
+  const deletedIds: string[] = [];
+  const provenance = new Map<string, Provenance>();
+  const imageHashes: string[] = [];
+  for (const { table, where } of scopeOf(kind)) {
+    const condition = where.replace('$1', `'${assertUuid(itemId)}'::uuid`);
+    const rows = await queryRows<Record<string, unknown>>(
+      tx,
+      table === 'held_records'
+        ? detachHeldRecords(condition, at)
+        : sql.raw(`DELETE FROM ${table} WHERE ${condition} RETURNING to_jsonb(${table}.*) AS row`),
+    );
+    if (rows.length === 0) continue;
+    content[table] = [...(content[table] ?? []), ...rows.map((r) => r.row)];
+    // A possible duplicate is a note between two people, not a record: it goes with either of them, and leaves no
+    // tombstone of its own (the person record it names leaves one). A held record leaves none either (below).
+    if (table === 'possible_duplicates' || table === 'held_records') continue;
+    for (const { row } of rows as { row: Record<string, string> }[]) {
+      deletedIds.push(row.id ?? row.person_id ?? '');
+      if (row.content_sha256) imageHashes.push(row.content_sha256);
+      provenance.set(row.id ?? row.person_id ?? '', {
+        owning_organisation_id: row.owning_organisation_id as string,
+        source_system: row.source_system as string,
+        source_record_id: row.source_record_id as string,
+      });
+    }
+  }
+  return { content, deletedIds, provenance, imageHashes };
+}
+
+/** The idempotency keys are search keys too: a deleted record's source id must not lead back to anything. */
+async function removeSourceKeys(tx: Database, personId: string, deletedIds: string[]): Promise<Tombstone[]> {
+  const keys = await queryRows<{
+    source_system: string;
+    source_record_id: string;
+    record_kind: string;
+    record_id: string;
+    owning_organisation_id: string;
+  }>(
+    tx,
+    sql`DELETE FROM source_records WHERE record_id = ANY(${`{${deletedIds.join(',')}}`}::uuid[])
+        RETURNING source_system, source_record_id, record_kind, record_id::text, owning_organisation_id::text`,
+  );
+  return keys.map((k) => ({
+    id: randomUUID(),
+    personId,
+    recordKind: k.record_kind,
+    recordId: k.record_id,
+    owningOrganisationId: k.owning_organisation_id,
+    sourceSystem: k.source_system,
+    sourceRecordId: k.source_record_id,
+  }));
 }
 
 /**

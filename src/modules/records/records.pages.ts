@@ -1,5 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { Services } from '../../composition.ts';
+import type { FastifyInstance, FastifyPluginAsync, RouteShorthandOptions } from 'fastify';
 import { earliestYear, isCalendarDate } from '../../platform/clock.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { formatDate } from '../../web/format.ts';
@@ -7,6 +6,7 @@ import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, requireSignedIn } from '../../web/page-session.ts';
 import { formatAsn } from './identifiers.ts';
 import type { PersonRecordView, PersonSearchQuery, PersonSummary } from './records.schemas.ts';
+import type { RecordsService } from './records.service.ts';
 
 type Query = Record<string, string | undefined>;
 
@@ -118,11 +118,22 @@ function identityRows(person: PersonRecordView) {
   ];
 }
 
-/** Find a person, and the person page. Pages call the same services as the API. */
-export const recordsPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  const { records } = services;
-  const guard = { preHandler: requireSignedIn(services, { purpose: true }) };
+/** What the records pages use: the page session's services, and the records service's reads. */
+export type RecordsPageServices = Parameters<typeof requireSignedIn>[0] &
+  Parameters<typeof pageLocals>[0] & {
+    records: Pick<RecordsService, 'searchPeople' | 'viewPerson' | 'custodyImageContent'>;
+  };
 
+/** Find a person, and the person page. Pages call the same services as the API. */
+export const recordsPages: FastifyPluginAsync<{ services: RecordsPageServices }> = async (app, { services }) => {
+  const guard = { preHandler: requireSignedIn(services, { purpose: true }) };
+  registerPersonSearchPage(app, services, guard);
+  registerPersonPage(app, services, guard);
+  registerCustodyImagePage(app, services, guard);
+};
+
+/** Find a person: by PNC ID, CRO number, or name with date of birth. */
+function registerPersonSearchPage(app: FastifyInstance, services: RecordsPageServices, guard: RouteShorthandOptions) {
   app.get(
     '/people/search',
     {
@@ -155,7 +166,7 @@ export const recordsPages: FastifyPluginAsync<{ services: Services }> = async (a
               ? { croNumber: query.croNumber }
               : { surname: query.surname, forename: query.forename, dateOfBirth: dob.date };
           try {
-            results = await records.searchPeople(pageContext(request), criteria);
+            results = await services.records.searchPeople(pageContext(request), criteria);
           } catch (error) {
             if (!isLedsError(error) || error.fieldProblems.length === 0) throw error;
             for (const problem of error.fieldProblems)
@@ -172,10 +183,13 @@ export const recordsPages: FastifyPluginAsync<{ services: Services }> = async (a
         .view('pages/search.njk', { ...pageLocals(services, request), query, results, fieldErrors, errors });
     },
   );
+}
 
+/** The person page: the person's record as the caller may see it. */
+function registerPersonPage(app: FastifyInstance, services: RecordsPageServices, guard: RouteShorthandOptions) {
   app.get('/people/:personId', { ...guard, schema: pageSchema({ query: {} }) }, async (request, reply) => {
     const { personId } = request.params as { personId: string };
-    const person = await records.viewPerson(pageContext(request), personId);
+    const person = await services.records.viewPerson(pageContext(request), personId);
     return reply.view('pages/person.njk', {
       ...pageLocals(services, request),
       person,
@@ -185,14 +199,17 @@ export const recordsPages: FastifyPluginAsync<{ services: Services }> = async (a
       withheld: Object.fromEntries(person.view.withheld.map((w) => [w.section, w])),
     });
   });
+}
 
+/** A custody image on the person page. */
+function registerCustodyImagePage(app: FastifyInstance, services: RecordsPageServices, guard: RouteShorthandOptions) {
   app.get(
     '/people/:personId/custody-images/:imageId',
     { ...guard, schema: pageSchema({ query: {} }) },
     async (request, reply) => {
       const { personId, imageId } = request.params as { personId: string; imageId: string };
-      const image = await records.custodyImageContent(pageContext(request), personId, imageId);
+      const image = await services.records.custodyImageContent(pageContext(request), personId, imageId);
       return reply.type(image.mediaType).header('cache-control', 'private, no-store').send(image.bytes);
     },
   );
-};
+}

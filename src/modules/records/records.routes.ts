@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { PurposeHeaders, problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
-import type { Services } from '../../composition.ts';
+import type { Config } from '../../config/config.ts';
 import {
   BiometricReferenceView,
   CustodyImageView,
@@ -11,13 +11,36 @@ import {
   PersonSearchQuery,
   PersonSummary,
 } from './records.schemas.ts';
+import type { RecordsService } from './records.service.ts';
 
 const PersonParams = Type.Object({ personId: Type.String({ maxLength: 64 }) });
 
-/** JSON resources for people and their events, custody images and biometric references. Thin: services decide. */
-export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { records } = services;
+/** What the records routes use: the records service's reads, and the purposes a caller may declare. */
+export interface RecordsRouteServices {
+  records: Pick<RecordsService, 'searchPeople' | 'viewPerson' | 'personSection' | 'custodyImageContent'>;
+  config: Pick<Config, 'purposes'>;
+}
 
+type RecordsApp = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/** JSON resources for people and their events, custody images and biometric references. Thin: services decide. */
+export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: RecordsRouteServices }> = async (
+  app,
+  { services },
+) => {
+  registerPersonSearchRoute(app, services);
+  registerPersonRecordRoute(app, services);
+  registerEventsRoute(app, services);
+  registerCustodyImagesRoute(app, services);
+  registerCustodyImageContentRoute(app, services);
+  registerBiometricReferencesRoute(app, services);
+  registerMissingPersonReportsRoute(app, services);
+  registerAssociatesRoute(app, services);
+  registerPurposesRoute(app, services);
+};
+
+/** Find people by identifier or by name. */
+function registerPersonSearchRoute(app: RecordsApp, services: RecordsRouteServices) {
   app.get(
     '/people',
     {
@@ -29,9 +52,12 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: Type.Object({ people: Type.Array(PersonSummary) }), ...problemResponses },
       },
     },
-    async (request) => ({ people: await records.searchPeople(contextOf(request), request.query) }),
+    async (request) => ({ people: await services.records.searchPeople(contextOf(request), request.query) }),
   );
+}
 
+/** A person's whole record, cut down by the protected view. */
+function registerPersonRecordRoute(app: RecordsApp, services: RecordsRouteServices) {
   app.get(
     '/people/:personId',
     {
@@ -43,9 +69,12 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: PersonRecordView, ...problemResponses },
       },
     },
-    async (request) => records.viewPerson(contextOf(request), request.params.personId),
+    async (request) => services.records.viewPerson(contextOf(request), request.params.personId),
   );
+}
 
+/** A person's events. */
+function registerEventsRoute(app: RecordsApp, services: RecordsRouteServices) {
   app.get(
     '/people/:personId/events',
     {
@@ -57,9 +86,14 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: Type.Object({ events: Type.Array(EventView) }), ...problemResponses },
       },
     },
-    async (request) => ({ events: await records.personSection(contextOf(request), request.params.personId, 'events') }),
+    async (request) => ({
+      events: await services.records.personSection(contextOf(request), request.params.personId, 'events'),
+    }),
   );
+}
 
+/** A person's custody images (metadata). */
+function registerCustodyImagesRoute(app: RecordsApp, services: RecordsRouteServices) {
   app.get(
     '/people/:personId/custody-images',
     {
@@ -72,10 +106,13 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request) => ({
-      custodyImages: await records.personSection(contextOf(request), request.params.personId, 'custodyImages'),
+      custodyImages: await services.records.personSection(contextOf(request), request.params.personId, 'custodyImages'),
     }),
   );
+}
 
+/** The bytes of one custody image. */
+function registerCustodyImageContentRoute(app: RecordsApp, services: RecordsRouteServices) {
   app.get(
     '/people/:personId/custody-images/:imageId/content',
     {
@@ -91,7 +128,7 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request, reply) => {
-      const image = await records.custodyImageContent(
+      const image = await services.records.custodyImageContent(
         contextOf(request),
         request.params.personId,
         request.params.imageId,
@@ -99,7 +136,10 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       return reply.type(image.mediaType).header('cache-control', 'no-store').send(image.bytes);
     },
   );
+}
 
+/** A person's biometric references. */
+function registerBiometricReferencesRoute(app: RecordsApp, services: RecordsRouteServices) {
   app.get(
     '/people/:personId/biometric-references',
     {
@@ -115,14 +155,17 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request) => ({
-      biometricReferences: await records.personSection(
+      biometricReferences: await services.records.personSection(
         contextOf(request),
         request.params.personId,
         'biometricReferences',
       ),
     }),
   );
+}
 
+/** A person's missing person reports. */
+function registerMissingPersonReportsRoute(app: RecordsApp, services: RecordsRouteServices) {
   app.get(
     '/people/:personId/missing-person-reports',
     {
@@ -138,14 +181,17 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request) => ({
-      missingPersonReports: await records.personSection(
+      missingPersonReports: await services.records.personSection(
         contextOf(request),
         request.params.personId,
         'missingPersonReports',
       ),
     }),
   );
+}
 
+/** A person's family and associates. */
+function registerAssociatesRoute(app: RecordsApp, services: RecordsRouteServices) {
   app.get(
     '/people/:personId/associates',
     {
@@ -161,10 +207,13 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request) => ({
-      associates: await records.personSection(contextOf(request), request.params.personId, 'associates'),
+      associates: await services.records.personSection(contextOf(request), request.params.personId, 'associates'),
     }),
   );
+}
 
+/** The purposes a caller may declare. */
+function registerPurposesRoute(app: RecordsApp, services: RecordsRouteServices) {
   app.get(
     '/purposes',
     {
@@ -187,4 +236,4 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async () => ({ purposes: services.config.purposes }),
   );
-};
+}
