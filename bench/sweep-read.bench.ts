@@ -39,7 +39,13 @@ function sweeping() {
       sweeps += 1;
     }
   })();
-  return { stopped: () => (stop.abort(), done.then(() => sweeps)) };
+  return {
+    stopped: async () => {
+      stop.abort();
+      await done;
+      return sweeps;
+    },
+  };
 }
 
 const p95 = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length * 0.95)] ?? 0;
