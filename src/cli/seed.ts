@@ -1,6 +1,7 @@
 import type { Services } from '../composition.ts';
 import { createDemoPersonas } from '../demo/demo-personas.ts';
 import { seedSyntheticPopulation } from '../demo/synthetic-population.ts';
+import { assessRetention, isDue, loadPersonFacts } from '../modules/retention/index.ts';
 import { operatorContext } from '../platform/request-context.ts';
 import { progressBar } from './progress.ts';
 
@@ -19,6 +20,18 @@ export async function seedPeople(
       seed: options.seed,
       firstSerial: options.firstSerial,
       onProgress: (done) => bar?.update(done),
+      // The population starts in a steady state (issue 12): nothing left that the rules would already have
+      // destroyed, and every decision stored, so the first sweep has little to do.
+      dueForDestruction: async (tx, personIds) => {
+        const asOf = services.retention.today();
+        return (await loadPersonFacts(tx, personIds))
+          .flatMap((facts) => assessRetention(facts, asOf, services.config.retention))
+          .filter((d) => d.action === 'DESTROY' && isDue(d, asOf) && !d.held)
+          .map((d) => d.itemId);
+      },
+      afterChunk: async (personIds) => {
+        await services.retention.reevaluate(operatorContext('CLI'), personIds);
+      },
     });
     await services.auditTrail.record(operatorContext('CLI'), {
       kind: 'SYNTHETIC_POPULATION_SEEDED',

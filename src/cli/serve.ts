@@ -8,6 +8,7 @@ import { JobScheduler } from '../jobs/scheduler.ts';
 import { isLedsError } from '../platform/errors.ts';
 import { operatorContext } from '../platform/request-context.ts';
 import { seedPeople } from './seed.ts';
+import { sweepProgressLog } from './sweep-progress-log.ts';
 
 /** Starts the HTTP server. In demo mode an empty database is first filled with synthetic people. */
 export async function serve(services: Services, print: (line: string) => void): Promise<() => Promise<void>> {
@@ -38,13 +39,18 @@ export async function serve(services: Services, print: (line: string) => void): 
   jobs.every('audit-vault-sweep', 24 * 3600, () =>
     services.audit.destroyExpiredVaultContent(operatorContext('JOB', 'leds:audit-vault-sweep')),
   );
-  // The demo's population has outcomes years old, so its first sweep has work to do: start it at once.
+  // The demo's sweep starts at once, so its desk is current from the first start. It runs in time slices with
+  // pauses between (LEDS_RETENTION_SWEEP_SLICE_MS, _PAUSE_MS), so requests never queue behind it.
   jobs.every(
     'retention-sweep',
     config.retention.sweepSeconds,
     async (stop) => {
       try {
-        const report = await services.retention.sweep(operatorContext('JOB', 'leds:retention-sweep'), { stop });
+        const onProgress = sweepProgressLog(services, (counts) => app.log.info(counts, 'retention sweep running'));
+        const report = await services.retention.sweep(operatorContext('JOB', 'leds:retention-sweep'), {
+          stop,
+          onProgress,
+        });
         app.log.info({ job: 'retention-sweep', ...report, byRule: undefined }, 'retention sweep done');
       } catch (error) {
         // Another process's sweep holds the lease: this one has nothing to do.

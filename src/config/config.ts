@@ -121,6 +121,12 @@ export interface RetentionConfig extends RetentionSettings {
   deletionBatchSize: number;
   /** How long a sweep's lease lasts without renewal: a crashed sweep's lease runs out after this. */
   sweepLeaseSeconds: number;
+  /** The sweep works in slices of at most this many milliseconds, then pauses, so requests never wait long. */
+  sweepSliceMs: number;
+  /** Milliseconds the sweep pauses after each slice, left to requests (slice 50, pause 50: half the time). */
+  sweepPauseMs: number;
+  /** A log line with the sweep's counts at most this often while it runs. */
+  sweepLogSeconds: number;
 }
 
 /** The audit log's settings (issue 4). */
@@ -342,6 +348,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       sweepBatchSize: integer(env, 'LEDS_RETENTION_SWEEP_BATCH_SIZE', 2000),
       sweepLeaseSeconds: integer(env, 'LEDS_RETENTION_SWEEP_LEASE_SECONDS', 600),
       deletionBatchSize: integer(env, 'LEDS_RETENTION_DELETION_BATCH_SIZE', 100),
+      sweepSliceMs: integer(env, 'LEDS_RETENTION_SWEEP_SLICE_MS', 50),
+      sweepPauseMs: integer(env, 'LEDS_RETENTION_SWEEP_PAUSE_MS', 50, 0),
+      sweepLogSeconds: integer(env, 'LEDS_RETENTION_SWEEP_LOG_SECONDS', 10),
     },
     ...overrides,
   };

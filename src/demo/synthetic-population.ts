@@ -14,6 +14,7 @@ import * as t from '../modules/records/records.tables.ts';
 import { sha256Hex } from '../platform/crypto.ts';
 import { bulkInsert } from '../storage/bulk-insert.ts';
 import type { Database } from '../storage/database.ts';
+import { withoutItemsDue } from './population-steady-state.ts';
 
 // Synthetic people for the demo and the benchmarks. No real personal data: names come from faker's en_GB lists,
 // every identifier is generated, and custody images are abstract pictures drawn here.
@@ -129,6 +130,10 @@ export interface PopulationOptions {
   firstSerial?: number;
   peoplePerTransaction?: number;
   onProgress?: (peopleDone: number) => void;
+  /** The ids of the items of these people (just written) that the retention rules would destroy today. */
+  dueForDestruction?: (tx: Database, personIds: string[]) => Promise<string[]>;
+  /** Runs after each chunk has committed (seeding brings its retention decisions up to date here). */
+  afterChunk?: (personIds: string[]) => Promise<void>;
 }
 
 type Rows = Map<PgTable, Record<string, unknown>[]>;
@@ -178,14 +183,20 @@ export async function seedSyntheticPopulation(
   for (let start = 0; start < options.people; start += chunk) {
     const count = Math.min(chunk, options.people - start);
     const drawn = drawPopulation({ seed, asOf, firstSerial: firstSerial + start, people: count, organisationIds });
-    imageCount += drawn.images.length;
-    await Promise.all(drawn.images.map((bytes) => images.put(bytes)));
-    await db.transaction(async (tx) => {
-      for (const [table, list] of drawn.rows) {
-        rowCount += list.length;
-        await bulkInsert(tx, table, list);
-      }
+    const personIds = (drawn.rows.get(t.people) ?? []).map((p) => p.personId as string);
+    const kept = await db.transaction(async (tx) => {
+      for (const [table, list] of drawn.rows) await bulkInsert(tx, table, list);
+      const due = (await options.dueForDestruction?.(tx as Database, personIds)) ?? [];
+      return due.length === 0 ? drawn.rows : withoutItemsDue(tx as Database, drawn.rows, new Set(due));
     });
+    for (const list of kept.values()) rowCount += list.length;
+    // Only the bytes of the custody images kept are stored.
+    const keptImages = new Set((kept.get(t.custodyImages) ?? []).map((image) => image.contentSha256 as string));
+    const bytesKept = drawn.images.filter((bytes) => keptImages.has(sha256Hex(bytes)));
+    imageCount += bytesKept.length;
+    await Promise.all(bytesKept.map((bytes) => images.put(bytes)));
+    const peopleKept = new Set((kept.get(t.people) ?? []).map((p) => p.personId as string));
+    await options.afterChunk?.(personIds.filter((id) => peopleKept.has(id)));
     options.onProgress?.(start + count);
   }
   // Fresh statistics, so the planner does not guess at tables it has never seen the size of.

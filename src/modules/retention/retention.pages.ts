@@ -5,6 +5,7 @@ import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, pagePath, requireSignedIn } from '../../web/page-session.ts';
 import { sendNoticesCsv } from './retention.routes.ts';
 import { type InstrumentKind, instrumentKinds, publicApplicationNext } from './retention.types.ts';
+import { describeSweep } from './sweep-progress.ts';
 
 type Form = Record<string, string | undefined>;
 const errorsOf = (error: unknown) => {
@@ -35,6 +36,7 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
     reply.view('pages/retention-desk.njk', {
       ...pageLocals(services, request),
       desk: await retention.overview(pageContext(request)),
+      sweepStatus: describeSweep(retention.sweepProgress.view()),
     }),
   );
 

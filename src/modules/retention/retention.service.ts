@@ -32,6 +32,8 @@ import { type InstrumentKind, instrumentKinds, type PersonFacts, type RetentionD
 import { addDays, addYears, assessRetention, extensionWindowOpens, isDue } from './retention-engine.ts';
 import { loadPersonFacts, owningOrganisationOf } from './retention-facts.ts';
 import type { RetentionRuleSet } from './retention-rules.ts';
+import { SweepPacing } from './sweep-pacing.ts';
+import { SweepProgress } from './sweep-progress.ts';
 
 export interface SweepReport {
   asOf: string;
@@ -52,6 +54,8 @@ export interface SweepOptions {
   batchSize?: number;
   /** Checked between batches and between deletion transactions: a stopping server ends the sweep there. */
   stop?: AbortSignal;
+  /** Waits between time slices (tests count the pauses instead of waiting). */
+  pause?: (ms: number) => Promise<void>;
 }
 
 export interface PlanReport {
@@ -72,6 +76,8 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
  * instruments, reviews and applications that change what is due (brief section 5).
  */
 export class RetentionService {
+  readonly sweepProgress = new SweepProgress();
+
   constructor(
     private readonly db: Database,
     private readonly trail: AuditTrail,
@@ -284,6 +290,7 @@ export class RetentionService {
     decisions: RetentionDecision[],
     asOf: string,
     stop?: AbortSignal,
+    pacing?: SweepPacing,
   ): Promise<number> {
     const due = decisions.filter((d) => d.action === 'DESTROY' && isDue(d, asOf) && !d.held);
     const order = ['PERSON_RECORD', 'EVENT', 'CUSTODY_IMAGE', 'BIOMETRIC_REFERENCE', 'MARKER'];
@@ -291,8 +298,10 @@ export class RetentionService {
     let destroyed = 0;
     const size = this.settings.deletionBatchSize;
     // A stopping server waits for one deletion transaction, not a whole batch of people; the rest stays due.
-    for (let i = 0; i < due.length && !stop?.aborted; i += size) {
-      destroyed += await this.destroy(by, due.slice(i, i + size), by.actor.name);
+    for (let i = 0, n = size; i < due.length && !stop?.aborted; i += n) {
+      n = pacing?.deletionSize() ?? size;
+      destroyed += await this.destroy(by, due.slice(i, i + n), by.actor.name);
+      await pacing?.afterDeletion();
     }
     return destroyed;
   }
@@ -398,6 +407,7 @@ export class RetentionService {
     try {
       return await this.sweepHoldingLease(by, options, taken.lease.renew);
     } finally {
+      this.sweepProgress.abandon();
       await taken.lease.release();
     }
   }
@@ -419,7 +429,9 @@ export class RetentionService {
       noticesChased: 0,
       byRule: {},
     };
-    for await (const facts of this.batches(options.batchSize)) {
+    const pacing = new SweepPacing(this.settings, this.clock, options.batchSize, options.pause);
+    await this.sweepProgress.begin(this.db, this.clock.now());
+    for await (const facts of this.batches(() => pacing.batchSize())) {
       const decisions = facts.flatMap((f) => assessRetention(f, asOf, this.settings));
       report.people += facts.length;
       report.items += decisions.length;
@@ -433,13 +445,16 @@ export class RetentionService {
         decisions,
         facts,
       );
-      report.destroyed += await this.carryOut(by, decisions, asOf, options.stop);
+      pacing.afterPeople();
+      report.destroyed += await this.carryOut(by, decisions, asOf, options.stop, pacing);
       options.onProgress?.(report.people);
+      this.sweepProgress.advance(report);
       if (options.stop?.aborted) {
         report.stoppedEarly = true;
         break;
       }
       await renewLease();
+      await pacing.betweenBatches();
     }
     report.noticesChased = await this.chaseOverdueNotices();
     await this.trail.record(by, {
@@ -447,6 +462,7 @@ export class RetentionService {
       action: 'retention.sweep',
       details: { ...report, byRule: undefined },
     });
+    this.sweepProgress.finish(report, this.clock.now());
     return report;
   }
 
@@ -524,12 +540,12 @@ export class RetentionService {
     return report;
   }
 
-  private async *batches(size = this.settings.sweepBatchSize) {
+  private async *batches(size: number | (() => number) = this.settings.sweepBatchSize) {
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
       const ids = await queryRows<{ person_id: string }>(
         this.db,
-        sql`SELECT person_id FROM people WHERE person_id > ${after}::uuid ORDER BY person_id LIMIT ${size}`,
+        sql`SELECT person_id FROM people WHERE person_id > ${after}::uuid ORDER BY person_id LIMIT ${typeof size === 'function' ? size() : size}`,
       );
       if (ids.length === 0) return;
       after = ids[ids.length - 1]?.person_id as string;
