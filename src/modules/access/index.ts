@@ -5,5 +5,6 @@ export * from './access.types.ts';
 export * from './access-applications.service.ts';
 export * from './agreements.service.ts';
 export * from './api-keys.service.ts';
+export { organisationCodes } from './organisation-codes.query.ts';
 export { PolicyEngine } from './policy-engine.ts';
 export * from './user-accounts.service.ts';
