@@ -6,6 +6,7 @@ import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { type Database, queryRows } from '../../storage/database.ts';
 import { custodyImageIdsOfArrest, parseAsn } from '../records/index.ts';
+import { deletionApplicationLifecycle, deletionApplicationState, isDecided } from './deletion-application-lifecycle.ts';
 import { applicationNotFound } from './retention.errors.ts';
 import { deletionApplications, retentionInstruments } from './retention.tables.ts';
 import { addDays } from './retention-engine.ts';
@@ -101,8 +102,11 @@ export class DeletionApplications extends RetentionUseCase {
   async matchApplication(ctx: RequestContext, applicationId: string, eventReference: string) {
     await this.access.require(ctx, 'deletion-application.match');
     const application = await this.loadApplication(ctx, applicationId);
-    if (application.status !== 'UNMATCHED')
-      throw new LedsError('RETENTION_APPLICATION_STATE', `application ${application.reference} is already matched`);
+    deletionApplicationLifecycle.assertMayMove(
+      deletionApplicationState(application),
+      'RECEIVED',
+      () => new LedsError('RETENTION_APPLICATION_STATE', `application ${application.reference} is already matched`),
+    );
     const asn = parseAsn(eventReference ?? '');
     if (!asn.ok)
       throw new LedsError('REQUEST_INVALID', `the arrest/summons number ${asn.reason}`, [
@@ -149,11 +153,10 @@ export class DeletionApplications extends RetentionUseCase {
     await this.officer.requireOwnForce(ctx);
     const application = await this.loadApplication(ctx, applicationId);
     await this.officer.requireForApplication(ctx, application);
-    if (application.status !== 'RECEIVED' || !application.personId || !application.arrestId)
-      throw new LedsError(
-        'RETENTION_APPLICATION_STATE',
-        `application ${application.reference} is ${application.status}`,
-      );
+    const wrongState = () =>
+      new LedsError('RETENTION_APPLICATION_STATE', `application ${application.reference} is ${application.status}`);
+    deletionApplicationLifecycle.assertMayMove(deletionApplicationState(application), input.decision, wrongState);
+    if (!application.personId || !application.arrestId) throw wrongState();
     if (!input.reasons?.trim())
       throw new LedsError('RETENTION_REASON_REQUIRED', 'a decision gives its reasons', [
         { field: 'reasons', message: 'required' },
@@ -232,7 +235,7 @@ export class DeletionApplications extends RetentionUseCase {
     await this.officer.requireOwnForce(ctx);
     const application = await this.loadApplication(ctx, applicationId);
     await this.officer.requireForApplication(ctx, application);
-    if (application.status !== 'GRANTED' && application.status !== 'REFUSED')
+    if (!isDecided(application))
       throw new LedsError('RETENTION_APPLICATION_STATE', 'tell the applicant once the application is decided');
     await this.db.transaction(async (tx) => {
       await tx
@@ -260,21 +263,28 @@ export class DeletionApplications extends RetentionUseCase {
     await this.officer.requireOwnForce(ctx);
     const application = await this.loadApplication(ctx, applicationId);
     await this.officer.requireForApplication(ctx, application);
-    if (application.status !== 'REFUSED')
-      throw new LedsError('RETENTION_APPLICATION_STATE', 'only a refusal can be appealed');
+    deletionApplicationLifecycle.assertMayMove(
+      deletionApplicationState(application),
+      input.outcome ? `APPEAL_${input.outcome}` : 'APPEAL_LODGED',
+      () =>
+        new LedsError(
+          'RETENTION_APPLICATION_STATE',
+          application.status !== 'REFUSED'
+            ? 'only a refusal can be appealed'
+            : input.outcome
+              ? 'no appeal has been lodged'
+              : `the appeal is already ${application.appealStatus}`,
+        ),
+    );
     const today = this.today();
     let change: Partial<typeof deletionApplications.$inferInsert>;
     if (!input.outcome) {
-      if (application.appealStatus !== 'NONE')
-        throw new LedsError('RETENTION_APPLICATION_STATE', `the appeal is already ${application.appealStatus}`);
       if (!input.grounds?.trim())
         throw new LedsError('RETENTION_REASON_REQUIRED', 'give the grounds of appeal', [
           { field: 'grounds', message: 'required' },
         ]);
       change = { appealStatus: 'LODGED', appealGrounds: input.grounds, appealLodgedOn: today };
     } else {
-      if (application.appealStatus !== 'LODGED')
-        throw new LedsError('RETENTION_APPLICATION_STATE', 'no appeal has been lodged');
       if (!input.reasons?.trim())
         throw new LedsError('RETENTION_REASON_REQUIRED', 'give the reasons', [
           { field: 'reasons', message: 'required' },
