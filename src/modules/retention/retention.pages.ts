@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../composition.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, pagePath, requireSignedIn } from '../../web/page-session.ts';
 import { sendNoticesCsv } from './retention.routes.ts';
+import type { RetentionService } from './retention.service.ts';
 import { type InstrumentKind, instrumentKinds, publicApplicationNext } from './retention.types.ts';
 
 type Form = Record<string, string | undefined>;
@@ -22,11 +22,15 @@ const applicationInput = (form: Form) => ({
   grounds: form.grounds ?? '',
 });
 
+/** The services the retention pages use: retention, and what signing in and the page layout read. */
+export type RetentionPageServices = { retention: RetentionService } & Parameters<typeof requireSignedIn>[0] &
+  Parameters<typeof pageLocals>[0];
+
 /**
  * The retention officer's pages (the desk, a person's retention, deciding an application) and the public ones
  * (applying for deletion without signing in, the published figures). No JavaScript needed.
  */
-export const retentionPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const retentionPages: FastifyPluginAsync<{ services: RetentionPageServices }> = async (app, { services }) => {
   const { retention } = services;
   const signedIn = { preHandler: requireSignedIn(services, { purpose: false }) };
   const withPurpose = { preHandler: requireSignedIn(services, { purpose: true }) };
