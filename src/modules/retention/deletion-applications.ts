@@ -169,19 +169,7 @@ export class DeletionApplications extends RetentionUseCase {
           WHERE item_id = ANY(${`{${imageIds.join(',')}}`}::uuid[])`,
     );
     const unconvicted = images.filter((i) => i.rule_id === 'C1' || i.rule_id === 'C2' || i.rule_id === 'C9');
-    if (input.decision === 'REFUSED' && unconvicted.length > 0) {
-      const problems = [];
-      if (!input.policingPurpose?.trim())
-        problems.push({ field: 'policingPurpose', message: 'required to keep an image of an unconvicted person' });
-      if (!input.exceptionalReason?.trim())
-        problems.push({ field: 'exceptionalReason', message: 'required to keep an image of an unconvicted person' });
-      if (problems.length > 0)
-        throw new LedsError(
-          'RETENTION_REASON_REQUIRED',
-          'the presumption is deletion: keeping needs a policing purpose and an exceptional reason (C1, C2)',
-          problems,
-        );
-    }
+    if (input.decision === 'REFUSED' && unconvicted.length > 0) requireReasonsToKeepImages(input);
     await this.db.transaction(async (tx) => {
       await tx
         .update(deletionApplications)
@@ -389,4 +377,19 @@ function publicContext(): RequestContext {
     correlationId: randomUUID(),
     channel: 'WEB',
   };
+}
+
+/** C1, C2: keeping an image of an unconvicted person needs a policing purpose and an exceptional reason. */
+function requireReasonsToKeepImages(input: { policingPurpose?: string; exceptionalReason?: string }) {
+  const problems = [];
+  if (!input.policingPurpose?.trim())
+    problems.push({ field: 'policingPurpose', message: 'required to keep an image of an unconvicted person' });
+  if (!input.exceptionalReason?.trim())
+    problems.push({ field: 'exceptionalReason', message: 'required to keep an image of an unconvicted person' });
+  if (problems.length > 0)
+    throw new LedsError(
+      'RETENTION_REASON_REQUIRED',
+      'the presumption is deletion: keeping needs a policing purpose and an exceptional reason (C1, C2)',
+      problems,
+    );
 }

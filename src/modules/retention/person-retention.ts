@@ -1,16 +1,9 @@
-import { asc, desc, eq, sql } from 'drizzle-orm';
 import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { queryRows } from '../../storage/database.ts';
 import { organisationCodes } from '../access/index.ts';
 import { isProtectedIdentity, tombstoneOwnersOf, tombstonesOf } from '../records/index.ts';
 import { personNotFound } from './retention.errors.ts';
-import {
-  deletionApplications,
-  retentionDecisions,
-  retentionInstruments,
-  retentionReviews,
-} from './retention.tables.ts';
+import { personRetentionRows, retentionOwnersOf } from './retention-read-models.repository.ts';
 import { RetentionUseCase } from './retention-use-case.ts';
 
 /** One person's retention as a retention officer sees it. */
@@ -27,14 +20,10 @@ export class PersonRetentionView extends RetentionUseCase {
     // costs what an unknown id costs, and writes the same one entry.
     const [protectedIdentity, owned, tombstoneOwners] = await Promise.all([
       isProtectedIdentity(this.db, personId),
-      queryRows<{ owner: string }>(
-        this.db,
-        sql`SELECT owning_organisation_id::text AS owner FROM retention_decisions WHERE person_id = ${personId}::uuid
-            UNION SELECT owning_organisation_id::text FROM retention_instruments WHERE person_id = ${personId}::uuid`,
-      ),
+      retentionOwnersOf(this.db, personId),
       tombstoneOwnersOf(this.db, personId),
     ]);
-    const owners = [...new Set([...owned.map((r) => r.owner), ...tombstoneOwners])];
+    const owners = [...new Set([...owned, ...tombstoneOwners])];
     if (owners.length === 0) return this.officer.refuseUnknown(ctx, notFound(), 'retention.review');
     const mayReview = await Promise.all(
       owners.map(
@@ -50,24 +39,9 @@ export class PersonRetentionView extends RetentionUseCase {
         notFound,
         'retention.review',
       );
-    const [decisions, instruments, reviews, tombstones, applications] = await Promise.all([
-      this.db
-        .select()
-        .from(retentionDecisions)
-        .where(eq(retentionDecisions.personId, personId))
-        .orderBy(asc(retentionDecisions.itemKind), asc(retentionDecisions.dueOn)),
-      this.db
-        .select()
-        .from(retentionInstruments)
-        .where(eq(retentionInstruments.personId, personId))
-        .orderBy(desc(retentionInstruments.recordedAt)),
-      this.db
-        .select()
-        .from(retentionReviews)
-        .where(eq(retentionReviews.personId, personId))
-        .orderBy(desc(retentionReviews.reviewedOn)),
+    const [{ decisions, instruments, reviews, applications }, tombstones] = await Promise.all([
+      personRetentionRows(this.db, personId),
       tombstonesOf(this.db, personId),
-      this.db.select().from(deletionApplications).where(eq(deletionApplications.personId, personId)),
     ]);
     const mayDecide = new Map<string, boolean>();
     for (const owner of owners)

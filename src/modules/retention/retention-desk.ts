@@ -1,9 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { queryRows } from '../../storage/database.ts';
 import { notProtectedIdentity } from '../records/index.ts';
 import { noticeView } from './deletion-notices.ts';
-import { deletionApplications, deletionNotices, retentionDecisions, retentionInstruments } from './retention.tables.ts';
+import { deskRows } from './retention-read-models.repository.ts';
 import { RetentionUseCase } from './retention-use-case.ts';
 
 /** The retention officer's desk for their own force. */
@@ -22,71 +20,13 @@ export class RetentionDesk extends RetentionUseCase {
     // an officer without the named role: the desk reads as if the person did not exist.
     const hideProtected = !(await this.officer.seesProtectedIdentities(ctx));
     const notProtected = (personId: string) => notProtectedIdentity(personId, hideProtected);
-    const [due, holds, applications, overdueNotices, counts] = await Promise.all([
-      this.db
-        .select()
-        .from(retentionDecisions)
-        .where(
-          and(
-            eq(retentionDecisions.owningOrganisationId, org),
-            inArray(retentionDecisions.action, ['REVIEW', 'DESTROY']),
-            lte(retentionDecisions.dueOn, today),
-            notProtected('retention_decisions.person_id'),
-          ),
-        )
-        .orderBy(asc(retentionDecisions.dueOn))
-        .limit(limit),
-      this.db
-        .select()
-        .from(retentionInstruments)
-        .where(
-          and(
-            eq(retentionInstruments.owningOrganisationId, org),
-            inArray(retentionInstruments.kind, [
-              'LEGAL_HOLD',
-              'NATIONAL_SECURITY_DETERMINATION',
-              'EXCEPTIONAL_RETENTION',
-            ]),
-            sql`(${retentionInstruments.endedOn} is null or ${retentionInstruments.endedOn} > ${today}::date)`,
-            notProtected('retention_instruments.person_id'),
-          ),
-        )
-        .orderBy(desc(retentionInstruments.recordedAt))
-        .limit(limit),
-      this.db
-        .select()
-        .from(deletionApplications)
-        .where(
-          and(
-            or(
-              and(eq(deletionApplications.owningOrganisationId, org), eq(deletionApplications.status, 'RECEIVED')),
-              mayMatch ? eq(deletionApplications.status, 'UNMATCHED') : undefined,
-            ),
-            notProtected('deletion_applications.person_id'),
-          ),
-        )
-        .orderBy(asc(deletionApplications.targetDate))
-        .limit(limit),
-      this.db
-        .select()
-        .from(deletionNotices)
-        .where(
-          and(
-            eq(deletionNotices.owningOrganisationId, org),
-            isNull(deletionNotices.acknowledgedAt),
-            sql`${deletionNotices.dueBy} < ${today}::date`,
-            notProtected('deletion_notices.person_id'),
-          ),
-        )
-        .orderBy(asc(deletionNotices.dueBy))
-        .limit(limit),
-      queryRows<{ reviews_due: number; destructions_due: number; pending_notices: number }>(
-        this.db,
-        sql`SELECT (SELECT count(*)::int FROM retention_decisions d WHERE owning_organisation_id = ${org}::uuid AND action = 'REVIEW' AND due_on <= ${today}::date AND ${notProtected('d.person_id')}) AS reviews_due,
-                   (SELECT count(*)::int FROM retention_decisions d WHERE owning_organisation_id = ${org}::uuid AND action = 'DESTROY' AND due_on <= ${today}::date AND ${notProtected('d.person_id')}) AS destructions_due,
-                   (SELECT count(*)::int FROM deletion_notices n WHERE owning_organisation_id = ${org}::uuid AND acknowledged_at IS NULL AND ${notProtected('n.person_id')}) AS pending_notices`,
-      ),
-    ]);
+    const { due, holds, applications, overdueNotices, counts } = await deskRows(this.db, {
+      org,
+      today,
+      limit,
+      mayMatch,
+      notProtected,
+    });
     // Staff match unmatched applications (the public form looks nothing up): say which name an arrest this force holds.
     const ownArrests = await this.officer.ownForceArrests(
       ctx,

@@ -16,6 +16,21 @@ import type { RetentionOfficerAccess } from './retention-officer-access.ts';
 import type { Redecision } from './retention-redecision.ts';
 import { RetentionUseCase, type RetentionWiring } from './retention-use-case.ts';
 
+/** What an instrument records: the item (or, for a hold on everything, the person) and what was made. */
+export interface InstrumentInput {
+  itemId?: string;
+  personId?: string;
+  kind: InstrumentKind;
+  appliedOn?: string;
+  madeOn: string;
+  until?: string;
+  madeBy: string;
+  evidence: string;
+  policingPurpose?: string;
+}
+type Invalid = (field: string, message: string) => never;
+type StoredDecision = Awaited<ReturnType<RetentionOfficerAccess['decisionOf']>>;
+
 /** Instruments that stop, defer or shorten deletion, and convictions disregarded on the Secretary of State's direction. */
 export class RetentionInstruments extends RetentionUseCase {
   constructor(
@@ -27,31 +42,22 @@ export class RetentionInstruments extends RetentionUseCase {
   }
 
   /** Records an extension, consent, determination, court order, exceptional retention or hold, checked first. */
-  async recordInstrument(
-    ctx: RequestContext,
-    input: {
-      itemId?: string;
-      personId?: string;
-      kind: InstrumentKind;
-      appliedOn?: string;
-      madeOn: string;
-      until?: string;
-      madeBy: string;
-      evidence: string;
-      policingPurpose?: string;
-    },
-  ) {
+  async recordInstrument(ctx: RequestContext, input: InstrumentInput) {
     await this.officer.requireOwnForce(ctx);
-    const invalid = (field: string, message: string): never => {
+    const invalid: Invalid = (field, message) => {
       throw new LedsError('RETENTION_INSTRUMENT_INVALID', `${input.kind}: ${message}`, [{ field, message }]);
     };
-    if (!instrumentKinds.includes(input.kind)) invalid('kind', `must be one of ${instrumentKinds.join(', ')}`);
-    if (!input.evidence?.trim()) invalid('evidence', 'record the evidence (order, consent form, determination)');
-    if (!input.madeBy?.trim()) invalid('madeBy', 'record who made it');
-    for (const field of ['madeOn', 'appliedOn', 'until'] as const) {
-      const value = input[field];
-      if ((field === 'madeOn' || value) && !isCalendarDate(value ?? '')) invalid(field, 'must be a date, YYYY-MM-DD');
-    }
+    checkInstrumentFields(input, invalid);
+    const { personId, decision, owningOrganisationId } = await this.instrumentSubject(ctx, input, invalid);
+    await this.checkInstrumentKind(input, personId, decision, invalid);
+    if (input.until && input.until < input.madeOn) invalid('until', 'must not be before the date it was made');
+    const id = await this.storeInstrument(ctx, input, personId, owningOrganisationId);
+    await this.redecision.reevaluate(ctx, [personId]);
+    return { id, personId, ...input };
+  }
+
+  /** Whose the instrument is: the item's decision, or the person a hold on everything is placed on. */
+  private async instrumentSubject(ctx: RequestContext, input: InstrumentInput, invalid: Invalid) {
     let personId: string;
     let decision: Awaited<ReturnType<RetentionOfficerAccess['decisionOf']>> | undefined;
     let owningOrganisationId: string;
@@ -69,6 +75,16 @@ export class RetentionInstruments extends RetentionUseCase {
       owningOrganisationId = decision.owningOrganisationId;
       await this.officer.decideOrNotFound(ctx, { owningOrganisationId, personId }, () => itemNotFound(itemId));
     }
+    return { personId, decision, owningOrganisationId };
+  }
+
+  /** The rules of each kind of instrument: what it may apply to, and the dates the law sets. */
+  private async checkInstrumentKind(
+    input: InstrumentInput,
+    personId: string,
+    decision: StoredDecision | undefined,
+    invalid: Invalid,
+  ) {
     const itemKind = decision?.itemKind ?? null;
     switch (input.kind) {
       case 'DISTRICT_JUDGE_EXTENSION': {
@@ -120,7 +136,14 @@ export class RetentionInstruments extends RetentionUseCase {
       default:
         break;
     }
-    if (input.until && input.until < input.madeOn) invalid('until', 'must not be before the date it was made');
+  }
+
+  private async storeInstrument(
+    ctx: RequestContext,
+    input: InstrumentInput,
+    personId: string,
+    owningOrganisationId: string,
+  ) {
     const id = randomUUID();
     await this.db.transaction(async (tx) => {
       await tx.insert(retentionInstruments).values({
@@ -153,8 +176,7 @@ export class RetentionInstruments extends RetentionUseCase {
         },
       ]);
     });
-    await this.redecision.reevaluate(ctx, [personId]);
-    return { id, personId, ...input };
+    return id;
   }
 
   instrumentsOf(itemId: string, kind: InstrumentKind) {
@@ -225,5 +247,16 @@ export class RetentionInstruments extends RetentionUseCase {
       ctx.actor.name,
     );
     return this.redecision.reevaluate(ctx, [disposal.personId]);
+  }
+}
+
+/** The fields every instrument records: its kind, evidence, who made it and its dates. */
+function checkInstrumentFields(input: InstrumentInput, invalid: Invalid) {
+  if (!instrumentKinds.includes(input.kind)) invalid('kind', `must be one of ${instrumentKinds.join(', ')}`);
+  if (!input.evidence?.trim()) invalid('evidence', 'record the evidence (order, consent form, determination)');
+  if (!input.madeBy?.trim()) invalid('madeBy', 'record who made it');
+  for (const field of ['madeOn', 'appliedOn', 'until'] as const) {
+    const value = input[field];
+    if ((field === 'madeOn' || value) && !isCalendarDate(value ?? '')) invalid(field, 'must be a date, YYYY-MM-DD');
   }
 }
