@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isLedsError } from '../../platform/errors.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, pagePath, requireSignedIn } from '../../web/page-session.ts';
@@ -26,39 +26,50 @@ const applicationInput = (form: Form) => ({
 export type RetentionPageServices = { retention: RetentionService } & Parameters<typeof requireSignedIn>[0] &
   Parameters<typeof pageLocals>[0];
 
+/** What every retention page is built from: the services, and the sign-in checks (with a purpose, or without). */
+interface RetentionPageKit {
+  services: RetentionPageServices;
+  retention: RetentionService;
+  signedIn: { preHandler: ReturnType<typeof requireSignedIn> };
+  withPurpose: { preHandler: ReturnType<typeof requireSignedIn> };
+}
+
 /**
  * The retention officer's pages (the desk, a person's retention, deciding an application) and the public ones
  * (applying for deletion without signing in, the published figures). No JavaScript needed.
  */
 export const retentionPages: FastifyPluginAsync<{ services: RetentionPageServices }> = async (app, { services }) => {
-  const { retention } = services;
-  const signedIn = { preHandler: requireSignedIn(services, { purpose: false }) };
-  const withPurpose = { preHandler: requireSignedIn(services, { purpose: true }) };
+  const kit: RetentionPageKit = {
+    services,
+    retention: services.retention,
+    signedIn: { preHandler: requireSignedIn(services, { purpose: false }) },
+    withPurpose: { preHandler: requireSignedIn(services, { purpose: true }) },
+  };
+  registerDeskPage(app, kit);
+  registerPersonPage(app, kit);
+  registerInstrumentForms(app, kit);
+  registerStaffEntryPages(app, kit);
+  registerApplicationPage(app, kit);
+  registerApplicationDecisionForms(app, kit);
+  registerDeletionNoticePages(app, kit);
+  registerPublicPages(app, kit);
+};
 
+/** The retention officer's desk. */
+function registerDeskPage(app: FastifyInstance, kit: RetentionPageKit) {
+  const { services, retention, signedIn } = kit;
   app.get('/retention', { ...signedIn, schema: pageSchema({ query: {} }) }, async (request, reply) =>
     reply.view('pages/retention-desk.njk', {
       ...pageLocals(services, request),
       desk: await retention.overview(pageContext(request)),
     }),
   );
+}
 
-  const renderPerson = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: { text: string }[] = [],
-    form: Form = {},
-  ) => {
-    const { id } = request.params as { id: string };
-    const view = await retention.personRetention(pageContext(request), id);
-    return reply.status(errors.length ? 400 : 200).view('pages/retention-person.njk', {
-      ...pageLocals(services, request),
-      view,
-      errors,
-      form,
-      instrumentKinds,
-      today: retention.today(),
-    });
-  };
+/** A person's retention, and a review recorded from it. */
+function registerPersonPage(app: FastifyInstance, kit: RetentionPageKit) {
+  const { retention, withPurpose } = kit;
+  const renderPerson = personPageRenderer(kit);
   app.get('/retention/people/:id', { ...withPurpose, schema: pageSchema({ query: {} }) }, (request, reply) =>
     renderPerson(request, reply),
   );
@@ -83,7 +94,12 @@ export const retentionPages: FastifyPluginAsync<{ services: RetentionPageService
       );
     },
   );
+}
 
+/** Instruments recorded and ended from a person's retention page. */
+function registerInstrumentForms(app: FastifyInstance, kit: RetentionPageKit) {
+  const { retention, withPurpose } = kit;
+  const renderPerson = personPageRenderer(kit);
   app.post(
     '/retention/people/:id/instruments',
     {
@@ -127,7 +143,11 @@ export const retentionPages: FastifyPluginAsync<{ services: RetentionPageService
       return reply.redirect(pagePath`/retention/people/${id}`);
     },
   );
+}
 
+/** An application for deletion entered by staff. */
+function registerStaffEntryPages(app: FastifyInstance, kit: RetentionPageKit) {
+  const { services, retention, signedIn } = kit;
   const renderEntry = (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -167,19 +187,12 @@ export const retentionPages: FastifyPluginAsync<{ services: RetentionPageService
       }
     },
   );
+}
 
-  const renderApplication = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: { text: string }[] = [],
-    form: Form = {},
-  ) => {
-    const { id } = request.params as { id: string };
-    const application = await retention.applicationFor(pageContext(request), id);
-    return reply
-      .status(errors.length ? 400 : 200)
-      .view('pages/retention-application.njk', { ...pageLocals(services, request), application, errors, form });
-  };
+/** An application for deletion, and its matching. */
+function registerApplicationPage(app: FastifyInstance, kit: RetentionPageKit) {
+  const { retention, signedIn } = kit;
+  const renderApplication = applicationPageRenderer(kit);
   app.get('/retention/applications/:id', { ...signedIn, schema: pageSchema({ query: {} }) }, (request, reply) =>
     renderApplication(request, reply),
   );
@@ -214,6 +227,12 @@ export const retentionPages: FastifyPluginAsync<{ services: RetentionPageService
       return reply.redirect(pagePath`/retention/applications/${id}`);
     },
   );
+}
+
+/** An application for deletion decided, its applicant told, its appeal. */
+function registerApplicationDecisionForms(app: FastifyInstance, kit: RetentionPageKit) {
+  const { retention, signedIn } = kit;
+  const renderApplication = applicationPageRenderer(kit);
   app.post(
     '/retention/applications/:id/match',
     { ...signedIn, schema: pageSchema({ body: { text: ['eventReference'] } }) },
@@ -248,6 +267,11 @@ export const retentionPages: FastifyPluginAsync<{ services: RetentionPageService
   );
 
   // A force's own deletion notices, for the people who run its local deletion (the API and CSV do the same).
+}
+
+/** A force's deletion notices, downloaded and acknowledged. */
+function registerDeletionNoticePages(app: FastifyInstance, kit: RetentionPageKit) {
+  const { services, retention, signedIn } = kit;
   const noticeStatus = (request: FastifyRequest) => {
     const { status } = request.query as { status?: string };
     return status === 'ACKNOWLEDGED' || status === 'ALL' ? status : 'PENDING';
@@ -283,6 +307,11 @@ export const retentionPages: FastifyPluginAsync<{ services: RetentionPageService
   );
 
   // Public: no sign-in. A person applies for deletion of their custody image or record.
+}
+
+/** Applying for deletion without signing in, and the published figures. */
+function registerPublicPages(app: FastifyInstance, kit: RetentionPageKit) {
+  const { services, retention } = kit;
   const renderApply = (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -326,4 +355,31 @@ export const retentionPages: FastifyPluginAsync<{ services: RetentionPageService
       rules: retention.rules,
     }),
   );
-};
+}
+
+/** A person's retention page, with the errors and form of a refused change. */
+function personPageRenderer({ services, retention }: RetentionPageKit) {
+  return async (request: FastifyRequest, reply: FastifyReply, errors: { text: string }[] = [], form: Form = {}) => {
+    const { id } = request.params as { id: string };
+    const view = await retention.personRetention(pageContext(request), id);
+    return reply.status(errors.length ? 400 : 200).view('pages/retention-person.njk', {
+      ...pageLocals(services, request),
+      view,
+      errors,
+      form,
+      instrumentKinds,
+      today: retention.today(),
+    });
+  };
+}
+
+/** An application page, with the errors and form of a refused change. */
+function applicationPageRenderer({ services, retention }: RetentionPageKit) {
+  return async (request: FastifyRequest, reply: FastifyReply, errors: { text: string }[] = [], form: Form = {}) => {
+    const { id } = request.params as { id: string };
+    const application = await retention.applicationFor(pageContext(request), id);
+    return reply
+      .status(errors.length ? 400 : 200)
+      .view('pages/retention-application.njk', { ...pageLocals(services, request), application, errors, form });
+  };
+}
