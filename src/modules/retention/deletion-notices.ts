@@ -1,9 +1,9 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { type Database, queryRows } from '../../storage/database.ts';
-import { deletionNotices } from './retention.tables.ts';
+import type { Database } from '../../storage/database.ts';
+import { chaseOverdue, markAcknowledged, noticeOf, noticesOf } from './deletion-notices.repository.ts';
+import type { deletionNotices } from './retention.tables.ts';
 import { isoDay, RetentionUseCase } from './retention-use-case.ts';
 
 /** Deletion notices to forces: issued by deletion, received, acknowledged and chased. */
@@ -12,13 +12,7 @@ export class DeletionNotices extends RetentionUseCase {
   async chaseOverdueNotices(): Promise<number> {
     const now = this.clock.now();
     const chaseBefore = new Date(now.getTime() - this.settings.noticeChaseDays * 86_400_000);
-    const rows = await queryRows<{ id: string }>(
-      this.db,
-      sql`UPDATE deletion_notices SET chase_count = chase_count + 1, last_chased_at = ${now.toISOString()}::timestamptz
-          WHERE acknowledged_at IS NULL AND due_by < ${isoDay(now)}::date
-            AND (last_chased_at IS NULL OR last_chased_at <= ${chaseBefore.toISOString()}::timestamptz)
-          RETURNING id`,
-    );
+    const rows = await chaseOverdue(this.db, now, isoDay(now), chaseBefore);
     return rows.length;
   }
 
@@ -26,21 +20,7 @@ export class DeletionNotices extends RetentionUseCase {
   async noticesFor(ctx: RequestContext, options: { status?: 'PENDING' | 'ACKNOWLEDGED' | 'ALL'; limit?: number } = {}) {
     await this.access.require(ctx, 'deletion-notice.receive');
     const status = options.status ?? 'PENDING';
-    const rows = await this.db
-      .select()
-      .from(deletionNotices)
-      .where(
-        and(
-          eq(deletionNotices.owningOrganisationId, ctx.organisation.id),
-          status === 'PENDING'
-            ? isNull(deletionNotices.acknowledgedAt)
-            : status === 'ACKNOWLEDGED'
-              ? sql`${deletionNotices.acknowledgedAt} is not null`
-              : undefined,
-        ),
-      )
-      .orderBy(desc(deletionNotices.issuedAt))
-      .limit(options.limit ?? 1000);
+    const rows = await noticesOf(this.db, ctx.organisation.id, status, options.limit ?? 1000);
     const today = this.today();
     const notices = rows.map((n) => noticeView(n, today));
     await this.trail.record(ctx, {
@@ -57,18 +37,11 @@ export class DeletionNotices extends RetentionUseCase {
     await this.access.require(ctx, 'deletion-notice.receive');
     if (!isUuid(noticeId)) throw new LedsError('RETENTION_NOTICE_NOT_FOUND', `no deletion notice ${noticeId}`);
     return this.db.transaction(async (tx) => {
-      const [notice] = await tx
-        .select()
-        .from(deletionNotices)
-        .where(and(eq(deletionNotices.id, noticeId), eq(deletionNotices.owningOrganisationId, ctx.organisation.id)));
+      const notice = await noticeOf(tx as Database, noticeId, ctx.organisation.id);
       if (!notice)
         throw new LedsError('RETENTION_NOTICE_NOT_FOUND', `no deletion notice ${noticeId} for your organisation`);
       if (notice.acknowledgedAt) return noticeView(notice, this.today());
-      const [updated] = await tx
-        .update(deletionNotices)
-        .set({ acknowledgedAt: this.clock.now(), acknowledgedBy: ctx.actor.name })
-        .where(eq(deletionNotices.id, noticeId))
-        .returning();
+      const updated = await markAcknowledged(tx as Database, noticeId, this.clock.now(), ctx.actor.name);
       await this.trail.recordWithin(tx as Database, ctx, [
         {
           kind: 'DELETION_NOTICE_ACKNOWLEDGED',

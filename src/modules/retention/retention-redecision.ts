@@ -1,9 +1,12 @@
-import { sql } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { recordsetInsert } from '../../storage/bulk-insert.ts';
-import { type Database, queryRows } from '../../storage/database.ts';
-import { retentionDecisions } from './retention.tables.ts';
+import type { Database } from '../../storage/database.ts';
 import type { PersonFacts, RetentionDecision } from './retention.types.ts';
+import {
+  dropDecisions,
+  type StoredDecision,
+  storedDecisionsOf,
+  writeDecisions,
+} from './retention-decisions.repository.ts';
 import type { RetentionDeletion } from './retention-deletion.ts';
 import { assessRetention, isDue } from './retention-engine.ts';
 import { loadPersonFacts, owningOrganisationOf } from './retention-facts.ts';
@@ -57,26 +60,8 @@ export class Redecision extends RetentionUseCase {
       const ids = `{${[...new Set(personIds)].join(',')}}`;
       // Compared here rather than in an upsert's WHERE: ON CONFLICT locks (and so writes) every row it meets even
       // when nothing changed, and a steady-state sweep changes almost nothing.
-      type Stored = {
-        item_id: string;
-        rule_id: string;
-        action: string;
-        due_on: string | null;
-        reason: string;
-        held: boolean;
-        rule_set_version: string;
-        owning_organisation_id: string;
-      };
-      const stored = new Map(
-        (
-          await queryRows<Stored>(
-            tx as Database,
-            sql`SELECT item_id, rule_id, action, due_on::text, reason, held, rule_set_version, owning_organisation_id
-                FROM retention_decisions WHERE person_id = ANY(${ids}::uuid[])`,
-          )
-        ).map((r) => [r.item_id, r]),
-      );
-      const unchanged = (r: (typeof rows)[number], s: Stored | undefined) =>
+      const stored = new Map((await storedDecisionsOf(tx as Database, ids)).map((r) => [r.item_id, r]));
+      const unchanged = (r: (typeof rows)[number], s: StoredDecision | undefined) =>
         s !== undefined &&
         s.rule_id === r.ruleId &&
         s.action === r.action &&
@@ -87,17 +72,10 @@ export class Redecision extends RetentionUseCase {
         s.owning_organisation_id === r.owningOrganisationId;
       const held = new Set(rows.map((r) => r.itemId));
       const gone = [...stored.keys()].filter((id) => !held.has(id));
-      if (gone.length > 0)
-        await tx.execute(sql`DELETE FROM retention_decisions WHERE item_id = ANY(${`{${gone.join(',')}}`}::uuid[])`);
+      if (gone.length > 0) await dropDecisions(tx as Database, gone);
       const changed = rows.filter((r) => !unchanged(r, stored.get(r.itemId)));
       if (changed.length === 0) return 0;
-      await tx.execute(
-        sql`${recordsetInsert(retentionDecisions, changed)}
-          on conflict (item_id) do update set rule_id = excluded.rule_id, action = excluded.action,
-            due_on = excluded.due_on, reason = excluded.reason, held = excluded.held,
-            rule_set_version = excluded.rule_set_version, evaluated_at = excluded.evaluated_at,
-            owning_organisation_id = excluded.owning_organisation_id`,
-      );
+      await writeDecisions(tx as Database, changed);
       return changed.length;
     });
   }
