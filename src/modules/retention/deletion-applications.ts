@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { isCalendarDate } from '../../platform/clock.ts';
 import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { type Database, queryRows } from '../../storage/database.ts';
+import type { Database } from '../../storage/database.ts';
 import { custodyImageIdsOfArrest, parseAsn } from '../records/index.ts';
 import { deletionApplicationLifecycle, deletionApplicationState, isDecided } from './deletion-application-lifecycle.ts';
+import {
+  applicationById,
+  decisionsOfItems,
+  insertApplication,
+  updateApplication,
+} from './deletion-applications.repository.ts';
 import { applicationNotFound } from './retention.errors.ts';
-import { deletionApplications, retentionInstruments } from './retention.tables.ts';
+import type { deletionApplications } from './retention.tables.ts';
 import { addDays } from './retention-engine.ts';
+import { endExceptionalRetention, insertInstrument } from './retention-instruments.repository.ts';
 import type { Redecision } from './retention-redecision.ts';
 import { RetentionUseCase, type RetentionWiring } from './retention-use-case.ts';
 
@@ -58,7 +64,7 @@ export class DeletionApplications extends RetentionUseCase {
     const reference = `DEL-${receivedOn.slice(0, 4)}-${id.slice(0, 8).toUpperCase()}`;
     const by = ctx ?? publicContext();
     await this.db.transaction(async (tx) => {
-      await tx.insert(deletionApplications).values({
+      await insertApplication(tx as Database, {
         id,
         reference,
         personId: arrest?.personId ?? null,
@@ -118,16 +124,13 @@ export class DeletionApplications extends RetentionUseCase {
         { field: 'eventReference', message: 'no arrest or event with this number' },
       ]);
     await this.db.transaction(async (tx) => {
-      await tx
-        .update(deletionApplications)
-        .set({
-          status: 'RECEIVED',
-          personId: arrest.personId,
-          arrestId: arrest.id,
-          owningOrganisationId: arrest.org,
-          eventReference: asn.value,
-        })
-        .where(eq(deletionApplications.id, applicationId));
+      await updateApplication(tx as Database, applicationId, {
+        status: 'RECEIVED',
+        personId: arrest.personId,
+        arrestId: arrest.id,
+        owningOrganisationId: arrest.org,
+        eventReference: asn.value,
+      });
       await this.trail.recordWithin(tx as Database, ctx, [
         {
           kind: 'DELETION_APPLICATION_MATCHED',
@@ -163,28 +166,22 @@ export class DeletionApplications extends RetentionUseCase {
       ]);
     const decidedOn = this.today();
     const imageIds = await custodyImageIdsOfArrest(this.db, application.arrestId);
-    const images = await queryRows<{ item_id: string; rule_id: string; owner: string }>(
-      this.db,
-      sql`SELECT item_id, rule_id, owning_organisation_id AS owner FROM retention_decisions
-          WHERE item_id = ANY(${`{${imageIds.join(',')}}`}::uuid[])`,
-    );
+    const images = await decisionsOfItems(this.db, imageIds);
+
     const unconvicted = images.filter((i) => i.rule_id === 'C1' || i.rule_id === 'C2' || i.rule_id === 'C9');
     if (input.decision === 'REFUSED' && unconvicted.length > 0) requireReasonsToKeepImages(input);
     await this.db.transaction(async (tx) => {
-      await tx
-        .update(deletionApplications)
-        .set({
-          status: input.decision,
-          decidedOn,
-          decidedBy: ctx.actor.name,
-          decisionReasons: input.reasons,
-          policingPurpose: input.policingPurpose ?? null,
-          exceptionalReason: input.exceptionalReason ?? null,
-        })
-        .where(eq(deletionApplications.id, applicationId));
+      await updateApplication(tx as Database, applicationId, {
+        status: input.decision,
+        decidedOn,
+        decidedBy: ctx.actor.name,
+        decisionReasons: input.reasons,
+        policingPurpose: input.policingPurpose ?? null,
+        exceptionalReason: input.exceptionalReason ?? null,
+      });
       if (input.decision === 'REFUSED') {
         for (const image of unconvicted) {
-          await tx.insert(retentionInstruments).values({
+          await insertInstrument(tx as Database, {
             id: randomUUID(),
             personId: application.personId as string,
             itemId: image.item_id,
@@ -226,10 +223,7 @@ export class DeletionApplications extends RetentionUseCase {
     if (!isDecided(application))
       throw new LedsError('RETENTION_APPLICATION_STATE', 'tell the applicant once the application is decided');
     await this.db.transaction(async (tx) => {
-      await tx
-        .update(deletionApplications)
-        .set({ applicantToldOn: this.today() })
-        .where(eq(deletionApplications.id, applicationId));
+      await updateApplication(tx as Database, applicationId, { applicantToldOn: this.today() });
       await this.trail.recordWithin(tx as Database, ctx, [
         {
           kind: 'DELETION_APPLICANT_TOLD',
@@ -285,21 +279,16 @@ export class DeletionApplications extends RetentionUseCase {
       };
     }
     await this.db.transaction(async (tx) => {
-      await tx.update(deletionApplications).set(change).where(eq(deletionApplications.id, applicationId));
+      await updateApplication(tx as Database, applicationId, change);
       // An upheld appeal ends the exceptional retention the refusal recorded on the images of this arrest (not
       // another event's); the re-decision then deletes.
       if (input.outcome === 'UPHELD' && application.personId && application.arrestId) {
-        await tx
-          .update(retentionInstruments)
-          .set({ endedOn: today })
-          .where(
-            and(
-              eq(retentionInstruments.personId, application.personId),
-              eq(retentionInstruments.kind, 'EXCEPTIONAL_RETENTION'),
-              isNull(retentionInstruments.endedOn),
-              inArray(retentionInstruments.itemId, await custodyImageIdsOfArrest(tx as Database, application.arrestId)),
-            ),
-          );
+        await endExceptionalRetention(
+          tx as Database,
+          application.personId,
+          await custodyImageIdsOfArrest(tx as Database, application.arrestId),
+          today,
+        );
       }
       await this.trail.recordWithin(tx as Database, ctx, [
         {
@@ -359,9 +348,7 @@ export class DeletionApplications extends RetentionUseCase {
   }
 
   async application(applicationId: string) {
-    const [application] = isUuid(applicationId)
-      ? await this.db.select().from(deletionApplications).where(eq(deletionApplications.id, applicationId))
-      : [];
+    const [application] = isUuid(applicationId) ? await applicationById(this.db, applicationId) : [];
     if (!application) throw applicationNotFound(applicationId);
     return { ...application, overdue: application.decidedOn === null && application.targetDate < this.today() };
   }

@@ -1,8 +1,13 @@
-// The SQL of stored retention decisions, over retention's own table.
-import { sql } from 'drizzle-orm';
+// The SQL of stored retention decisions, over retention's own tables.
+import { eq, inArray, sql } from 'drizzle-orm';
 import { recordsetInsert } from '../../storage/bulk-insert.ts';
 import { type Database, queryRows } from '../../storage/database.ts';
-import { retentionDecisions } from './retention.tables.ts';
+import {
+  convictionDisregards,
+  retentionDecisions,
+  retentionInstruments,
+  retentionReviews,
+} from './retention.tables.ts';
 
 /** A decision as stored, in the columns a re-decision compares. */
 export type StoredDecision = {
@@ -39,4 +44,21 @@ export async function writeDecisions(db: Database, rows: (typeof retentionDecisi
         rule_set_version = excluded.rule_set_version, evaluated_at = excluded.evaluated_at,
         owning_organisation_id = excluded.owning_organisation_id`,
   );
+}
+
+/** The stored decision of an item (as a list: empty when none). */
+export function decisionOfItem(db: Database, itemId: string) {
+  return db.select().from(retentionDecisions).where(eq(retentionDecisions.itemId, itemId));
+}
+
+/** A deleted person's retention goes with them: decisions, instruments, reviews and disregards. */
+export async function dropPersonRetention(db: Database, personId: string) {
+  for (const table of [retentionDecisions, retentionInstruments, retentionReviews, convictionDisregards]) {
+    await db.delete(table).where(eq(table.personId, personId));
+  }
+}
+
+/** Drops the decisions of deleted records. */
+export async function dropDecisionsOfItems(db: Database, itemIds: string[]) {
+  await db.delete(retentionDecisions).where(inArray(retentionDecisions.itemId, itemIds));
 }

@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
 import type { AuditTrail } from '../audit/index.ts';
 import { type ErasableKind, eraseRecord, linkTombstonesToAudit } from '../records/index.ts';
-import {
-  convictionDisregards,
-  deletionNotices,
-  retentionDecisions,
-  retentionInstruments,
-  retentionReviews,
-} from './retention.tables.ts';
+import { issueNotices } from './deletion-notices.repository.ts';
+import type { deletionNotices } from './retention.tables.ts';
+import { dropDecisionsOfItems, dropPersonRetention } from './retention-decisions.repository.ts';
 import { addDays } from './retention-engine.ts';
 import { isoDay, RetentionUseCase } from './retention-use-case.ts';
 
@@ -50,11 +45,9 @@ export class RetentionDeletion extends RetentionUseCase {
         imageHashes.push(...erasure.imageHashes);
         const recordIds = rows.map((r) => r.id ?? r.person_id).filter((id): id is string => !!id);
         if (d.itemKind === 'PERSON_RECORD') {
-          for (const table of [retentionDecisions, retentionInstruments, retentionReviews, convictionDisregards]) {
-            await tx.delete(table).where(eq(table.personId, d.personId));
-          }
+          await dropPersonRetention(tx as Database, d.personId);
         } else {
-          await tx.delete(retentionDecisions).where(inArray(retentionDecisions.itemId, recordIds));
+          await dropDecisionsOfItems(tx as Database, recordIds);
         }
         for (const t of erasure.tombstones)
           notices.push({
@@ -91,7 +84,7 @@ export class RetentionDeletion extends RetentionUseCase {
         });
       }
       if (entries.length === 0) return { removed: 0, imageHashes: [] };
-      if (notices.length > 0) await tx.insert(deletionNotices).values(notices);
+      if (notices.length > 0) await issueNotices(tx as Database, notices);
       const seqs = await this.trail.recordWithin(
         tx as Database,
         by,

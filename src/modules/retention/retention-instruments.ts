@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import { isCalendarDate } from '../../platform/clock.ts';
 import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
@@ -7,11 +6,17 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
 import { disposalById } from '../records/index.ts';
 import { disposalNotFound, instrumentNotFound, itemNotFound, personNotFound } from './retention.errors.ts';
-import { convictionDisregards, retentionInstruments } from './retention.tables.ts';
 import { type InstrumentKind, instrumentKinds } from './retention.types.ts';
 import type { RetentionDeletion } from './retention-deletion.ts';
 import { addYears, extensionWindowOpens } from './retention-engine.ts';
 import { loadPersonFacts } from './retention-facts.ts';
+import {
+  endInstrumentOn,
+  insertDisregard,
+  insertInstrument,
+  instrumentById,
+  instrumentsOfItem,
+} from './retention-instruments.repository.ts';
 import type { RetentionOfficerAccess } from './retention-officer-access.ts';
 import type { Redecision } from './retention-redecision.ts';
 import { RetentionUseCase, type RetentionWiring } from './retention-use-case.ts';
@@ -146,7 +151,7 @@ export class RetentionInstruments extends RetentionUseCase {
   ) {
     const id = randomUUID();
     await this.db.transaction(async (tx) => {
-      await tx.insert(retentionInstruments).values({
+      await insertInstrument(tx as Database, {
         id,
         personId,
         itemId: input.itemId ?? null,
@@ -180,10 +185,7 @@ export class RetentionInstruments extends RetentionUseCase {
   }
 
   instrumentsOf(itemId: string, kind: InstrumentKind) {
-    return this.db
-      .select()
-      .from(retentionInstruments)
-      .where(and(eq(retentionInstruments.itemId, itemId), eq(retentionInstruments.kind, kind)));
+    return instrumentsOfItem(this.db, itemId, kind);
   }
 
   /** Ends an instrument: consent withdrawn, a hold lifted, a determination revoked. */
@@ -195,13 +197,11 @@ export class RetentionInstruments extends RetentionUseCase {
       throw new LedsError('RETENTION_INSTRUMENT_INVALID', `\`${endedOn}\` is not a date`, [
         { field: 'endedOn', message: 'must be a date, YYYY-MM-DD' },
       ]);
-    const [instrument] = isUuid(instrumentId)
-      ? await this.db.select().from(retentionInstruments).where(eq(retentionInstruments.id, instrumentId))
-      : [];
+    const [instrument] = isUuid(instrumentId) ? await instrumentById(this.db, instrumentId) : [];
     if (!instrument) return this.officer.refuseUnknown(ctx, instrumentNotFound(instrumentId));
     await this.officer.decideOrNotFound(ctx, instrument, () => instrumentNotFound(instrumentId));
     await this.db.transaction(async (tx) => {
-      await tx.update(retentionInstruments).set({ endedOn }).where(eq(retentionInstruments.id, instrumentId));
+      await endInstrumentOn(tx as Database, instrumentId, endedOn);
       await this.trail.recordWithin(tx as Database, ctx, [
         {
           kind: 'RETENTION_INSTRUMENT_ENDED',
@@ -225,7 +225,7 @@ export class RetentionInstruments extends RetentionUseCase {
     const disposal = await disposalById(this.db, disposalId);
     if (!disposal) return this.officer.refuseUnknown(ctx, disposalNotFound(disposalId));
     await this.officer.decideOrNotFound(ctx, disposal, () => disposalNotFound(disposalId));
-    await this.db.insert(convictionDisregards).values({
+    await insertDisregard(this.db, {
       id: randomUUID(),
       personId: disposal.personId,
       arrestId: disposal.arrestId,

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import type { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -7,7 +6,7 @@ import type { AccessDecisions } from '../access/index.ts';
 import type { AuditTrail } from '../audit/index.ts';
 import { arrestsWithAsn, isProtectedIdentity, personOwnerOf, protectedIdentitiesAmong } from '../records/index.ts';
 import { applicationNotFound, itemNotFound, personNotFound } from './retention.errors.ts';
-import { retentionDecisions } from './retention.tables.ts';
+import { decisionOfItem } from './retention-decisions.repository.ts';
 
 /**
  * Who decides on retention: a retention officer acts for the chief officer of the force that owns what is decided,
@@ -121,9 +120,7 @@ export class RetentionOfficerAccess {
 
   /** The stored decision of an item: whose it is, what it is and the rule it is under. */
   async decisionOf(ctx: RequestContext, itemId: string) {
-    const [decision] = isUuid(itemId)
-      ? await this.db.select().from(retentionDecisions).where(eq(retentionDecisions.itemId, itemId))
-      : [];
+    const [decision] = isUuid(itemId) ? await decisionOfItem(this.db, itemId) : [];
     if (!decision) return this.refuseUnknown(ctx, itemNotFound(itemId));
     return decision;
   }

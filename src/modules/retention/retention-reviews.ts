@@ -3,7 +3,7 @@ import { LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
 import { itemNotFound } from './retention.errors.ts';
-import { retentionReviews } from './retention.tables.ts';
+import { insertReview } from './retention-instruments.repository.ts';
 import type { Redecision } from './retention-redecision.ts';
 import { RetentionUseCase, type RetentionWiring } from './retention-use-case.ts';
 
@@ -26,7 +26,7 @@ export class RetentionReviews extends RetentionUseCase {
     const decision = await this.officer.decisionOf(ctx, input.itemId);
     await this.officer.decideOrNotFound(ctx, decision, () => itemNotFound(input.itemId));
     await this.db.transaction(async (tx) => {
-      await tx.insert(retentionReviews).values({
+      await insertReview(tx as Database, {
         id: randomUUID(),
         personId: decision.personId,
         itemId: input.itemId,
