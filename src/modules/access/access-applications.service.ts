@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { type Clock, isCalendarDate } from '../../platform/clock.ts';
 import { type FieldProblem, LedsError } from '../../platform/errors.ts';
+import { declareLifecycle } from '../../platform/lifecycle.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
 import type { AuditTrail } from '../audit/index.ts';
@@ -41,7 +42,33 @@ export type Application = typeof accessApplications.$inferSelect & {
 };
 
 /**
- * The lifecycle of an application for access, enforced here:
+ * The lifecycle of an application for access, declared: a decision moves a submitted application to approved,
+ * partly approved or refused; a refusal or a partial approval may be appealed; an appeal is upheld or dismissed.
+ */
+export const accessApplicationLifecycle = declareLifecycle({
+  SUBMITTED: ['APPROVED', 'PARTLY_APPROVED', 'REFUSED'],
+  REFUSED: ['APPEALED'],
+  PARTLY_APPROVED: ['APPEALED'],
+  APPROVED: [],
+  APPEALED: ['APPEAL_UPHELD', 'APPEAL_DISMISSED'],
+  APPEAL_UPHELD: [],
+  APPEAL_DISMISSED: [],
+});
+type AccessApplicationState = keyof typeof accessApplicationLifecycle.transitions;
+
+/** What each move is called in the refusal of a move the lifecycle does not allow. */
+const moveNames: Record<AccessApplicationState, string> = {
+  SUBMITTED: 'submitted',
+  APPROVED: 'decided',
+  PARTLY_APPROVED: 'decided',
+  REFUSED: 'decided',
+  APPEALED: 'appealed',
+  APPEAL_UPHELD: 'decided on appeal',
+  APPEAL_DISMISSED: 'decided on appeal',
+};
+
+/**
+ * The lifecycle of an application for access (accessApplicationLifecycle), enforced here:
  * SUBMITTED -> APPROVED | PARTLY_APPROVED | REFUSED; PARTLY_APPROVED | REFUSED -> APPEALED;
  * APPEALED -> APPEAL_UPHELD | APPEAL_DISMISSED. Approval, in full or in part, and an upheld appeal create the
  * data sharing agreement (reference DSA-<application reference>) with what was approved.
@@ -168,14 +195,20 @@ export class AccessApplicationsService {
     return application;
   }
 
-  private state(application: Application, allowed: string[], action: string): void {
-    if (!allowed.includes(application.status)) {
-      throw new LedsError(
-        'REQUEST_INVALID',
-        `an application that is ${application.status.toLowerCase().replace(/_/g, ' ')} cannot be ${action}`,
-        [{ field: 'status', message: `must be ${allowed.join(' or ')}` }],
-      );
-    }
+  /** Refuses a move the lifecycle does not allow from where the application stands. */
+  private state(application: Application, to: AccessApplicationState | readonly AccessApplicationState[]): void {
+    const target = (typeof to === 'string' ? to : to[0]) as AccessApplicationState;
+    const allowed = accessApplicationLifecycle.statesBefore(target);
+    accessApplicationLifecycle.assertMayMove(
+      application.status,
+      to,
+      () =>
+        new LedsError(
+          'REQUEST_INVALID',
+          `an application that is ${application.status.toLowerCase().replace(/_/g, ' ')} cannot be ${moveNames[target]}`,
+          [{ field: 'status', message: `must be ${allowed.join(' or ')}` }],
+        ),
+    );
   }
 
   private datesProblems(d: { validFrom: string; validTo: string; reviewDue: string }): FieldProblem[] {
@@ -218,7 +251,7 @@ export class AccessApplicationsService {
   async decide(ctx: RequestContext, id: string, decision: PanelDecision): Promise<Application> {
     await this.decisions.require(ctx, 'access-application.decide');
     const application = await this.get(ctx, id);
-    this.state(application, ['SUBMITTED'], 'decided');
+    this.state(application, ['APPROVED', 'PARTLY_APPROVED', 'REFUSED']);
     const problems = this.datesProblems(decision);
     const byItem = new Map(decision.items.map((d) => [d.itemId, d]));
     application.items.forEach((item, i) => {
@@ -275,7 +308,7 @@ export class AccessApplicationsService {
     const application = await this.get(ctx, id);
     if (application.organisationId !== ctx.organisation.id)
       throw new LedsError('RECORDS_NOT_FOUND', 'no such application');
-    this.state(application, ['REFUSED', 'PARTLY_APPROVED'], 'appealed');
+    this.state(application, 'APPEALED');
     if (grounds.trim().length < 20)
       throw new LedsError('REQUEST_INVALID', 'give the grounds of appeal', [
         { field: 'grounds', message: 'explain the grounds in at least 20 characters' },
@@ -306,7 +339,7 @@ export class AccessApplicationsService {
   ): Promise<Application> {
     await this.decisions.require(ctx, 'access-application.decide');
     const application = await this.get(ctx, id);
-    this.state(application, ['APPEALED'], 'decided on appeal');
+    this.state(application, decision.outcome === 'UPHELD' ? 'APPEAL_UPHELD' : 'APPEAL_DISMISSED');
     const problems = decision.outcome === 'UPHELD' ? this.datesProblems(decision) : [];
     if (!decision.reason.trim())
       problems.push({ field: 'reason', message: 'give the reasons for the appeal decision' });

@@ -23,3 +23,15 @@ export { RecordsRepository } from './records.repository.ts';
 export * from './records.schemas.ts';
 export { RecordsService } from './records.service.ts';
 export * from './records.types.ts';
+export { loadRetentionRecordFacts, type RetentionRecordFacts } from './retention-facts.query.ts';
+export {
+  arrestsWithAsn,
+  custodyImageIdsOfArrest,
+  deletionsByMonth,
+  disposalById,
+  notProtectedIdentity,
+  personIdsAfter,
+  personOwnerOf,
+  tombstoneOwnersOf,
+  tombstonesOf,
+} from './retention-records.query.ts';

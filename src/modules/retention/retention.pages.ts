@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../composition.ts';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isLedsError } from '../../platform/errors.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, pagePath, requireSignedIn } from '../../web/page-session.ts';
 import { sendNoticesCsv } from './retention.routes.ts';
+import type { RetentionService } from './retention.service.ts';
 import { type InstrumentKind, instrumentKinds, publicApplicationNext } from './retention.types.ts';
 import { describeSweep } from './sweep-progress.ts';
 
@@ -23,15 +23,42 @@ const applicationInput = (form: Form) => ({
   grounds: form.grounds ?? '',
 });
 
+/** The services the retention pages use: retention, and what signing in and the page layout read. */
+export type RetentionPageServices = { retention: RetentionService } & Parameters<typeof requireSignedIn>[0] &
+  Parameters<typeof pageLocals>[0];
+
+/** What every retention page is built from: the services, and the sign-in checks (with a purpose, or without). */
+interface RetentionPageKit {
+  services: RetentionPageServices;
+  retention: RetentionService;
+  signedIn: { preHandler: ReturnType<typeof requireSignedIn> };
+  withPurpose: { preHandler: ReturnType<typeof requireSignedIn> };
+}
+
 /**
  * The retention officer's pages (the desk, a person's retention, deciding an application) and the public ones
  * (applying for deletion without signing in, the published figures). No JavaScript needed.
  */
-export const retentionPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  const { retention } = services;
-  const signedIn = { preHandler: requireSignedIn(services, { purpose: false }) };
-  const withPurpose = { preHandler: requireSignedIn(services, { purpose: true }) };
+export const retentionPages: FastifyPluginAsync<{ services: RetentionPageServices }> = async (app, { services }) => {
+  const kit: RetentionPageKit = {
+    services,
+    retention: services.retention,
+    signedIn: { preHandler: requireSignedIn(services, { purpose: false }) },
+    withPurpose: { preHandler: requireSignedIn(services, { purpose: true }) },
+  };
+  registerDeskPage(app, kit);
+  registerPersonPage(app, kit);
+  registerInstrumentForms(app, kit);
+  registerStaffEntryPages(app, kit);
+  registerApplicationPage(app, kit);
+  registerApplicationDecisionForms(app, kit);
+  registerDeletionNoticePages(app, kit);
+  registerPublicPages(app, kit);
+};
 
+/** The retention officer's desk. */
+function registerDeskPage(app: FastifyInstance, kit: RetentionPageKit) {
+  const { services, retention, signedIn } = kit;
   app.get('/retention', { ...signedIn, schema: pageSchema({ query: {} }) }, async (request, reply) =>
     reply.view('pages/retention-desk.njk', {
       ...pageLocals(services, request),
@@ -39,24 +66,12 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       sweepStatus: describeSweep(retention.sweepProgress.view()),
     }),
   );
+}
 
-  const renderPerson = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: { text: string }[] = [],
-    form: Form = {},
-  ) => {
-    const { id } = request.params as { id: string };
-    const view = await retention.personRetention(pageContext(request), id);
-    return reply.status(errors.length ? 400 : 200).view('pages/retention-person.njk', {
-      ...pageLocals(services, request),
-      view,
-      errors,
-      form,
-      instrumentKinds,
-      today: retention.today(),
-    });
-  };
+/** A person's retention, and a review recorded from it. */
+function registerPersonPage(app: FastifyInstance, kit: RetentionPageKit) {
+  const { retention, withPurpose } = kit;
+  const renderPerson = personPageRenderer(kit);
   app.get('/retention/people/:id', { ...withPurpose, schema: pageSchema({ query: {} }) }, (request, reply) =>
     renderPerson(request, reply),
   );
@@ -81,7 +96,12 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       );
     },
   );
+}
 
+/** Instruments recorded and ended from a person's retention page. */
+function registerInstrumentForms(app: FastifyInstance, kit: RetentionPageKit) {
+  const { retention, withPurpose } = kit;
+  const renderPerson = personPageRenderer(kit);
   app.post(
     '/retention/people/:id/instruments',
     {
@@ -125,7 +145,11 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       return reply.redirect(pagePath`/retention/people/${id}`);
     },
   );
+}
 
+/** An application for deletion entered by staff. */
+function registerStaffEntryPages(app: FastifyInstance, kit: RetentionPageKit) {
+  const { services, retention, signedIn } = kit;
   const renderEntry = (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -165,19 +189,12 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       }
     },
   );
+}
 
-  const renderApplication = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: { text: string }[] = [],
-    form: Form = {},
-  ) => {
-    const { id } = request.params as { id: string };
-    const application = await retention.applicationFor(pageContext(request), id);
-    return reply
-      .status(errors.length ? 400 : 200)
-      .view('pages/retention-application.njk', { ...pageLocals(services, request), application, errors, form });
-  };
+/** An application for deletion, and its matching. */
+function registerApplicationPage(app: FastifyInstance, kit: RetentionPageKit) {
+  const { retention, signedIn } = kit;
+  const renderApplication = applicationPageRenderer(kit);
   app.get('/retention/applications/:id', { ...signedIn, schema: pageSchema({ query: {} }) }, (request, reply) =>
     renderApplication(request, reply),
   );
@@ -212,6 +229,12 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       return reply.redirect(pagePath`/retention/applications/${id}`);
     },
   );
+}
+
+/** An application for deletion decided, its applicant told, its appeal. */
+function registerApplicationDecisionForms(app: FastifyInstance, kit: RetentionPageKit) {
+  const { retention, signedIn } = kit;
+  const renderApplication = applicationPageRenderer(kit);
   app.post(
     '/retention/applications/:id/match',
     { ...signedIn, schema: pageSchema({ body: { text: ['eventReference'] } }) },
@@ -246,6 +269,11 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
   );
 
   // A force's own deletion notices, for the people who run its local deletion (the API and CSV do the same).
+}
+
+/** A force's deletion notices, downloaded and acknowledged. */
+function registerDeletionNoticePages(app: FastifyInstance, kit: RetentionPageKit) {
+  const { services, retention, signedIn } = kit;
   const noticeStatus = (request: FastifyRequest) => {
     const { status } = request.query as { status?: string };
     return status === 'ACKNOWLEDGED' || status === 'ALL' ? status : 'PENDING';
@@ -281,6 +309,11 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
   );
 
   // Public: no sign-in. A person applies for deletion of their custody image or record.
+}
+
+/** Applying for deletion without signing in, and the published figures. */
+function registerPublicPages(app: FastifyInstance, kit: RetentionPageKit) {
+  const { services, retention } = kit;
   const renderApply = (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -324,4 +357,31 @@ export const retentionPages: FastifyPluginAsync<{ services: Services }> = async 
       rules: retention.rules,
     }),
   );
-};
+}
+
+/** A person's retention page, with the errors and form of a refused change. */
+function personPageRenderer({ services, retention }: RetentionPageKit) {
+  return async (request: FastifyRequest, reply: FastifyReply, errors: { text: string }[] = [], form: Form = {}) => {
+    const { id } = request.params as { id: string };
+    const view = await retention.personRetention(pageContext(request), id);
+    return reply.status(errors.length ? 400 : 200).view('pages/retention-person.njk', {
+      ...pageLocals(services, request),
+      view,
+      errors,
+      form,
+      instrumentKinds,
+      today: retention.today(),
+    });
+  };
+}
+
+/** An application page, with the errors and form of a refused change. */
+function applicationPageRenderer({ services, retention }: RetentionPageKit) {
+  return async (request: FastifyRequest, reply: FastifyReply, errors: { text: string }[] = [], form: Form = {}) => {
+    const { id } = request.params as { id: string };
+    const application = await retention.applicationFor(pageContext(request), id);
+    return reply
+      .status(errors.length ? 400 : 200)
+      .view('pages/retention-application.njk', { ...pageLocals(services, request), application, errors, form });
+  };
+}

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ProblemSchema, PurposeHeaders, problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
-import type { Services } from '../../composition.ts';
+import type { RetentionConfig } from '../../config/config.ts';
 import { RetentionService } from './retention.service.ts';
 import {
   instrumentKinds,
@@ -11,6 +11,13 @@ import {
   publishedParameterNames,
   publishedParameters,
 } from './retention.types.ts';
+
+/** The services the retention API uses (the composition root passes all of them; these are what it reads). */
+export interface RetentionRouteServices {
+  retention: RetentionService;
+  config: { retention: RetentionConfig };
+}
+type RetentionRouteApp = Parameters<FastifyPluginAsyncTypebox>[0];
 
 const open = (description: string) => Type.Object({}, { additionalProperties: true, description });
 const date = () => Type.String({ format: 'date' });
@@ -37,7 +44,10 @@ export function sendNoticesCsv(reply: FastifyReply, notices: Parameters<typeof R
 }
 
 /** Public: the rule set in force, the published figures, and the application form's API. No sign-in. */
-export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: RetentionRouteServices }> = async (
+  app,
+  { services },
+) => {
   const { retention } = services;
   const tags = ['retention (public)'];
   app.get(
@@ -104,10 +114,22 @@ export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: Servic
 };
 
 /** For retention officers and force systems, signed in. */
-export const retentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const retentionRoutes: FastifyPluginAsyncTypebox<{ services: RetentionRouteServices }> = async (
+  app,
+  { services },
+) => {
   const { retention } = services;
   const tags = ['retention'];
+  registerDeletionNoticeRoutes(app, retention, tags);
+  registerRetentionReadRoutes(app, retention, tags);
+  registerInstrumentRoutes(app, retention, tags);
+  registerReviewRoutes(app, retention, tags);
+  registerApplicationIntakeRoutes(app, retention, tags);
+  registerApplicationDecisionRoutes(app, retention, tags);
+};
 
+/** A force's deletion notices: listed, downloaded and acknowledged. */
+function registerDeletionNoticeRoutes(app: RetentionRouteApp, retention: RetentionService, tags: string[]) {
   app.get(
     '/deletion-notices',
     {
@@ -161,7 +183,10 @@ export const retentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
     },
     async (request) => retention.acknowledgeNotice(contextOf(request), request.params.id),
   );
+}
 
+/** A person's retention, what is due, and the plan of what a sweep would do. */
+function registerRetentionReadRoutes(app: RetentionRouteApp, retention: RetentionService, tags: string[]) {
   app.get(
     '/retention/people/:id',
     {
@@ -188,6 +213,22 @@ export const retentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
     async (request) => retention.overview(contextOf(request)),
   );
 
+  app.get(
+    '/retention/plan',
+    {
+      schema: {
+        tags,
+        summary: "What a sweep on a date would destroy or put before a reviewer of your force's items; changes nothing",
+        querystring: Type.Object({ asOf: date() }, { additionalProperties: false }),
+        response: { 200: open('the plan'), ...problemResponses },
+      },
+    },
+    async (request) => retention.planFor(contextOf(request), request.query.asOf),
+  );
+}
+
+/** Instruments recorded and ended. */
+function registerInstrumentRoutes(app: RetentionRouteApp, retention: RetentionService, tags: string[]) {
   app.post(
     '/retention/instruments',
     {
@@ -229,7 +270,10 @@ export const retentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
     async (request) =>
       retention.endInstrument(contextOf(request), request.params.id, request.body.endedOn, request.body.reason),
   );
+}
 
+/** Reviews, and convictions disregarded. */
+function registerReviewRoutes(app: RetentionRouteApp, retention: RetentionService, tags: string[]) {
   app.post(
     '/retention/reviews',
     {
@@ -266,20 +310,10 @@ export const retentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
     async (request) =>
       retention.disregardConviction(contextOf(request), request.body.disposalId, request.body.direction),
   );
+}
 
-  app.get(
-    '/retention/plan',
-    {
-      schema: {
-        tags,
-        summary: "What a sweep on a date would destroy or put before a reviewer of your force's items; changes nothing",
-        querystring: Type.Object({ asOf: date() }, { additionalProperties: false }),
-        response: { 200: open('the plan'), ...problemResponses },
-      },
-    },
-    async (request) => retention.planFor(contextOf(request), request.query.asOf),
-  );
-
+/** An application for deletion read, matched, or entered by staff. */
+function registerApplicationIntakeRoutes(app: RetentionRouteApp, retention: RetentionService, tags: string[]) {
   app.get(
     '/deletion-applications/:id',
     {
@@ -323,7 +357,10 @@ export const retentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
     async (request, reply) =>
       reply.status(201).send(await retention.applyForDeletion(contextOf(request), request.body)),
   );
+}
 
+/** An application for deletion decided, its applicant told, its appeal. */
+function registerApplicationDecisionRoutes(app: RetentionRouteApp, retention: RetentionService, tags: string[]) {
   app.post(
     '/deletion-applications/:id/decision',
     {
@@ -379,4 +416,4 @@ export const retentionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
     },
     async (request) => retention.appeal(contextOf(request), request.params.id, request.body),
   );
-};
+}

@@ -1,0 +1,143 @@
+// The SQL of retention's read models (a person's retention, the desk, the published figures), over retention's
+// own tables only; what they show of records (tombstones, protected identities) the records module reads.
+import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { type Database, queryRows } from '../../storage/database.ts';
+import {
+  deletionApplications,
+  deletionNotices,
+  retentionDecisions,
+  retentionInstruments,
+  retentionReviews,
+} from './retention.tables.ts';
+
+/** The forces that own a person's retained items or instruments. */
+export async function retentionOwnersOf(db: Database, personId: string): Promise<string[]> {
+  const rows = await queryRows<{ owner: string }>(
+    db,
+    sql`SELECT owning_organisation_id::text AS owner FROM retention_decisions WHERE person_id = ${personId}::uuid
+      UNION SELECT owning_organisation_id::text FROM retention_instruments WHERE person_id = ${personId}::uuid`,
+  );
+  return rows.map((r) => r.owner);
+}
+
+/** A person's decisions, instruments, reviews and applications for deletion, in the order the page lists them. */
+export async function personRetentionRows(db: Database, personId: string) {
+  const [decisions, instruments, reviews, applications] = await Promise.all([
+    db
+      .select()
+      .from(retentionDecisions)
+      .where(eq(retentionDecisions.personId, personId))
+      .orderBy(asc(retentionDecisions.itemKind), asc(retentionDecisions.dueOn)),
+    db
+      .select()
+      .from(retentionInstruments)
+      .where(eq(retentionInstruments.personId, personId))
+      .orderBy(desc(retentionInstruments.recordedAt)),
+    db
+      .select()
+      .from(retentionReviews)
+      .where(eq(retentionReviews.personId, personId))
+      .orderBy(desc(retentionReviews.reviewedOn)),
+    db.select().from(deletionApplications).where(eq(deletionApplications.personId, personId)),
+  ]);
+  return { decisions, instruments, reviews, applications };
+}
+
+/** The desk's rows for one force: due items, holds, applications, overdue notices and the counts. */
+export async function deskRows(
+  db: Database,
+  q: { org: string; today: string; limit: number; mayMatch: boolean; notProtected: (personIdColumn: string) => SQL },
+) {
+  const { org, today, limit, mayMatch, notProtected } = q;
+  const [due, holds, applications, overdueNotices, counts] = await Promise.all([
+    db
+      .select()
+      .from(retentionDecisions)
+      .where(
+        and(
+          eq(retentionDecisions.owningOrganisationId, org),
+          inArray(retentionDecisions.action, ['REVIEW', 'DESTROY']),
+          lte(retentionDecisions.dueOn, today),
+          notProtected('retention_decisions.person_id'),
+        ),
+      )
+      .orderBy(asc(retentionDecisions.dueOn))
+      .limit(limit),
+    db
+      .select()
+      .from(retentionInstruments)
+      .where(
+        and(
+          eq(retentionInstruments.owningOrganisationId, org),
+          inArray(retentionInstruments.kind, [
+            'LEGAL_HOLD',
+            'NATIONAL_SECURITY_DETERMINATION',
+            'EXCEPTIONAL_RETENTION',
+          ]),
+          sql`(${retentionInstruments.endedOn} is null or ${retentionInstruments.endedOn} > ${today}::date)`,
+          notProtected('retention_instruments.person_id'),
+        ),
+      )
+      .orderBy(desc(retentionInstruments.recordedAt))
+      .limit(limit),
+    db
+      .select()
+      .from(deletionApplications)
+      .where(
+        and(
+          or(
+            and(eq(deletionApplications.owningOrganisationId, org), eq(deletionApplications.status, 'RECEIVED')),
+            mayMatch ? eq(deletionApplications.status, 'UNMATCHED') : undefined,
+          ),
+          notProtected('deletion_applications.person_id'),
+        ),
+      )
+      .orderBy(asc(deletionApplications.targetDate))
+      .limit(limit),
+    db
+      .select()
+      .from(deletionNotices)
+      .where(
+        and(
+          eq(deletionNotices.owningOrganisationId, org),
+          isNull(deletionNotices.acknowledgedAt),
+          sql`${deletionNotices.dueBy} < ${today}::date`,
+          notProtected('deletion_notices.person_id'),
+        ),
+      )
+      .orderBy(asc(deletionNotices.dueBy))
+      .limit(limit),
+    queryRows<{ reviews_due: number; destructions_due: number; pending_notices: number }>(
+      db,
+      sql`SELECT (SELECT count(*)::int FROM retention_decisions d WHERE owning_organisation_id = ${org}::uuid AND action = 'REVIEW' AND due_on <= ${today}::date AND ${notProtected('d.person_id')}) AS reviews_due,
+                 (SELECT count(*)::int FROM retention_decisions d WHERE owning_organisation_id = ${org}::uuid AND action = 'DESTROY' AND due_on <= ${today}::date AND ${notProtected('d.person_id')}) AS destructions_due,
+                 (SELECT count(*)::int FROM deletion_notices n WHERE owning_organisation_id = ${org}::uuid AND acknowledged_at IS NULL AND ${notProtected('n.person_id')}) AS pending_notices`,
+    ),
+  ]);
+  return { due, holds, applications, overdueNotices, counts };
+}
+
+/** Custody images held, by conviction status (counts only). */
+export function custodyImageFigures(db: Database) {
+  return queryRows<{ status: string; count: number }>(
+    db,
+    sql`SELECT CASE WHEN rule_id IN ('C3', 'C4', 'C5') THEN 'CONVICTED'
+                  WHEN rule_id = 'C9' AND action = 'KEEP' THEN 'AWAITING_OUTCOME'
+                  WHEN held THEN 'UNDER_LEGAL_HOLD'
+                  ELSE 'NOT_CONVICTED' END AS status, count(*)::int AS count
+      FROM retention_decisions WHERE item_kind = 'CUSTODY_IMAGE' GROUP BY 1 ORDER BY 1`,
+  );
+}
+
+/** Applications for deletion received, granted, refused, overdue and appealed (counts only). */
+export async function applicationFigures(db: Database, today: string) {
+  return queryRows<{ received: number; granted: number; refused: number; overdue: number; appeals: number }>(
+    db,
+    sql`SELECT count(*)::int AS received,
+             count(*) FILTER (WHERE status = 'GRANTED')::int AS granted,
+             count(*) FILTER (WHERE status = 'REFUSED')::int AS refused,
+             count(*) FILTER (WHERE decided_on IS NULL AND target_date < ${today}::date)::int AS overdue,
+             count(*) FILTER (WHERE appeal_status <> 'NONE')::int AS appeals
+      FROM deletion_applications`,
+  );
+}
