@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildApp } from '../app.ts';
 import type { Services } from '../composition.ts';
-import { createDemoPersonas } from '../demo/demo-personas.ts';
+import { createDemoPersonas, demoPersonasExist } from '../demo/demo-personas.ts';
 import { populationExists } from '../demo/synthetic-population.ts';
 import { JobScheduler } from '../jobs/scheduler.ts';
 import { isLedsError } from '../platform/errors.ts';
@@ -13,9 +13,10 @@ import { sweepProgressLog } from './sweep-progress-log.ts';
 /** Starts the HTTP server. In demo mode an empty database is first filled with synthetic people. */
 export async function serve(services: Services, print: (line: string) => void): Promise<() => Promise<void>> {
   const { config } = services;
-  // Demo organisations, personas and agreements are made on every demo start (idempotent), so a data folder
+  // Demo organisations, personas and agreements are made on a demo start that lacks any of them, so a data folder
   // seeded by an earlier version of LEDS gets what this version's demo needs.
-  if (config.demo) await createDemoPersonas(services.access, services.agreements);
+  if (config.demo && !(await demoPersonasExist(services.access, services.agreements)))
+    await createDemoPersonas(services.access, services.agreements);
   if (config.demo && !(await populationExists(services.database.db))) {
     print(`Demo mode: seeding ${config.demoPeople} synthetic people (once; they stay in ${config.dataDir})`);
     const seeded = await seedPeople(services, { people: config.demoPeople });

@@ -168,6 +168,19 @@ const demoAgreements: { organisationCode: string; grants: AgreementGrantInput[] 
   },
 ];
 
+const demoReference = (organisationCode: string) => `DSA-${organisationCode}-DEMO`;
+
+/**
+ * Whether the demo organisations, personas and agreements are all there already. A later demo start skips making
+ * them again: each agreement made is a transaction and an audit entry, and together they cost more than a second
+ * of every start (issue 12).
+ */
+export async function demoPersonasExist(access: AccessService, agreements: AgreementsService): Promise<boolean> {
+  for (const persona of demoPersonas) if (!(await access.findUser(persona.username))) return false;
+  const registered = new Set((await agreements.accessRegister()).map((entry) => entry.agreement));
+  return demoAgreements.every((agreement) => registered.has(demoReference(agreement.organisationCode)));
+}
+
 /** Creates the demo organisations, personas and agreements (idempotent). Personas sign in by button, no password. */
 export async function createDemoPersonas(access: AccessService, agreements: AgreementsService): Promise<void> {
   for (const organisation of demoOrganisations) await access.createOrganisation(organisation);
@@ -177,7 +190,7 @@ export async function createDemoPersonas(access: AccessService, agreements: Agre
   for (const agreement of demoAgreements) {
     await agreements.createAgreement({
       ...agreement,
-      reference: `DSA-${agreement.organisationCode}-DEMO`,
+      reference: demoReference(agreement.organisationCode),
       validFrom: '2025-01-01',
       validTo: '2028-12-31',
       reviewDue: '2027-01-31',
