@@ -18,15 +18,24 @@ import { sendProblem, toProblem } from './api/problem.ts';
 import { authenticateApiCaller } from './api/request-context.ts';
 import { frameworkProblem, isApiRequest, refuseUnstorableInput } from './api/request-input.ts';
 import type { Services } from './composition.ts';
-import { requireWebSecrets } from './config/config.ts';
+import { type Config, requireWebSecrets } from './config/config.ts';
+import { demoOrganisations, demoPersonas } from './demo/demo-personas.ts';
+import { accessPages, type SignInPersona } from './modules/access/access.pages.ts';
 import { accessRegisterRoutes } from './modules/access/access.routes.ts';
+import { accessApplicationPages } from './modules/access/access-applications.pages.ts';
 import { accessApplicationRoutes } from './modules/access/access-applications.routes.ts';
+import { credentialPages } from './modules/access/credentials.pages.ts';
+import { auditPages } from './modules/audit/audit.pages.ts';
 import { publicAuditRoutes } from './modules/audit/audit.routes.ts';
+import { ingestPages } from './modules/integration/ingest.pages.ts';
 import { ingestRoutes } from './modules/integration/ingest.routes.ts';
 import { oversightPages } from './modules/oversight/oversight.pages.ts';
 import { auditorRoutes } from './modules/oversight/oversight.routes.ts';
+import { heldRecordsPages } from './modules/records/held-records.pages.ts';
 import { heldRecordsRoutes } from './modules/records/held-records.routes.ts';
+import { recordsPages } from './modules/records/records.pages.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
+import { retentionPages } from './modules/retention/retention.pages.ts';
 import { publicRetentionRoutes, retentionRoutes } from './modules/retention/retention.routes.ts';
 import { ledsDateFormats } from './platform/date-formats.ts';
 import { type ErrorCode, errorCatalogue } from './platform/errors.ts';
@@ -96,16 +105,47 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex) {
   socket.destroy(error);
 }
 
+/** How a page-side error is answered; replaced by the page renderer once the page shell is registered. */
+type RenderPage = (request: FastifyRequest, reply: FastifyReply, problem: unknown) => void;
+
 /** Builds the LEDS HTTP application. It never listens: the CLI does, and tests call inject. */
 export async function buildApp(services: Services, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const { config } = services;
-  const { trustProxy } = config;
   requireWebSecrets(config);
   // The page layer decorates the app later; a framework error before any route uses it through this.
-  let renderPage = (request: FastifyRequest, reply: FastifyReply, problem: unknown): void => {
-    sendProblem(reply, request, problem);
+  const pages: { render: RenderPage } = { render: (request, reply, problem) => sendProblem(reply, request, problem) };
+  const app = createFastify(services, options, (request, reply, problem) => pages.render(request, reply, problem));
+  recordRouteTable(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-correlation-id', request.id);
+  });
+  // Before any route, so every route gets the headers, the no-store rule and the cross-origin check.
+  await registerWebSecurity(app, config);
+  await registerApiDocs(app);
+  // SECURITY: before any schema or handler, refuse what cannot be stored or would overflow the stack (item 8).
+  app.addHook('preValidation', refuseUnstorableInput(config.maxJsonNesting));
+  registerErrorAnswers(app);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerHealthChecks(app, services);
+  await registerApiRoutes(app, services);
+  await registerWeb(app, config);
+  await registerModulePages(app, services);
+  pages.render = (request, reply, problem) => {
+    // No route (and so no reply decorator) exists yet for such a request: the instance renders the page itself.
+    const shown = toProblem(problem, request.id);
+    app.view('pages/error.njk', { problem: shown }).then(
+      (html) => reply.status(shown.status).type('text/html; charset=utf-8').send(html),
+      () => sendProblem(reply, request, problem),
+    );
   };
-  const app = Fastify({
+  return app;
+}
+
+/** The Fastify instance: its logger, limits, proxies, correlation ids, framework errors and schema rules. */
+function createFastify(services: Services, options: { logger?: boolean }, renderPage: RenderPage) {
+  const { config } = services;
+  const { trustProxy } = config;
+  return Fastify({
     // SECURITY: the process's redacted logger (platform/logger.ts): no query string, no record value, no secret.
     ...(options.logger === false ? { logger: false } : { loggerInstance: services.logger as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
@@ -136,22 +176,23 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       plugins: [ajvFormats as unknown as Plugin<unknown>, ledsDateFormats as unknown as Plugin<unknown>],
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+}
 
-  // Every route with its schema, as registered: the audit walk and the fuzz tests read it, so a new route is in
-  // them the day it is added (test/audited-reads.test.ts, test/fuzz.test.ts).
+/**
+ * Every route with its schema, as registered: the audit walk and the fuzz tests read it, so a new route is in
+ * them the day it is added (test/audited-reads.test.ts, test/fuzz.test.ts).
+ */
+function recordRouteTable(app: FastifyInstance): void {
   const routeTable: RegisteredRoute[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat())
       routeTable.push({ method: String(method), url: route.url, schema: route.schema as RegisteredRoute['schema'] });
   });
+}
 
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-correlation-id', request.id);
-  });
-  // Before any route, so every route gets the headers, the no-store rule and the cross-origin check.
-  await registerWebSecurity(app, config);
-
+/** The OpenAPI document of every route (served at /api/openapi.json) and its Swagger UI. */
+async function registerApiDocs(app: FastifyInstance): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -175,10 +216,10 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     routePrefix: '/api/docs',
     transformStaticCSP: swaggerUiContentSecurityPolicy,
   });
+}
 
-  // SECURITY: before any schema or handler, refuse what cannot be stored or would overflow the stack (item 8).
-  app.addHook('preValidation', refuseUnstorableInput(config.maxJsonNesting));
-
+/** An error or an unknown address answers as a problem document on the API and as the error page elsewhere. */
+function registerErrorAnswers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     if (isApiRequest(request.url)) return sendProblem(reply, request, error);
     return app.renderErrorPage(request, reply, error);
@@ -189,9 +230,9 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     }
     return app.renderErrorPage(request, reply, Object.assign(new Error('not found'), { statusCode: 404 }));
   });
+}
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
+function registerHealthChecks(app: FastifyInstance, services: Services): void {
   app.get('/health/live', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({
     status: 'ok',
   }));
@@ -219,7 +260,10 @@ export async function buildApp(services: Services, options: { logger?: boolean }
       }
     },
   );
+}
 
+/** The modules' JSON API: the public routes, then those behind an API key or bearer token. */
+async function registerApiRoutes(app: FastifyInstance, services: Services): Promise<void> {
   // Public: the access register needs no sign-in.
   await app.register(accessRegisterRoutes, { services, prefix: '/api/v1' });
   await app.register(publicAuditRoutes, { services, prefix: '/api/v1' });
@@ -236,17 +280,27 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     },
     { prefix: '/api/v1' },
   );
+}
 
-  await registerWeb(app, services);
-  // The auditor console's pages (modules/oversight), beside the pages registerWeb registers.
+/** The personas the sign-in page offers in demo mode, each with its organisation's name; none outside it. */
+function signInPersonas(config: Pick<Config, 'demo'>): SignInPersona[] | undefined {
+  if (!config.demo) return undefined;
+  return demoPersonas.map((p) => ({
+    ...p,
+    organisation: demoOrganisations.find((o) => o.code === p.organisationCode)?.name,
+  }));
+}
+
+/** The modules' pages, on the page shell (web/web.ts). */
+async function registerModulePages(app: FastifyInstance, services: Services): Promise<void> {
+  await app.register(accessPages, { services, personas: signInPersonas(services.config) });
+  await app.register(accessApplicationPages, { services });
+  await app.register(credentialPages, { services });
+  await app.register(recordsPages, { services });
+  await app.register(ingestPages, { services });
+  await app.register(heldRecordsPages, { services });
+  await app.register(auditPages, { services });
+  // The auditor console (modules/oversight).
   await app.register(oversightPages, { services });
-  renderPage = (request, reply, problem) => {
-    // No route (and so no reply decorator) exists yet for such a request: the instance renders the page itself.
-    const shown = toProblem(problem, request.id);
-    app.view('pages/error.njk', { problem: shown }).then(
-      (html) => reply.status(shown.status).type('text/html; charset=utf-8').send(html),
-      () => sendProblem(reply, request, problem),
-    );
-  };
-  return app;
+  await app.register(retentionPages, { services });
 }

@@ -15,7 +15,7 @@ import {
 import { seedPeople } from './cli/seed.ts';
 import { serve } from './cli/serve.ts';
 import { createServices, openConfiguredDatabase } from './composition.ts';
-import { ConfigError, loadConfig } from './config/config.ts';
+import { ConfigError, loadConfig, requireAuditSigningKey } from './config/config.ts';
 import { type AgreementInput, agreementStatuses, organisationKinds, roles } from './modules/access/index.ts';
 import { instrumentKinds } from './modules/retention/index.ts';
 import { isLedsError } from './platform/errors.ts';
@@ -43,12 +43,19 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
+/** Services wired from the environment; outside demo mode only with the audit signing key already there. */
+function openServices(demo: boolean | undefined): ReturnType<typeof createServices> {
+  const config = loadConfig(process.env, demo ? { demo: true } : {});
+  requireAuditSigningKey(config);
+  return createServices(config);
+}
+
 /** Runs a command with services wired from the environment, and closes them after. */
 async function withServices<T>(
   demo: boolean | undefined,
   run: (services: Awaited<ReturnType<typeof createServices>>) => Promise<T>,
 ): Promise<T> {
-  const services = await createServices(loadConfig(process.env, demo ? { demo: true } : {}));
+  const services = await openServices(demo);
   try {
     return await run(services);
   } finally {
@@ -68,7 +75,7 @@ program
   .description('start the web pages and the API')
   .option('--demo', 'demo mode: synthetic people and demo personas')
   .action(async (options: { demo?: boolean }) => {
-    const services = await createServices(loadConfig(process.env, options.demo ? { demo: true } : {}));
+    const services = await openServices(options.demo);
     const stop = await serve(services, print);
     // INVARIANT: a second signal during shutdown must not kill the process before the embedded database is
     // closed and its folder lock released (a supervisor and a terminal often both send one).

@@ -12,6 +12,7 @@ import { operatorContext } from '../src/platform/request-context.ts';
 import { createScratchPostgres, testDatabaseKind } from './support/database.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { givePoliceAgreement } from './support/services.ts';
+import { testSigningKeyFile } from './support/signing-key.ts';
 
 const leds = path.resolve(import.meta.dirname, '..', 'bin', 'leds.js');
 let folder: string;
@@ -43,6 +44,7 @@ before(async () => {
   env = {
     ...process.env,
     LEDS_DATA_DIR: path.join(folder, 'data'),
+    LEDS_AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(),
     DATABASE_URL: scratch?.url ?? '',
     LEDS_PORT: '0',
     LEDS_SESSION_SECRET: 'x'.repeat(32),

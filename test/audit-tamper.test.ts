@@ -15,6 +15,7 @@ import { openDatabase } from '../src/storage/open-database.ts';
 import { asDatabaseOwner, createScratchPostgres, testDatabaseKind } from './support/database.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { givePoliceAgreement } from './support/services.ts';
+import { testSigningKeyFile } from './support/signing-key.ts';
 
 const leds = path.resolve(import.meta.dirname, '..', 'bin', 'leds.js');
 let folder: string;
@@ -61,7 +62,12 @@ const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
 before(async () => {
   folder = await mkdtemp(path.join(tmpdir(), 'leds-tamper-'));
   scratch = await createScratchPostgres();
-  env = { ...process.env, LEDS_DATA_DIR: path.join(folder, 'data'), DATABASE_URL: scratch?.url ?? '' };
+  env = {
+    ...process.env,
+    LEDS_DATA_DIR: path.join(folder, 'data'),
+    LEDS_AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(),
+    DATABASE_URL: scratch?.url ?? '',
+  };
   const services = await createServices(loadConfig(env));
   try {
     await services.access.createOrganisation({ code: 'TAMP', name: 'Tamper Force', kind: 'POLICE_FORCE' });

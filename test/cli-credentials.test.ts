@@ -11,6 +11,7 @@ import { auditEntries } from '../src/modules/audit/audit.tables.ts';
 import type { AuditEntryBody } from '../src/modules/audit/index.ts';
 import { fixedClock } from '../src/platform/clock.ts';
 import { createScratchPostgres, testDatabaseKind } from './support/database.ts';
+import { testSigningKeyFile } from './support/signing-key.ts';
 
 const leds = path.resolve(import.meta.dirname, '..', 'bin', 'leds.js');
 let folder: string;
@@ -51,7 +52,12 @@ const created = { keyA: { id: '', key: '' }, keyB: { id: '', key: '' } };
 before(async () => {
   folder = await mkdtemp(path.join(tmpdir(), 'leds-cli-credentials-'));
   scratch = await createScratchPostgres();
-  env = { ...process.env, LEDS_DATA_DIR: path.join(folder, 'data'), DATABASE_URL: scratch?.url ?? '' };
+  env = {
+    ...process.env,
+    LEDS_DATA_DIR: path.join(folder, 'data'),
+    LEDS_AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(),
+    DATABASE_URL: scratch?.url ?? '',
+  };
   // What `leds organisation add` and `leds api-key create` make (test/cli.test.ts runs those), made in one start.
   await atMoment(new Date('2026-11-01T12:00:00Z'), async ({ access }) => {
     for (const [code, slot] of [

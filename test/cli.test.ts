@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createScratchPostgres, testDatabaseKind } from './support/database.ts';
 import { ndjson, personChain } from './support/records.ts';
+import { testSigningKeyFile } from './support/signing-key.ts';
 
 const leds = path.resolve(import.meta.dirname, '..', 'bin', 'leds.js');
 let folder: string;
@@ -16,7 +17,12 @@ const run = (...args: string[]) => spawnSync(process.execPath, [leds, ...args], 
 before(async () => {
   folder = await mkdtemp(path.join(tmpdir(), 'leds-cli-'));
   scratch = await createScratchPostgres();
-  env = { ...process.env, LEDS_DATA_DIR: path.join(folder, 'data'), DATABASE_URL: scratch?.url ?? '' };
+  env = {
+    ...process.env,
+    LEDS_DATA_DIR: path.join(folder, 'data'),
+    LEDS_AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(),
+    DATABASE_URL: scratch?.url ?? '',
+  };
 });
 after(async () => {
   await scratch?.drop();

@@ -9,6 +9,7 @@ import { operatorContext, type RequestContext, type Role } from '../src/platform
 import { queryRows } from '../src/storage/database.ts';
 import { ndjson, personChain, pngBytes } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
+import { testSigningKeyFile } from './support/signing-key.ts';
 
 // Retention end to end: Appendix A scenarios T22 to T24 (the rest are engine tests beside the engine), deletion
 // that leaves no trace, notices to forces, and instruments refused when the law does not allow them.
@@ -1106,7 +1107,13 @@ describe('leds retention (command line)', () => {
     const leds = (...args: string[]) =>
       spawnSync(process.execPath, ['bin/leds.js', ...args], {
         encoding: 'utf8',
-        env: { ...process.env, LEDS_DATA_DIR: folder, DATABASE_URL: '', LEDS_LOG_LEVEL: 'silent' },
+        env: {
+          ...process.env,
+          LEDS_DATA_DIR: folder,
+          LEDS_AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(),
+          DATABASE_URL: '',
+          LEDS_LOG_LEVEL: 'silent',
+        },
       });
     try {
       const rules = leds('retention', 'rules');

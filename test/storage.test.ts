@@ -11,6 +11,7 @@ import { bulkInsert } from '../src/storage/bulk-insert.ts';
 import type { DatabaseHandle } from '../src/storage/database.ts';
 import { migrateDatabase, openDatabase } from '../src/storage/open-database.ts';
 import { openTestDatabase, testDatabaseKind } from './support/database.ts';
+import { testSigningKeyFile } from './support/signing-key.ts';
 
 const leds = path.resolve(import.meta.dirname, '..', 'bin', 'leds.js');
 let database: DatabaseHandle;
@@ -88,7 +89,12 @@ describe('embedded database folder', () => {
 
   it('refuses to open a data folder another process holds, and opens it once released', async () => {
     const holder = await openDatabase({ kind: 'pglite', dataDir: folder });
-    const env = { ...process.env, LEDS_DATA_DIR: folder, DATABASE_URL: '' };
+    const env = {
+      ...process.env,
+      LEDS_DATA_DIR: folder,
+      LEDS_AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(),
+      DATABASE_URL: '',
+    };
     const refused = spawnSync(process.execPath, [leds, 'migrate'], { env, encoding: 'utf8' });
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /is in use by another LEDS process/);
@@ -102,6 +108,7 @@ describe('embedded database folder', () => {
     const env = {
       ...process.env,
       LEDS_DATA_DIR: folder,
+      LEDS_AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(),
       DATABASE_URL: '',
       LEDS_PORT: '0',
       LEDS_SESSION_SECRET: 'x'.repeat(32),

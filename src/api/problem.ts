@@ -72,6 +72,10 @@ export function toProblem(error: unknown, correlationId: string): Problem {
     }
   }
   const { status, title } = errorCatalogue[code];
+  // SECURITY: a 5xx says only what its code means. Its message was written for the log (a tree node's number, a
+  // connection's error) and its cause may be a driver's words with a record's values in them: neither is the
+  // caller's to read, and both go to the redacted log with the error.
+  if (status >= 500) detail = title.toLowerCase();
   return {
     type: `urn:leds:problem:${code}`,
     title,

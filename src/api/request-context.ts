@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../composition.ts';
 import { LedsError } from '../platform/errors.ts';
 import {
   caseReferenceRule,
@@ -21,8 +20,22 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 };
 
+/** Who an API key or a bearer token stands for; the access module answers both (api knows no module). */
+export interface ApiCallerAuthentication {
+  access: {
+    authenticateApiKey(key: string): Promise<Pick<RequestContext, 'actor' | 'organisation' | 'roles'> | undefined>;
+    authenticateBearer(token: string): Promise<
+      | {
+          user: { id: string; username: string; roles: readonly string[] };
+          organisation: { id: string; code: string; kind: string };
+        }
+      | undefined
+    >;
+  };
+}
+
 /** The request context of an API request, or a 401 when the caller cannot be identified. */
-export function authenticateApiCaller(services: Services) {
+export function authenticateApiCaller(services: ApiCallerAuthentication) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const authorization = header(request, 'authorization');
     const bearer = authorization && /^Bearer\s+(.+)$/i.exec(authorization)?.[1];

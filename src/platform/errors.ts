@@ -75,12 +75,14 @@ export interface FieldProblem {
 export class LedsError extends Error {
   override name = 'LedsError';
   readonly status: number;
+  /** `options.cause`: the lower error this one stands for (a driver's, a file system's), for the log only. */
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly fieldProblems: FieldProblem[] = [],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.status = errorCatalogue[code].status;
   }
 }

@@ -1,10 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../composition.ts';
-import { type SignedInUser, userContext } from '../modules/access/index.ts';
+import type { Config } from '../config/config.ts';
+import { type AccessService, type SignedInUser, userContext } from '../modules/access/index.ts';
 import type { RequestContext } from '../platform/request-context.ts';
 import { storableText } from '../platform/storable-input.ts';
 
 export const sessionCookie = 'leds_session';
+
+/** What a page needs to find its signed-in user: the session behind the cookie. */
+export interface PageSessionServices {
+  access: Pick<AccessService, 'resumeSession'>;
+}
+
+/** What the identity bar of a signed-in page needs besides the session: the purposes' names. */
+export interface PageLocalsServices {
+  config: Pick<Config, 'purposes'>;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,7 +24,7 @@ declare module 'fastify' {
 
 /** The signed-in user behind the session cookie, if any. */
 export async function resumePageSession(
-  services: Services,
+  services: PageSessionServices,
   request: FastifyRequest,
 ): Promise<(SignedInUser & { token: string }) | undefined> {
   const raw = request.cookies[sessionCookie];
@@ -48,7 +58,7 @@ export function pagePath(parts: TemplateStringsArray, ...values: string[]): stri
  * Guards a page: the user must be signed in and, for pages that show a person, must have declared a purpose.
  * The services check again; this only sends the user to the right form first.
  */
-export function requireSignedIn(services: Services, options: { purpose: boolean }) {
+export function requireSignedIn(services: PageSessionServices, options: { purpose: boolean }) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const user = await resumePageSession(services, request);
     if (!user) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`);
@@ -70,7 +80,7 @@ export function pageContext(request: FastifyRequest): RequestContext {
 }
 
 /** What every signed-in page shows in its identity bar. */
-export function pageLocals(services: Services, request: FastifyRequest) {
+export function pageLocals(services: PageLocalsServices, request: FastifyRequest) {
   const user = request.pageUser;
   const purpose = services.config.purposes.find((p) => p.code === user?.purpose);
   return {

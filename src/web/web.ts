@@ -7,16 +7,8 @@ import mojFilters from '@ministryofjustice/frontend/moj/filters/all.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import { toProblem } from '../api/problem.ts';
-import type { Services } from '../composition.ts';
-import { accessPages } from '../modules/access/access.pages.ts';
-import { accessApplicationPages } from '../modules/access/access-applications.pages.ts';
-import { credentialPages } from '../modules/access/credentials.pages.ts';
-import { auditPages } from '../modules/audit/audit.pages.ts';
-import { ingestPages } from '../modules/integration/ingest.pages.ts';
-import { heldRecordsPages } from '../modules/records/held-records.pages.ts';
-import { formatAsn } from '../modules/records/identifiers.ts';
-import { recordsPages } from '../modules/records/records.pages.ts';
-import { retentionPages } from '../modules/retention/retention.pages.ts';
+import type { Config } from '../config/config.ts';
+import { formatAsn } from '../modules/records/index.ts';
 import { formatDate, formatDateTime } from './format.ts';
 
 declare module 'fastify' {
@@ -33,10 +25,26 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const govukDist = path.join(root, 'node_modules', 'govuk-frontend', 'dist');
 const mojRoot = path.join(root, 'node_modules', '@ministryofjustice', 'frontend');
 
-/** Server-rendered pages with GOV.UK Frontend and MoJ Frontend; every page works without JavaScript. */
-export async function registerWeb(app: FastifyInstance, services: Services): Promise<void> {
+/**
+ * The shell every server-rendered page lives in (GOV.UK Frontend and MoJ Frontend; every page works without
+ * JavaScript): forms, the signed session cookie, the assets, the Nunjucks environment and the error page. The
+ * modules' pages are registered on it by the composition root (app.ts).
+ */
+export async function registerWeb(app: FastifyInstance, config: Pick<Config, 'sessionSecret' | 'demo'>): Promise<void> {
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
-  await app.register(fastifyCookie, { secret: services.config.sessionSecret });
+  await app.register(fastifyCookie, { secret: config.sessionSecret });
+  await registerAssets(app);
+  await registerTemplates(app, config);
+
+  // Every page's inline scripts carry the request's CSP nonce (helmet made it in an earlier onRequest hook).
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.locals = { ...reply.locals, cspNonce: reply.cspNonce?.script };
+  });
+  app.decorate('renderErrorPage', renderErrorPage);
+}
+
+/** GOV.UK Frontend's and MoJ Frontend's assets, and LEDS's own. */
+async function registerAssets(app: FastifyInstance): Promise<void> {
   await app.register(fastifyStatic, {
     root: path.join(govukDist, 'govuk', 'assets'),
     prefix: '/assets/',
@@ -62,6 +70,10 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
     decorateReply: false,
     index: false,
   });
+}
+
+/** The Nunjucks environment of every page: the layouts and components, the filters and the globals. */
+async function registerTemplates(app: FastifyInstance, config: Pick<Config, 'demo'>): Promise<void> {
   await app.register(fastifyView, {
     engine: { nunjucks },
     templates: [path.join(import.meta.dirname, 'views'), govukDist, mojRoot],
@@ -70,7 +82,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
         for (const [name, filter] of Object.entries(mojFilters()))
           if (name.startsWith('moj')) env.addFilter(name, filter);
         env.addGlobal('serviceName', 'Law Enforcement Data Service');
-        env.addGlobal('demo', services.config.demo);
+        env.addGlobal('demo', config.demo);
         env.addFilter('date', formatDate);
         env.addFilter('dateTime', formatDateTime);
         env.addFilter('asn', (value: string) => formatAsn(value));
@@ -80,34 +92,19 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
       },
     },
   });
+}
 
-  // Every page's inline scripts carry the request's CSP nonce (helmet made it in an earlier onRequest hook).
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.locals = { ...reply.locals, cspNonce: reply.cspNonce?.script };
+/** The error page of a failed page request; a 5xx is logged with its error, which the page never shows. */
+function renderErrorPage(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const problem = toProblem(error, request.id);
+  if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'page failed');
+  // The rate limiter has said how long to wait; the page says it in minutes.
+  const retryAfterSeconds = Number(reply.getHeader('retry-after'));
+  return reply.status(problem.status).view('pages/error.njk', {
+    problem,
+    retryAfterMinutes: Number.isFinite(retryAfterSeconds) ? Math.max(1, Math.ceil(retryAfterSeconds / 60)) : undefined,
+    // Named here because an error thrown by an earlier onRequest hook (a refused cross-origin post, a rate
+    // limit) comes before the onRequest hook that sets it for every other page.
+    cspNonce: reply.cspNonce?.script,
   });
-
-  app.decorate('renderErrorPage', (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
-    const problem = toProblem(error, request.id);
-    if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'page failed');
-    // The rate limiter has said how long to wait; the page says it in minutes.
-    const retryAfterSeconds = Number(reply.getHeader('retry-after'));
-    return reply.status(problem.status).view('pages/error.njk', {
-      problem,
-      retryAfterMinutes: Number.isFinite(retryAfterSeconds)
-        ? Math.max(1, Math.ceil(retryAfterSeconds / 60))
-        : undefined,
-      // Named here because an error thrown by an earlier onRequest hook (a refused cross-origin post, a rate
-      // limit) comes before the hook above that sets it for every other page.
-      cspNonce: reply.cspNonce?.script,
-    });
-  });
-
-  await app.register(accessPages, { services });
-  await app.register(accessApplicationPages, { services });
-  await app.register(credentialPages, { services });
-  await app.register(recordsPages, { services });
-  await app.register(ingestPages, { services });
-  await app.register(heldRecordsPages, { services });
-  await app.register(auditPages, { services });
-  await app.register(retentionPages, { services });
 }

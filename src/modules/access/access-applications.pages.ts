@@ -1,9 +1,13 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../composition.ts';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config/config.ts';
+import type { Clock } from '../../platform/clock.ts';
 import { isLedsError, type LedsError } from '../../platform/errors.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, pagePath, requireSignedIn } from '../../web/page-session.ts';
-import type { ItemDecision } from './access-applications.service.ts';
+import type { AccessDecisions } from './access.decisions.ts';
+import type { AccessService } from './access.service.ts';
+import type { AccessApplicationsService, ItemDecision } from './access-applications.service.ts';
+import type { AgreementsService } from './agreements.service.ts';
 
 type Form = Record<string, string | string[] | undefined>;
 const list = (value: string | string[] | undefined) =>
@@ -14,21 +18,54 @@ const errorList = (error: LedsError) => [
   ...error.fieldProblems.map((p) => ({ text: `${p.field}: ${p.message}` })),
 ];
 
+/** What the access application and agreement pages use. */
+export interface AccessApplicationPageServices {
+  applications: Pick<
+    AccessApplicationsService,
+    'list' | 'reviewsDue' | 'submit' | 'get' | 'decide' | 'appeal' | 'decideAppeal' | 'setAgreementStatus'
+  >;
+  decisions: Pick<AccessDecisions, 'decide' | 'require'>;
+  agreements: Pick<AgreementsService, 'accessRegister'>;
+  access: Pick<AccessService, 'resumeSession'>;
+  clock: Clock;
+  config: Pick<Config, 'purposes' | 'datasets'>;
+}
+
+type Guard = { preHandler: ReturnType<typeof requireSignedIn> };
+
 /** Applying for access, the panel's decisions and appeals, and agreement administration. No JavaScript needed. */
-export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  const { applications, config } = services;
-  const guard = { preHandler: requireSignedIn(services, { purpose: false }) };
+export const accessApplicationPages: FastifyPluginAsync<{ services: AccessApplicationPageServices }> = async (
+  app,
+  { services },
+) => {
+  const guard: Guard = { preHandler: requireSignedIn(services, { purpose: false }) };
+  registerApplyingPages(app, services, guard);
+  registerApplicationPages(app, services, guard);
+  registerAgreementPages(app, services, guard);
+};
+
+/** The form to apply for access, with what was entered and what is wrong with it. */
+function renderNew(
+  services: AccessApplicationPageServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  form: Form,
+  errors: { text: string }[] = [],
+) {
+  const { config } = services;
   const purposes = config.purposes.map((p) => ({ value: p.code, text: p.name }));
+  return reply.status(errors.length ? 400 : 200).view('pages/access-application-new.njk', {
+    ...pageLocals(services, request),
+    datasets: config.datasets,
+    purposes,
+    form,
+    errors,
+  });
+}
 
-  const renderNew = (request: FastifyRequest, reply: FastifyReply, form: Form, errors: { text: string }[] = []) =>
-    reply.status(errors.length ? 400 : 200).view('pages/access-application-new.njk', {
-      ...pageLocals(services, request),
-      datasets: config.datasets,
-      purposes,
-      form,
-      errors,
-    });
-
+/** The list of applications, the form to apply and its submission. */
+function registerApplyingPages(app: FastifyInstance, services: AccessApplicationPageServices, guard: Guard): void {
+  const { applications } = services;
   app.get('/access-applications', { ...guard, schema: pageSchema({ query: {} }) }, async (request, reply) => {
     const ctx = pageContext(request);
     const all = await applications.list(ctx);
@@ -46,7 +83,7 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
 
   app.get('/access-applications/new', { ...guard, schema: pageSchema({ query: {} }) }, async (request, reply) => {
     await services.decisions.require(pageContext(request), 'access-application.submit');
-    return renderNew(request, reply, {});
+    return renderNew(services, request, reply, {});
   });
 
   app.post(
@@ -77,35 +114,41 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
         return reply.redirect(pagePath`/access-applications/${application.id}`);
       } catch (error) {
         if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
-        return renderNew(request, reply, form, errorList(error));
+        return renderNew(services, request, reply, form, errorList(error));
       }
     },
   );
+}
 
-  const renderApplication = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    errors: { text: string }[] = [],
-  ) => {
-    const ctx = pageContext(request);
-    const application = await applications.get(ctx, id);
-    const mayDecide = (await services.decisions.decide(ctx, 'access-application.decide')).allowed;
-    const today = services.clock.now().toISOString().slice(0, 10);
-    return reply.status(errors.length ? 400 : 200).view('pages/access-application.njk', {
-      ...pageLocals(services, request),
-      application,
-      mayDecide,
-      mayAppeal:
-        application.organisationId === ctx.organisation.id &&
-        ['REFUSED', 'PARTLY_APPROVED'].includes(application.status),
-      today,
-      errors,
-    });
-  };
+/** One application as its organisation or the panel sees it, and what either may do next. */
+async function renderApplication(
+  services: AccessApplicationPageServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  errors: { text: string }[] = [],
+) {
+  const { applications } = services;
+  const ctx = pageContext(request);
+  const application = await applications.get(ctx, id);
+  const mayDecide = (await services.decisions.decide(ctx, 'access-application.decide')).allowed;
+  const today = services.clock.now().toISOString().slice(0, 10);
+  return reply.status(errors.length ? 400 : 200).view('pages/access-application.njk', {
+    ...pageLocals(services, request),
+    application,
+    mayDecide,
+    mayAppeal:
+      application.organisationId === ctx.organisation.id && ['REFUSED', 'PARTLY_APPROVED'].includes(application.status),
+    today,
+    errors,
+  });
+}
 
+/** One application, the panel's decision on it, an appeal and the appeal's decision. */
+function registerApplicationPages(app: FastifyInstance, services: AccessApplicationPageServices, guard: Guard): void {
+  const { applications } = services;
   app.get('/access-applications/:id', { ...guard, schema: pageSchema({ query: {} }) }, async (request, reply) =>
-    renderApplication(request, reply, (request.params as { id: string }).id),
+    renderApplication(services, request, reply, (request.params as { id: string }).id),
   );
 
   const act = (path: string, run: (request: FastifyRequest, id: string, form: Form) => Promise<unknown>) =>
@@ -127,7 +170,7 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
           return reply.redirect(pagePath`/access-applications/${id}`);
         } catch (error) {
           if (!isLedsError(error) || error.code !== 'REQUEST_INVALID') throw error;
-          return renderApplication(request, reply, id, errorList(error));
+          return renderApplication(services, request, reply, id, errorList(error));
         }
       },
     );
@@ -159,7 +202,11 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
       reviewDue: one(form.reviewDue),
     }),
   );
+}
 
+/** The organisation's agreements and their suspension or ending. */
+function registerAgreementPages(app: FastifyInstance, services: AccessApplicationPageServices, guard: Guard): void {
+  const { applications } = services;
   app.get('/agreements', { ...guard, schema: pageSchema({ query: {} }) }, async (request, reply) => {
     const ctx = pageContext(request);
     await services.decisions.require(ctx, 'agreement.manage');
@@ -183,4 +230,4 @@ export const accessApplicationPages: FastifyPluginAsync<{ services: Services }> 
       return reply.redirect('/agreements');
     },
   );
-};
+}

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
-import type { Services } from '../../composition.ts';
+import type { AccessApplicationsService } from './access-applications.service.ts';
 
 const date = () => Type.String({ format: 'date' });
 const Item = Type.Object({
@@ -33,35 +33,91 @@ const Application = Type.Object({
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Dates = { validFrom: date(), validTo: date(), reviewDue: date() };
 
-/** Applications for access and the panel's decisions, over the API. */
-export const accessApplicationRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { applications } = services;
-  const tags = ['access applications'];
+/** An application: per dataset, the purposes, legal basis and business case. */
+const Submission = Type.Object(
+  {
+    requestedValidTo: date(),
+    items: Type.Array(
+      Type.Object(
+        {
+          dataset: Type.String(),
+          purposes: Type.Array(Type.String()),
+          legalBasis: Type.String(),
+          businessCase: Type.String(),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 20 },
+    ),
+  },
+  { additionalProperties: false },
+);
 
+/** The panel's decision on each dataset, with reasons and the agreement's dates. */
+const PanelDecision = Type.Object(
+  {
+    reason: Type.String(),
+    items: Type.Array(
+      Type.Object(
+        {
+          itemId: Type.String(),
+          decision: Type.Union([Type.Literal('APPROVED'), Type.Literal('REFUSED')]),
+          reason: Type.String(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    ...Dates,
+  },
+  { additionalProperties: false },
+);
+
+const AppealDecision = Type.Object(
+  { outcome: Type.Union([Type.Literal('UPHELD'), Type.Literal('DISMISSED')]), reason: Type.String(), ...Dates },
+  { additionalProperties: false },
+);
+
+const Reviews = Type.Object({
+  reviews: Type.Array(
+    Type.Object({
+      reference: Type.String(),
+      organisation: Type.String(),
+      status: Type.String(),
+      reviewDue: Type.String(),
+      validTo: Type.String(),
+    }),
+  ),
+});
+
+/** Applications for access and the panel's decisions, over the API. */
+export interface AccessApplicationRouteServices {
+  applications: Pick<
+    AccessApplicationsService,
+    'submit' | 'list' | 'get' | 'decide' | 'appeal' | 'decideAppeal' | 'reviewsDue'
+  >;
+}
+
+type RouteApp = Parameters<FastifyPluginAsyncTypebox>[0];
+const tags = ['access applications'];
+
+/** Applications for access and the panel's decisions, over the API. */
+export const accessApplicationRoutes: FastifyPluginAsyncTypebox<{ services: AccessApplicationRouteServices }> = async (
+  app,
+  { services },
+) => {
+  registerApplyingRoutes(app, services);
+  registerPanelRoutes(app, services);
+};
+
+/** Applying, and reading the applications one may see. */
+function registerApplyingRoutes(app: RouteApp, { applications }: AccessApplicationRouteServices): void {
   app.post(
     '/access-applications',
     {
       schema: {
         tags,
         summary: 'Apply for access: per dataset, the purposes, legal basis and business case',
-        body: Type.Object(
-          {
-            requestedValidTo: date(),
-            items: Type.Array(
-              Type.Object(
-                {
-                  dataset: Type.String(),
-                  purposes: Type.Array(Type.String()),
-                  legalBasis: Type.String(),
-                  businessCase: Type.String(),
-                },
-                { additionalProperties: false },
-              ),
-              { minItems: 1, maxItems: 20 },
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        body: Submission,
         response: { 201: Application, ...problemResponses },
       },
     },
@@ -87,7 +143,10 @@ export const accessApplicationRoutes: FastifyPluginAsyncTypebox<{ services: Serv
     { schema: { tags, summary: 'One application', params: Id, response: { 200: Application, ...problemResponses } } },
     async (request) => applications.get(contextOf(request), request.params.id),
   );
+}
 
+/** The panel's decision, an appeal and its decision, and the agreements due for review. */
+function registerPanelRoutes(app: RouteApp, { applications }: AccessApplicationRouteServices): void {
   app.post(
     '/access-applications/:id/decision',
     {
@@ -95,23 +154,7 @@ export const accessApplicationRoutes: FastifyPluginAsyncTypebox<{ services: Serv
         tags,
         summary: "The panel's decision: approve or refuse each dataset with reasons; approval creates the agreement",
         params: Id,
-        body: Type.Object(
-          {
-            reason: Type.String(),
-            items: Type.Array(
-              Type.Object(
-                {
-                  itemId: Type.String(),
-                  decision: Type.Union([Type.Literal('APPROVED'), Type.Literal('REFUSED')]),
-                  reason: Type.String(),
-                },
-                { additionalProperties: false },
-              ),
-            ),
-            ...Dates,
-          },
-          { additionalProperties: false },
-        ),
+        body: PanelDecision,
         response: { 200: Application, ...problemResponses },
       },
     },
@@ -139,10 +182,7 @@ export const accessApplicationRoutes: FastifyPluginAsyncTypebox<{ services: Serv
         tags,
         summary: 'The panel decides an appeal',
         params: Id,
-        body: Type.Object(
-          { outcome: Type.Union([Type.Literal('UPHELD'), Type.Literal('DISMISSED')]), reason: Type.String(), ...Dates },
-          { additionalProperties: false },
-        ),
+        body: AppealDecision,
         response: { 200: Application, ...problemResponses },
       },
     },
@@ -156,21 +196,11 @@ export const accessApplicationRoutes: FastifyPluginAsyncTypebox<{ services: Serv
         tags,
         summary: 'Agreements whose review is due within 30 days',
         response: {
-          200: Type.Object({
-            reviews: Type.Array(
-              Type.Object({
-                reference: Type.String(),
-                organisation: Type.String(),
-                status: Type.String(),
-                reviewDue: Type.String(),
-                validTo: Type.String(),
-              }),
-            ),
-          }),
+          200: Reviews,
           ...problemResponses,
         },
       },
     },
     async (request) => ({ reviews: await applications.reviewsDue(contextOf(request)) }),
   );
-};
+}

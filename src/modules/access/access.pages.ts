@@ -1,6 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { Services } from '../../composition.ts';
-import { demoOrganisations, demoPersonas } from '../../demo/demo-personas.ts';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { Config } from '../../config/config.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { caseReferenceRule, isCaseReference } from '../../platform/request-context.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
@@ -12,12 +11,39 @@ import {
   sessionCookie,
   signedInSession,
 } from '../../web/page-session.ts';
+import type { AccessService } from './access.service.ts';
+import type { AgreementsService } from './agreements.service.ts';
 
 type Form = Record<string, string | undefined>;
 
-/** Sign-in, demo personas, sign-out and purpose declaration. */
-export const accessPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  const { access, config } = services;
+/** What the sign-in, purpose and access register pages use. */
+export interface AccessPageServices {
+  access: Pick<
+    AccessService,
+    'startSession' | 'signIn' | 'findUser' | 'endSession' | 'declarePurpose' | 'resumeSession'
+  >;
+  agreements: Pick<AgreementsService, 'accessRegister'>;
+  config: Pick<Config, 'sessionHours' | 'purposes' | 'datasets'>;
+}
+
+/** A demo persona the sign-in page offers; the composition root passes them in demo mode only. */
+export interface SignInPersona {
+  username: string;
+  title: string;
+  displayName: string;
+  organisation: string | undefined;
+}
+
+export interface AccessPageOptions {
+  services: AccessPageServices;
+  /** Demo mode's personas; without them there is no persona sign-in. */
+  personas?: readonly SignInPersona[];
+}
+
+type StartSession = (userId: string, next: string, reply: FastifyReply, correlationId: string) => Promise<FastifyReply>;
+
+/** Starts a web session for a signed-in user and sends them on to declare a purpose. */
+function sessionStarter({ access, config }: AccessPageServices): StartSession {
   const cookieOptions = {
     path: '/',
     httpOnly: true,
@@ -27,30 +53,42 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
     signed: true,
     maxAge: config.sessionHours * 3600,
   };
-  const personas = config.demo
-    ? demoPersonas.map((p) => ({
-        ...p,
-        organisation: demoOrganisations.find((o) => o.code === p.organisationCode)?.name,
-      }))
-    : undefined;
-
-  const startSession = async (
-    userId: string,
-    next: string,
-    reply: import('fastify').FastifyReply,
-    correlationId: string,
-  ) => {
+  return async (userId, next, reply, correlationId) => {
     const token = await access.startSession(userId, correlationId);
     return reply
       .setCookie(sessionCookie, token, cookieOptions)
       .redirect(`/purpose?next=${encodeURIComponent(safeNext(next))}`);
   };
+}
 
+/** Sign-in, demo personas, sign-out and purpose declaration. */
+export const accessPages: FastifyPluginAsync<AccessPageOptions> = async (app, { services, personas }) => {
+  const startSession = sessionStarter(services);
+  registerHomeAndSignOut(app, services);
+  registerSignInPages(app, services, personas, startSession);
+  registerAccessRegisterPage(app, services);
+  registerPurposePages(app, services);
+};
+
+function registerHomeAndSignOut(app: FastifyInstance, services: AccessPageServices): void {
   app.get('/', { schema: pageSchema({ query: {} }) }, async (request, reply) => {
     const user = await resumePageSession(services, request);
     return reply.redirect(user ? '/people/search' : '/sign-in');
   });
 
+  app.post('/sign-out', { schema: pageSchema({ body: {} }) }, async (request, reply) => {
+    const user = await resumePageSession(services, request);
+    if (user) await services.access.endSession(user.token);
+    return reply.clearCookie(sessionCookie, { path: '/' }).redirect('/sign-in');
+  });
+}
+
+function registerSignInPages(
+  app: FastifyInstance,
+  { access }: AccessPageServices,
+  personas: readonly SignInPersona[] | undefined,
+  startSession: StartSession,
+): void {
   app.get('/sign-in', { schema: pageSchema({ query: { text: ['next'] } }) }, async (request, reply) => {
     const { next } = request.query as Form;
     return reply.view('pages/sign-in.njk', {
@@ -100,20 +138,18 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
     { ...signInLimit, schema: pageSchema({ body: { text: ['username', 'next'] } }) },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form;
-      // SECURITY: persona sign-in exists only in demo mode; outside it this route answers as if it did not exist.
-      const persona = config.demo ? demoPersonas.find((p) => p.username === form.username) : undefined;
+      // SECURITY: persona sign-in exists only in demo mode (only then are personas given); outside it this route
+      // answers as if it did not exist.
+      const persona = personas?.find((p) => p.username === form.username);
       const user = persona ? await access.findUser(persona.username) : undefined;
       if (!user) return reply.callNotFound();
       return startSession(user.id, form.next ?? '', reply, request.id);
     },
   );
+}
 
-  app.post('/sign-out', { schema: pageSchema({ body: {} }) }, async (request, reply) => {
-    const user = await resumePageSession(services, request);
-    if (user) await access.endSession(user.token);
-    return reply.clearCookie(sessionCookie, { path: '/' }).redirect('/sign-in');
-  });
-
+function registerAccessRegisterPage(app: FastifyInstance, services: AccessPageServices): void {
+  const { config } = services;
   app.get('/access-register', { schema: pageSchema({ query: {} }) }, async (request, reply) => {
     const entries = await services.agreements.accessRegister();
     const user = await resumePageSession(services, request);
@@ -126,7 +162,10 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
       datasets: config.datasets,
     });
   });
+}
 
+function registerPurposePages(app: FastifyInstance, services: AccessPageServices): void {
+  const { access, config } = services;
   const purposeItems = (selected: string | undefined) =>
     config.purposes.map((p) => ({
       value: p.code,
@@ -183,4 +222,4 @@ export const accessPages: FastifyPluginAsync<{ services: Services }> = async (ap
       return reply.redirect(safeNext(form.next));
     },
   );
-};
+}

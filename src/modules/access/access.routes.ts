@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
 import { Type } from 'typebox';
-import type { Services } from '../../composition.ts';
+import type { AccessDecisions } from './access.decisions.ts';
+import type { AgreementsService } from './agreements.service.ts';
 
 const RegisterEntry = Type.Object({
   organisation: Type.String(),
@@ -18,8 +19,17 @@ const RegisterEntry = Type.Object({
   reviewDue: Type.String(),
 });
 
+/** What the access register routes read: the agreements in force and the policies' version. */
+export interface AccessRegisterRouteServices {
+  decisions: Pick<AccessDecisions, 'policyVersion'>;
+  agreements: Pick<AgreementsService, 'accessRegister'>;
+}
+
 /** The published access register: public, no sign-in (brief 3.2; Open Space workshop 3). */
-export const accessRegisterRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const accessRegisterRoutes: FastifyPluginAsyncTypebox<{ services: AccessRegisterRouteServices }> = async (
+  app,
+  { services },
+) => {
   app.get(
     '/access-register',
     {

@@ -148,23 +148,7 @@ export class ApiKeysService {
    * The successor's secret is returned once.
    */
   async rotateApiKey(ctx: RequestContext, ref: string, overlapHours: number): Promise<ApiKeyRotation> {
-    const max = this.settings.apiKeyRotationMaxOverlapHours;
-    if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > max)
-      throw new LedsError(
-        'ACCESS_ROTATION_OVERLAP_INVALID',
-        `the overlap must be a whole number of hours from 0 to ${max}, got \`${overlapHours}\``,
-      );
-    const { found: old, decision } = await this.managed(ctx, ref, 'rotate');
-    if (old.state === 'EXPIRING')
-      throw new LedsError(
-        'ACCESS_CREDENTIAL_STATE',
-        `api key \`${ref}\` was rotated already and stops working at ${old.expiresAt?.toISOString()}; rotate its successor`,
-      );
-    if (old.state !== 'ACTIVE')
-      throw new LedsError(
-        'ACCESS_CREDENTIAL_STATE',
-        `api key \`${ref}\` no longer works: it is ${old.state.toLowerCase()}`,
-      );
+    const { found: old, decision } = await this.rotatable(ctx, ref, overlapHours);
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + overlapHours * 3600_000);
     const { key: secret, prefix, keyHash } = newApiKeySecret();
@@ -232,6 +216,29 @@ export class ApiKeysService {
       },
       rotated: { ...old, expiresAt, state: stateOf({ expiresAt, revokedAt: null }, now) },
     };
+  }
+
+  /** The key to rotate with the decision that allows it, once the overlap is in range and the key still active. */
+  private async rotatable(ctx: RequestContext, ref: string, overlapHours: number) {
+    const max = this.settings.apiKeyRotationMaxOverlapHours;
+    if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > max)
+      throw new LedsError(
+        'ACCESS_ROTATION_OVERLAP_INVALID',
+        `the overlap must be a whole number of hours from 0 to ${max}, got \`${overlapHours}\``,
+      );
+    const managed = await this.managed(ctx, ref, 'rotate');
+    const old = managed.found;
+    if (old.state === 'EXPIRING')
+      throw new LedsError(
+        'ACCESS_CREDENTIAL_STATE',
+        `api key \`${ref}\` was rotated already and stops working at ${old.expiresAt?.toISOString()}; rotate its successor`,
+      );
+    if (old.state !== 'ACTIVE')
+      throw new LedsError(
+        'ACCESS_CREDENTIAL_STATE',
+        `api key \`${ref}\` no longer works: it is ${old.state.toLowerCase()}`,
+      );
+    return managed;
   }
 
   /** The key a reference names, once the caller is allowed to manage it (else the answer an unknown key gets). */
