@@ -4,8 +4,6 @@ import type { Duplex } from 'node:stream';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Plugin } from 'ajv';
-import ajvFormats from 'ajv-formats';
 import { sql } from 'drizzle-orm';
 import Fastify, {
   type FastifyBaseLogger,
@@ -172,8 +170,8 @@ function createFastify(services: Services, options: { logger?: boolean }, render
     ajv: {
       // SECURITY: unknown fields and wrong types are errors, never silently dropped or coerced.
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false },
-      // ajv-formats is CommonJS; its default export is the plugin.
-      plugins: [ajvFormats as unknown as Plugin<unknown>, ledsDateFormats as unknown as Plugin<unknown>],
+      // Fastify's Ajv compiler adds ajv-formats itself; LEDS's dates replace its `date` and `date-time` after it.
+      onCreate: ledsDateFormats,
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 }

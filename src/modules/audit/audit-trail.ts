@@ -24,7 +24,7 @@ export class AuditTrail {
     } catch (error) {
       // SECURITY: the cause stays for the log (redacted there); the caller is told only that there is no entry, never
       // the database's words, which can quote the entry itself.
-      throw Object.assign(new LedsError('AUDIT_UNAVAILABLE', 'the audit entry could not be written'), { cause: error });
+      throw new LedsError('AUDIT_UNAVAILABLE', 'the audit entry could not be written', [], { cause: error });
     }
   }
 

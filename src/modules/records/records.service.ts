@@ -30,8 +30,7 @@ interface AuditedRead<T> {
 }
 
 /** A refusal made to look like "not found" (STYLE: a denied read looks like not found) keeps its real reason here. */
-const refused = (message: string, cause: unknown) =>
-  Object.assign(new LedsError('RECORDS_NOT_FOUND', message), { cause });
+const refused = (message: string, cause: unknown) => new LedsError('RECORDS_NOT_FOUND', message, [], { cause });
 
 /**
  * Use cases on person records. INVARIANT: the one way to person data; each method asks the access decision
