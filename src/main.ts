@@ -12,8 +12,6 @@ import {
   recordRetentionInstrument,
   sweepRetention,
 } from './cli/retention.ts';
-import { seedPeople } from './cli/seed.ts';
-import { serve } from './cli/serve.ts';
 import { createServices, openConfiguredDatabase } from './composition.ts';
 import { ConfigError, loadConfig, requireAuditSigningKey } from './config/config.ts';
 import { type AgreementInput, agreementStatuses, organisationKinds, roles } from './modules/access/index.ts';
@@ -75,7 +73,12 @@ program
   .description('start the web pages and the API')
   .option('--demo', 'demo mode: synthetic people and demo personas')
   .action(async (options: { demo?: boolean }) => {
-    const services = await openServices(options.demo);
+    // The database opens (PGlite's WebAssembly compiles off the main thread) while the HTTP app's modules load:
+    // a later start reaches its first page sooner (issue 12). Failing to open is still reported below, once.
+    const opening = openServices(options.demo);
+    opening.catch(() => undefined);
+    const { serve } = await import('./cli/serve.ts');
+    const services = await opening;
     const stop = await serve(services, print);
     // INVARIANT: a second signal during shutdown must not kill the process before the embedded database is
     // closed and its folder lock released (a supervisor and a terminal often both send one).
@@ -112,6 +115,7 @@ program
   .option('--first-serial <n>', 'number of the first person, to add to an existing population', wholeNumber, 1)
   .action(async (options: { people: number; seed: number; firstSerial: number }) => {
     await withServices(false, async (services) => {
+      const { seedPeople } = await import('./cli/seed.ts');
       const result = await seedPeople(services, options);
       print(
         `seeded ${result.people} people (${result.rows} rows, ${result.custodyImages} custody images) in ${result.seconds.toFixed(1)} s: ` +

@@ -3,11 +3,10 @@ import path from 'node:path';
 import { buildApp } from '../app.ts';
 import type { Services } from '../composition.ts';
 import { createDemoPersonas, demoPersonasExist } from '../demo/demo-personas.ts';
-import { populationExists } from '../demo/synthetic-population.ts';
+import { populationExists } from '../demo/population-exists.ts';
 import { JobScheduler } from '../jobs/scheduler.ts';
 import { isLedsError } from '../platform/errors.ts';
 import { operatorContext } from '../platform/request-context.ts';
-import { seedPeople } from './seed.ts';
 import { sweepProgressLog } from './sweep-progress-log.ts';
 
 /** Starts the HTTP server. In demo mode an empty database is first filled with synthetic people. */
@@ -19,6 +18,8 @@ export async function serve(services: Services, print: (line: string) => void): 
     await createDemoPersonas(services.access, services.agreements);
   if (config.demo && !(await populationExists(services.database.db))) {
     print(`Demo mode: seeding ${config.demoPeople} synthetic people (once; they stay in ${config.dataDir})`);
+    // Loaded only to seed: the synthetic population brings faker, a third of a second of every start otherwise.
+    const { seedPeople } = await import('./seed.ts');
     const seeded = await seedPeople(services, { people: config.demoPeople });
     print(`Seeded ${seeded.people} people, ${seeded.custodyImages} custody images in ${seeded.seconds.toFixed(1)} s`);
     // A running server holds the embedded database, so the demo's ingest key is made now and written down.

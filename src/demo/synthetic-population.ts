@@ -96,8 +96,4 @@ export async function seedSyntheticPopulation(
   return { people: options.people, custodyImages: imageCount, rows: rowCount };
 }
 
-/** Whether any person is stored yet; demo start seeds only an empty database. */
-export async function populationExists(db: Database): Promise<boolean> {
-  const rows = await db.select({ personId: t.people.personId }).from(t.people).limit(1);
-  return rows.length > 0;
-}
+export { populationExists } from './population-exists.ts';

@@ -1,14 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
-import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import pg from 'pg';
+import type pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { LedsError } from '../platform/errors.ts';
 import {
@@ -21,6 +16,20 @@ import {
 } from './database.ts';
 
 const migrationsFolder = path.resolve(import.meta.dirname, '..', '..', 'drizzle');
+
+// Each driver is loaded when a database of its kind is opened, not at start: a PGlite server never loads
+// node-postgres, and a PostgreSQL one never loads the WebAssembly build (issue 12: later starts under 3 s).
+const pgliteDriver = async () => ({
+  ...(await import('@electric-sql/pglite')),
+  ...(await import('@electric-sql/pglite/contrib/pg_trgm')),
+  drizzlePglite: (await import('drizzle-orm/pglite')).drizzle,
+  migratePglite: (await import('drizzle-orm/pglite/migrator')).migrate,
+});
+const postgresDriver = async () => ({
+  pg: (await import('pg')).default,
+  drizzlePostgres: (await import('drizzle-orm/node-postgres')).drizzle,
+  migratePostgres: (await import('drizzle-orm/node-postgres/migrator')).migrate,
+});
 const dialect = new PgDialect();
 /** Most statements a PGlite connection keeps prepared before it lets them all go and starts again. */
 const maxPreparedStatements = 500;
@@ -71,6 +80,7 @@ async function openPglite(
       throw error;
     }
   }
+  const { PGlite, pg_trgm, drizzlePglite } = await pgliteDriver();
   const client = await PGlite.create({
     dataDir: dataDir ? path.join(dataDir, 'pgdata') : undefined,
     extensions: { pg_trgm },
@@ -124,6 +134,7 @@ async function openPostgres(url: string, poolSize = 10, role?: string): Promise<
   if (role !== undefined && !/^[a-z_][a-z0-9_]*$/.test(role))
     throw new TypeError('a role name is lower case letters, digits and _');
   // Connect once as the login user: the role may not exist until the first migration has run.
+  const { pg, drizzlePostgres } = await postgresDriver();
   const probe = new pg.Client({ connectionString: url });
   try {
     await probe.connect();
@@ -166,9 +177,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 /** Applies the forward-only migrations in drizzle/ that have not run yet. */
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   if (handle.kind === 'pglite') {
+    const { migratePglite } = await pgliteDriver();
     // biome-ignore lint/suspicious/noExplicitAny: the migrators are typed per driver; the handle is one of the two.
     await migratePglite(handle.db as any, { migrationsFolder });
   } else {
+    const { pg, drizzlePostgres, migratePostgres } = await postgresDriver();
     // As the login user, not the pool's role: migrations create tables and grant the role its rights.
     const owner = new pg.Client({ connectionString: handle.url, options: '-c TimeZone=UTC' });
     await owner.connect();
