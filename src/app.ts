@@ -17,7 +17,6 @@ import { authenticateApiCaller } from './api/request-context.ts';
 import { frameworkProblem, isApiRequest, refuseUnstorableInput } from './api/request-input.ts';
 import type { Services } from './composition.ts';
 import { type Config, requireWebSecrets } from './config/config.ts';
-import { demoOrganisations, demoPersonas } from './demo/demo-personas.ts';
 import { accessPages, type SignInPersona } from './modules/access/access.pages.ts';
 import { accessRegisterRoutes } from './modules/access/access.routes.ts';
 import { accessApplicationPages } from './modules/access/access-applications.pages.ts';
@@ -281,8 +280,10 @@ async function registerApiRoutes(app: FastifyInstance, services: Services): Prom
 }
 
 /** The personas the sign-in page offers in demo mode, each with its organisation's name; none outside it. */
-function signInPersonas(config: Pick<Config, 'demo'>): SignInPersona[] | undefined {
+async function signInPersonas(config: Pick<Config, 'demo'>): Promise<SignInPersona[] | undefined> {
   if (!config.demo) return undefined;
+  // Demo code loads in demo mode only (test/architecture.rules.ts).
+  const { demoOrganisations, demoPersonas } = await import('./demo/demo-personas.ts');
   return demoPersonas.map((p) => ({
     ...p,
     organisation: demoOrganisations.find((o) => o.code === p.organisationCode)?.name,
@@ -291,7 +292,7 @@ function signInPersonas(config: Pick<Config, 'demo'>): SignInPersona[] | undefin
 
 /** The modules' pages, on the page shell (web/web.ts). */
 async function registerModulePages(app: FastifyInstance, services: Services): Promise<void> {
-  await app.register(accessPages, { services, personas: signInPersonas(services.config) });
+  await app.register(accessPages, { services, personas: await signInPersonas(services.config) });
   await app.register(accessApplicationPages, { services });
   await app.register(credentialPages, { services });
   await app.register(recordsPages, { services });

@@ -36,7 +36,17 @@ export const mayImport: Record<PartKind, readonly string[]> = {
 export const edgeFile = /\.(routes|pages)\.ts$/;
 
 /** Packages that mean HTTP or pages: no service, repository, storage, job or platform code imports them. */
-export const httpPackages = [/^fastify$/, /^@fastify\//, /^nunjucks$/, /^govuk-frontend$/, /^@ministryofjustice\//];
+export const httpPackages = [
+  /^fastify(\/|$)/,
+  /^fastify-plugin$/,
+  /^@fastify\//,
+  /^find-my-way$/,
+  /^light-my-request$/,
+  /^(node:)?https?$/,
+  /^nunjucks(\/|$)/,
+  /^govuk-frontend(\/|$)/,
+  /^@ministryofjustice\//,
+];
 
 /**
  * Modules that must stand apart from the business modules. The audit log records what every module does, so
@@ -51,6 +61,25 @@ export const accessDecisionPackages = [/^@cedar-policy\//];
 
 /** Demo code (synthetic people, personas, fake names, drawn images) is loaded only by demo seeding. */
 export const demoPackages = [/^@faker-js\//, /^pngjs$/];
+
+/**
+ * The files that may import `src/demo` with a static import: only what is itself loaded just for seeding. The
+ * composition root and the CLI reach demo code by a dynamic `import()` when demo mode is on, so a production
+ * start never loads it.
+ */
+export const demoLoaders = ['cli/seed.ts'];
+
+/** Packages of the storage layer: the platform and config sit below storage and load none of them. */
+export const storagePackages = [/^drizzle-orm(\/|$)/, /^pg$/, /^@electric-sql\//];
+export const belowStorage: readonly string[] = ['platform', 'config'];
+
+/**
+ * Files whose SQL names a table only known when it runs (`DELETE FROM ${table}`), with why that table is always
+ * the file's own module's. Every other raw statement names its tables in its text, where the test reads them.
+ */
+export const runtimeTableNames: Record<string, string> = {
+  'modules/records/record-erasure.ts': "erasure walks the records module's own person tables (personTables)",
+};
 
 /** No file under `src/` is longer, and no function, except the listed files (generated code and data tables). */
 export const maxFileLines = 500;

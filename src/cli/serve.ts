@@ -2,8 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildApp } from '../app.ts';
 import type { Services } from '../composition.ts';
-import { createDemoPersonas, demoPersonasExist } from '../demo/demo-personas.ts';
-import { populationExists } from '../demo/population-exists.ts';
 import { JobScheduler } from '../jobs/scheduler.ts';
 import { isLedsError } from '../platform/errors.ts';
 import { operatorContext } from '../platform/request-context.ts';
@@ -12,26 +10,7 @@ import { sweepProgressLog } from './sweep-progress-log.ts';
 /** Starts the HTTP server. In demo mode an empty database is first filled with synthetic people. */
 export async function serve(services: Services, print: (line: string) => void): Promise<() => Promise<void>> {
   const { config } = services;
-  // Demo organisations, personas and agreements are made on a demo start that lacks any of them, so a data folder
-  // seeded by an earlier version of LEDS gets what this version's demo needs.
-  if (config.demo && !(await demoPersonasExist(services.access, services.agreements)))
-    await createDemoPersonas(services.access, services.agreements);
-  if (config.demo && !(await populationExists(services.database.db))) {
-    print(`Demo mode: seeding ${config.demoPeople} synthetic people (once; they stay in ${config.dataDir})`);
-    // Loaded only to seed: the synthetic population brings faker, a third of a second of every start otherwise.
-    const { seedPeople } = await import('./seed.ts');
-    const seeded = await seedPeople(services, { people: config.demoPeople });
-    print(`Seeded ${seeded.people} people, ${seeded.custodyImages} custody images in ${seeded.seconds.toFixed(1)} s`);
-    // A running server holds the embedded database, so the demo's ingest key is made now and written down.
-    const { key } = await services.access.createApiKey({
-      organisationCode: 'MPS',
-      name: 'MPS demo custody system',
-      roles: ['SYSTEM_INGEST', 'SYSTEM_READ'],
-    });
-    const keyFile = path.join(config.dataDir, 'demo-api-key.txt');
-    await writeFile(keyFile, `${key}\n`, { mode: 0o600 });
-    print(`Demo API key for the Metropolitan Police Service written to ${keyFile}`);
-  }
+  if (config.demo) await prepareDemo(services, print);
   const app = await buildApp(services);
   await services.audit.recordPolicyVersion(services.decisions.policyVersion);
   // Checkpoints: one now, then every LEDS_AUDIT_CHECKPOINT_SECONDS while entries arrive, and a last one at stop.
@@ -73,4 +52,34 @@ export async function serve(services: Services, print: (line: string) => void): 
     await jobs.stop();
     await services.audit.signCheckpoint();
   };
+}
+
+/**
+ * Demo mode only: the demo organisations, personas and agreements, and on an empty database the synthetic people.
+ * Demo code is loaded here and only here, so a server outside demo mode never loads it.
+ */
+async function prepareDemo(services: Services, print: (line: string) => void): Promise<void> {
+  const { config } = services;
+  const { createDemoPersonas, demoPersonasExist } = await import('../demo/demo-personas.ts');
+  const { populationExists } = await import('../demo/population-exists.ts');
+  // Demo organisations, personas and agreements are made on a demo start that lacks any of them, so a data folder
+  // seeded by an earlier version of LEDS gets what this version's demo needs.
+  if (!(await demoPersonasExist(services.access, services.agreements)))
+    await createDemoPersonas(services.access, services.agreements);
+  if (!(await populationExists(services.database.db))) {
+    print(`Demo mode: seeding ${config.demoPeople} synthetic people (once; they stay in ${config.dataDir})`);
+    // Loaded only to seed: the synthetic population brings faker, a third of a second of every start otherwise.
+    const { seedPeople } = await import('./seed.ts');
+    const seeded = await seedPeople(services, { people: config.demoPeople });
+    print(`Seeded ${seeded.people} people, ${seeded.custodyImages} custody images in ${seeded.seconds.toFixed(1)} s`);
+    // A running server holds the embedded database, so the demo's ingest key is made now and written down.
+    const { key } = await services.access.createApiKey({
+      organisationCode: 'MPS',
+      name: 'MPS demo custody system',
+      roles: ['SYSTEM_INGEST', 'SYSTEM_READ'],
+    });
+    const keyFile = path.join(config.dataDir, 'demo-api-key.txt');
+    await writeFile(keyFile, `${key}\n`, { mode: 0o600 });
+    print(`Demo API key for the Metropolitan Police Service written to ${keyFile}`);
+  }
 }
