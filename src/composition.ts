@@ -78,15 +78,6 @@ export async function openConfiguredDatabase(config: Config): Promise<DatabaseHa
   );
 }
 
-/**
- * The sweep works in time slices on PGlite, whose one connection it shares with every request. A PostgreSQL pool
- * answers requests beside it, so there it works in whole batches without pausing, as fast as before slices
- * (LEDS_RETENTION_SWEEP_SLICE_MS and _PAUSE_MS are PGlite's).
- */
-function sweepPacedFor(kind: DatabaseHandle['kind'], settings: Config['retention']): Config['retention'] {
-  return kind === 'pglite' ? settings : { ...settings, sweepSliceMs: Number.MAX_SAFE_INTEGER, sweepPauseMs: 0 };
-}
-
 /** The composition root: storage, then repositories, then services. Migrates the database it opens. */
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
@@ -125,7 +116,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     decisions,
     intake,
     clock,
-    sweepPacedFor(database.kind, config.retention),
+    config.retention,
     RetentionRuleSet.load(config.retention.rulesFile),
   );
   // A fact arriving by ingest (a disposal, a conviction) re-decides its person at once: nobody presses a button.
