@@ -26,6 +26,7 @@ import { createLogger } from './platform/logger.ts';
 import { operatorContext } from './platform/request-context.ts';
 import type { DatabaseHandle } from './storage/database.ts';
 import { migrateDatabase, openDatabase } from './storage/open-database.ts';
+import { scrubDeletedRows } from './storage/scrub-deleted-rows.ts';
 
 /** Everything LEDS does, wired once; the API, the pages, the CLI and the tests all use these. */
 export interface Services {
@@ -118,6 +119,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     clock,
     config.retention,
     RetentionRuleSet.load(config.retention.rulesFile),
+    (tables) => scrubDeletedRows(database, tables, config.retention.scrubAfterDeletion),
   );
   // A fact arriving by ingest (a disposal, a conviction) re-decides its person at once: nobody presses a button.
   const reevaluate = (personIds: string[]) => retention.reevaluate(operatorContext('JOB', 'leds:retention'), personIds);

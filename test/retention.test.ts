@@ -463,6 +463,14 @@ describe('retention and deletion', () => {
       assert.equal(figures.statusCode, 200);
       assert.match(figures.body, /data-testid="images-held"/);
       assert.match(figures.body, /C9/);
+      // Each rule shows its sources, and an unverified one says so beside it.
+      const c3Row =
+        figures.body.match(
+          /<tr[^>]*>\s*<th[^>]*>C3<\/th>[\s\S]*?<\/tr>|<tr[^>]*>\s*<td[^>]*>C3<\/td>[\s\S]*?<\/tr>/,
+        )?.[0] ?? '';
+      assert.match(c3Row, /Unverified/);
+      assert.match(c3Row, /href="https:\/\/www\.gov\.uk\/government\/publications\/custody-images-review/);
+      assert.match(figures.body, /Police Information and Records Management \(PIRM\) Code/);
       const figuresJson = (await app.inject({ method: 'GET', url: '/api/v1/transparency/retention' })).json();
       assert.ok(figuresJson.applications.received >= 3);
       assert.ok(figuresJson.deletionsByMonth.some((r: { rule_id: string }) => r.rule_id === 'C9'));
@@ -871,6 +879,45 @@ describe("a protected identity's retention (issue 11 item 6)", () => {
   });
 });
 
+describe("a deleted protected identity's retention stays hidden", () => {
+  it('hides its tombstones and notices from officers without the named role, yet the force system gets every notice', async () => {
+    const chain = assaultChain(521, 'CONVICTED');
+    const [person, ...rest] = chain.records;
+    await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson([{ ...person, protectedIdentity: true }, ...rest]));
+    const personId = await idOf('T521-P');
+    const handler = await services.actingFor('RET01', ['RETENTION_OFFICER', 'PROTECTED_IDENTITY'], 'DATA_QUALITY');
+    await services.retention.recordReview(handler, {
+      itemId: personId,
+      outcome: 'DISPOSE',
+      reason: 'No policing purpose remains.',
+    });
+    assert.equal(await count('people', `person_id = '${personId}'`), 0, 'the person is gone');
+    assert.ok((await count('record_tombstones', `person_id = '${personId}' AND protected_identity`)) >= 8);
+    // A person at the force, without the role: no notice of theirs, no retention view, as for an unknown id.
+    const plain: RequestContext = { ...officer, actor: { kind: 'user', id: 'user-521', name: 'plain officer' } };
+    const theirs = <T extends { sourceRecordId: string }>(notices: T[]) =>
+      notices.filter((n) => n.sourceRecordId.startsWith('T521-'));
+    assert.deepEqual(theirs(await services.retention.noticesFor(plain, { status: 'ALL' })), []);
+    await assert.rejects(
+      services.retention.personRetention(plain, personId),
+      (e: LedsError) => e.code === 'RETENTION_ITEM_NOT_FOUND',
+    );
+    const withRole: RequestContext = { ...handler, actor: { kind: 'user', id: 'user-521b', name: 'handler' } };
+    const seen = theirs(await services.retention.noticesFor(withRole, { status: 'ALL' }));
+    assert.ok(seen.length >= 8, 'the named role sees them');
+    assert.equal(
+      theirs(await services.retention.noticesFor(force, { status: 'ALL' })).length,
+      seen.length,
+      'and so does the force system',
+    );
+    const hidden = seen[0] as (typeof seen)[number];
+    await assert.rejects(
+      services.retention.acknowledgeNotice(plain, hidden.id),
+      (e: LedsError) => e.code === 'RETENTION_NOTICE_NOT_FOUND',
+    );
+  });
+});
+
 describe('the retention sweep across processes', () => {
   it('runs one sweep at a time: a second is refused while the first holds the lease, an expired lease is taken over, and the lease is let go after', async () => {
     const by = await services.actingFor('RET01', ['SYSTEM_INGEST']);
@@ -1121,6 +1168,8 @@ describe('leds retention (command line)', () => {
       assert.match(rules.stdout, /^B4 +Charged with a qualifying offence/m);
       assert.match(rules.stdout, /PACE s63F\(4\)/);
       assert.match(rules.stdout, /NSD at most 5 years/);
+      assert.match(rules.stdout, /^C3 [\s\S]*?\n {15}Unverified: the source text could not be read/m);
+      assert.match(rules.stdout, /^ {2}S24 +Home Office, Custody images: review of their use and retention/m);
       const plan = leds('retention', 'plan', '--as-of', '2030-01-01');
       assert.equal(plan.status, 0, plan.stderr);
       assert.match(plan.stdout, /retention plan as of 2030-01-01 .*nothing changed/);
@@ -1139,8 +1188,11 @@ describe('leds retention (command line)', () => {
         'one force owns only part of what is held',
       );
       assert.equal(leds('retention', 'plan', '--as-of', '2200-01-01', '--organisation', 'NOPE').status, 1);
-      const personId = far.stdout.match(/^ {2}(?:DESTROY|REVIEW)\t\S+\t\S+\tPERSON_RECORD\t([0-9a-f-]{36})/m)?.[1];
-      assert.ok(personId, `a person record comes up by 2200:\n${far.stdout}`);
+      // By 2200 every seeded person is past 100, and those whose fingerprints are kept (B6) wait on them: their
+      // records come up for review well before, under the periodic review of P1.
+      const sooner = leds('retention', 'plan', '--as-of', '2045-01-01', '--organisation', 'MPS');
+      const personId = sooner.stdout.match(/^ {2}(?:DESTROY|REVIEW)\t\S+\t\S+\tPERSON_RECORD\t([0-9a-f-]{36})/m)?.[1];
+      assert.ok(personId, `a person record comes up by 2045:\n${sooner.stdout}`);
       const hold = (...extra: string[]) =>
         leds(
           'retention',

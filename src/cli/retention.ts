@@ -21,7 +21,11 @@ export function printRetentionRules(services: Services, print: (line: string) =>
     print(`${rule.id.padEnd(14)} ${rule.title}`);
     print(`${''.padEnd(14)} ${rule.retention}`);
     print(`${''.padEnd(14)} ${rule.citation} [${rule.sources.join(', ')}] (${rule.confidence})`);
+    if (rules.isUnverified(rule)) print(`${''.padEnd(14)} ${rules.confidenceOf(rule)}`);
   }
+  print('sources:');
+  for (const [id, source] of Object.entries(rules.sources))
+    print(`  ${id.padEnd(6)} ${source.title}  ${source.address}`);
   const s = services.config.retention;
   print('configured values ([U] in the brief):');
   print(
@@ -31,7 +35,7 @@ export function printRetentionRules(services: Services, print: (line: string) =>
     `  MoPI: group 1 review every ${s.mopiGroup1ReviewYears} years (markers ${s.mopiGroup1MarkerCodes.join(', ')}), group 2 clear period ${s.mopiGroup2ClearYears} years, group 3 ${s.mopiGroup3ClearYears} years`,
   );
   print(
-    `  notices acknowledged within ${s.noticeAcknowledgeDays} days, chased every ${s.noticeChaseDays}; applications decided within ${s.applicationTargetDays} days`,
+    `  notices acknowledged within ${s.noticeAcknowledgeDays} days, chased every ${s.noticeChaseDays}; applications decided within ${s.applicationTargetDays} days, their applicant's details kept ${s.applicationKeepMonths} months after the last step`,
   );
 }
 

@@ -103,6 +103,12 @@ const RetentionSettingsSchema = Type.Object(RetentionSettingsProperties, { addit
 /** The retention engine's settings; the retention module reads its own from here. */
 export type RetentionSettings = Static<typeof RetentionSettingsSchema>;
 
+/**
+ * How a deletion run ends (storage/scrub-deleted-rows.ts): `auto` is `vacuum-full` on the embedded database and
+ * `vacuum` on a PostgreSQL server; `off` leaves it to the operator.
+ */
+export type ScrubMode = 'auto' | 'vacuum' | 'vacuum-full' | 'off';
+
 /** The retention engine's settings (issue 5): the [U] values of brief section 5 and the job's limits. */
 const RetentionSchema = Type.Object(
   {
@@ -114,6 +120,16 @@ const RetentionSchema = Type.Object(
     noticeChaseDays: count('LEDS_RETENTION_NOTICE_CHASE_DAYS', 7),
     /** The statutory target for deciding an application for deletion (RDP: 28 days). */
     applicationTargetDays: count('LEDS_RETENTION_APPLICATION_TARGET_DAYS', 28),
+    /**
+     * Months an application's applicant details and free texts are kept after its last step (decision, applicant
+     * told, appeal decided; for one never matched, its receipt): rule RDP_APPLICATION.
+     */
+    applicationKeepMonths: count('LEDS_RETENTION_APPLICATION_KEEP_MONTHS', 12),
+    /** How each deletion run scrubs the deleted rows from the database's files. */
+    scrubAfterDeletion: Type.Union(
+      [Type.Literal('auto'), Type.Literal('vacuum'), Type.Literal('vacuum-full'), Type.Literal('off')],
+      { default: 'auto', env: 'LEDS_RETENTION_SCRUB' },
+    ),
     sweepSeconds: count('LEDS_RETENTION_SWEEP_SECONDS', 24 * 3600),
     sweepBatchSize: count('LEDS_RETENTION_SWEEP_BATCH_SIZE', 2000),
     /** Most items deleted in one transaction (each keeps its own tombstones, notice and audit entry). */

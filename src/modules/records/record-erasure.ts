@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { assertUuid, type Database, queryRows } from '../../storage/database.ts';
+import { isProtectedIdentity } from './person-flags.ts';
 import { recordTombstones } from './records.tables.ts';
 
 /** What a deletion takes away: one retained item and everything that hangs from it. */
@@ -106,6 +107,8 @@ export async function eraseRecord(
   personId: string,
   basis: ErasureBasis,
 ): Promise<Erasure> {
+  // Read before the person's row goes: the tombstones carry the flag on (person-flags.ts).
+  const protectedIdentity = await isProtectedIdentity(tx, personId);
   const { content, deletedIds, provenance, imageHashes } = await deleteRows(tx, kind, itemId, basis.at);
   if (deletedIds.length === 0) return { personId, content, tombstones: [], imageHashes: [] };
   // Rows that pointed at what went: cleared, not deleted, because they are someone else's record.
@@ -141,6 +144,7 @@ export async function eraseRecord(
         basis: basis.basis,
         authorisedBy: basis.authorisedBy,
         deletedAt: basis.at,
+        protectedIdentity,
       })),
     );
   }

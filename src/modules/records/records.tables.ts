@@ -400,6 +400,11 @@ export const recordTombstones = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true }).notNull(),
     /** The audit entry that holds the deleted content in the vault, for auditors. */
     auditSeq: integer('audit_seq'),
+    /**
+     * The person was a protected identity when the record went: their deletion stays as hidden as they were
+     * (retention views, notices, desk counts), since nothing else is left to say so.
+     */
+    protectedIdentity: boolean('protected_identity').notNull().default(false),
   },
   (t) => [
     index('record_tombstones_person_idx').on(t.personId),

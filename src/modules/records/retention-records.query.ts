@@ -32,7 +32,10 @@ export async function personIdsAfter(db: Database, after: string, size: number):
  */
 export function notProtectedIdentity(personIdColumn: string, hide: boolean) {
   return hide
-    ? sql.raw(`NOT EXISTS (SELECT 1 FROM people p WHERE p.person_id = ${personIdColumn} AND p.protected_identity)`)
+    ? sql.raw(
+        `NOT EXISTS (SELECT 1 FROM people p WHERE p.person_id = ${personIdColumn} AND p.protected_identity)
+         AND NOT EXISTS (SELECT 1 FROM record_tombstones t WHERE t.person_id = ${personIdColumn} AND t.protected_identity)`,
+      )
     : sql.raw('true');
 }
 

@@ -3,10 +3,12 @@ import { declareLifecycle } from '../../platform/lifecycle.ts';
 /**
  * The lifecycle of an application for deletion, declared. The public form leaves it UNMATCHED until staff find
  * the arrest it names; a matched one is RECEIVED and decided GRANTED or REFUSED; a refusal may be appealed, and
- * the appeal is upheld (which grants) or dismissed. Where it stands is its status with its appeal's.
+ * the appeal is upheld (which grants) or dismissed. One never matched lapses when its applicant's details are erased. Where it stands is its status with its appeal's.
  */
 export const deletionApplicationLifecycle = declareLifecycle({
-  UNMATCHED: ['RECEIVED'],
+  // LAPSED: never matched while its applicant's details were kept (RDP_APPLICATION); nothing is left to match.
+  UNMATCHED: ['RECEIVED', 'LAPSED'],
+  LAPSED: [],
   RECEIVED: ['GRANTED', 'REFUSED'],
   GRANTED: [],
   REFUSED: ['APPEAL_LODGED'],

@@ -1,5 +1,5 @@
 // The SQL of applications for deletion, over retention's own tables.
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../../storage/database.ts';
 import { deletionApplications } from './retention.tables.ts';
 
@@ -29,4 +29,51 @@ export function decisionsOfItems(db: Database, itemIds: string[]) {
     sql`SELECT item_id, rule_id, owning_organisation_id AS owner FROM retention_decisions
         WHERE item_id = ANY(${`{${itemIds.join(',')}}`}::uuid[])`,
   );
+}
+
+/**
+ * Applications whose applicant details are due for erasure under RDP_APPLICATION: decided (and not under appeal)
+ * with their last step on or before the cutoff, or never matched and received by then; none of a person under a
+ * legal hold. Oldest first.
+ */
+export function applicationsDueForErasure(db: Database, q: { cutoff: string; today: string; limit: number }) {
+  return queryRows<typeof deletionApplications.$inferSelect & { person_id: string | null }>(
+    db,
+    sql`SELECT a.id, a.person_id, a.reference, a.applicant_name, a.applicant_date_of_birth::text, a.contact,
+               a.event_reference, a.grounds, a.decision_reasons, a.policing_purpose, a.exceptional_reason,
+               a.appeal_grounds, a.appeal_reasons
+        FROM deletion_applications a
+        WHERE a.personal_details_erased_on IS NULL
+          AND ((a.status IN ('GRANTED', 'REFUSED') AND a.appeal_status <> 'LODGED'
+                AND GREATEST(a.decided_on, a.applicant_told_on, a.appeal_decided_on) <= ${q.cutoff}::date)
+            OR (a.status = 'UNMATCHED' AND a.received_on <= ${q.cutoff}::date))
+          AND NOT EXISTS (
+            SELECT 1 FROM retention_instruments h
+            WHERE h.kind = 'LEGAL_HOLD' AND h.person_id = a.person_id AND h.item_id IS NULL
+              AND h.made_on <= ${q.today}::date AND (h.ended_on IS NULL OR h.ended_on > ${q.today}::date))
+        ORDER BY a.received_on, a.id
+        LIMIT ${q.limit}`,
+  );
+}
+
+/** The applicant's details and every free text of these applications, erased; the rest stays for the figures. */
+export async function eraseApplicantDetails(db: Database, applicationIds: string[], erasedOn: string) {
+  await db
+    .update(deletionApplications)
+    .set({
+      applicantName: null,
+      applicantDateOfBirth: null,
+      contact: null,
+      eventReference: null,
+      grounds: null,
+      decisionReasons: null,
+      policingPurpose: null,
+      exceptionalReason: null,
+      appealGrounds: null,
+      appealReasons: null,
+      personalDetailsErasedOn: erasedOn,
+      // UNMATCHED -> LAPSED (deletion-application-lifecycle.ts): with the event it named erased, none can match it.
+      status: sql`CASE WHEN ${deletionApplications.status} = 'UNMATCHED' THEN 'LAPSED' ELSE ${deletionApplications.status} END`,
+    })
+    .where(inArray(deletionApplications.id, applicationIds));
 }

@@ -136,7 +136,8 @@ export class DeletionApplications extends RetentionUseCase {
           kind: 'DELETION_APPLICATION_MATCHED',
           action: 'retention.decide',
           subjects: [arrest.personId],
-          details: { applicationId, reference: application.reference, eventReference: asn.value },
+          details: { applicationId, reference: application.reference },
+          shown: { eventReference: asn.value },
         },
       ]);
     });
@@ -201,12 +202,13 @@ export class DeletionApplications extends RetentionUseCase {
           kind: 'DELETION_APPLICATION_DECIDED',
           action: 'retention.decide',
           subjects: [application.personId as string],
-          reasons: [input.reasons],
-          details: {
-            applicationId,
-            decision: input.decision,
-            images: images.length,
+          details: { applicationId, decision: input.decision, images: images.length },
+          // SECURITY: free texts may name the person; the log keeps entries for ever, so they are sealed in the
+          // vault, which auditors read while the audit retention lasts (issue 13 item 8).
+          shown: {
+            reasons: input.reasons,
             policingPurpose: input.policingPurpose ?? null,
+            exceptionalReason: input.exceptionalReason ?? null,
           },
         },
       ]);
@@ -295,8 +297,8 @@ export class DeletionApplications extends RetentionUseCase {
           kind: 'DELETION_APPLICATION_APPEALED',
           action: 'retention.decide',
           subjects: application.personId ? [application.personId] : [],
-          reasons: input.reasons ? [input.reasons] : [],
           details: { applicationId, outcome: input.outcome ?? 'LODGED' },
+          shown: { reasons: input.reasons ?? null, grounds: input.grounds ?? null },
         },
       ]);
     });

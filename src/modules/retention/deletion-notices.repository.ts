@@ -1,6 +1,7 @@
 // The SQL of deletion notices, over retention's own table.
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../../storage/database.ts';
+import { notProtectedIdentity } from '../records/index.ts';
 import { deletionNotices } from './retention.tables.ts';
 
 /** Marks unacknowledged notices due before `today` as chased, unless chased after `chaseBefore`; their ids. */
@@ -20,6 +21,7 @@ export function noticesOf(
   organisationId: string,
   status: 'PENDING' | 'ACKNOWLEDGED' | 'ALL',
   limit: number,
+  options: { hideProtected: boolean },
 ) {
   return db
     .select()
@@ -27,6 +29,7 @@ export function noticesOf(
     .where(
       and(
         eq(deletionNotices.owningOrganisationId, organisationId),
+        notProtectedIdentity('deletion_notices.person_id', options.hideProtected),
         status === 'PENDING'
           ? isNull(deletionNotices.acknowledgedAt)
           : status === 'ACKNOWLEDGED'
@@ -39,11 +42,22 @@ export function noticesOf(
 }
 
 /** One notice of an organisation, or undefined. */
-export async function noticeOf(db: Database, noticeId: string, organisationId: string) {
+export async function noticeOf(
+  db: Database,
+  noticeId: string,
+  organisationId: string,
+  options: { hideProtected: boolean },
+) {
   const [notice] = await db
     .select()
     .from(deletionNotices)
-    .where(and(eq(deletionNotices.id, noticeId), eq(deletionNotices.owningOrganisationId, organisationId)));
+    .where(
+      and(
+        eq(deletionNotices.id, noticeId),
+        eq(deletionNotices.owningOrganisationId, organisationId),
+        notProtectedIdentity('deletion_notices.person_id', options.hideProtected),
+      ),
+    );
   return notice;
 }
 

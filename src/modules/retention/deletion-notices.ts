@@ -20,7 +20,9 @@ export class DeletionNotices extends RetentionUseCase {
   async noticesFor(ctx: RequestContext, options: { status?: 'PENDING' | 'ACKNOWLEDGED' | 'ALL'; limit?: number } = {}) {
     await this.access.require(ctx, 'deletion-notice.receive');
     const status = options.status ?? 'PENDING';
-    const rows = await noticesOf(this.db, ctx.organisation.id, status, options.limit ?? 1000);
+    const rows = await noticesOf(this.db, ctx.organisation.id, status, options.limit ?? 1000, {
+      hideProtected: await this.hidesProtectedIdentities(ctx),
+    });
     const today = this.today();
     const notices = rows.map((n) => noticeView(n, today));
     await this.trail.record(ctx, {
@@ -37,7 +39,9 @@ export class DeletionNotices extends RetentionUseCase {
     await this.access.require(ctx, 'deletion-notice.receive');
     if (!isUuid(noticeId)) throw new LedsError('RETENTION_NOTICE_NOT_FOUND', `no deletion notice ${noticeId}`);
     return this.db.transaction(async (tx) => {
-      const notice = await noticeOf(tx as Database, noticeId, ctx.organisation.id);
+      const notice = await noticeOf(tx as Database, noticeId, ctx.organisation.id, {
+        hideProtected: await this.hidesProtectedIdentities(ctx),
+      });
       if (!notice)
         throw new LedsError('RETENTION_NOTICE_NOT_FOUND', `no deletion notice ${noticeId} for your organisation`);
       if (notice.acknowledgedAt) return noticeView(notice, this.today());
@@ -52,6 +56,15 @@ export class DeletionNotices extends RetentionUseCase {
       ]);
       return noticeView(updated as typeof notice, this.today());
     });
+  }
+
+  /**
+   * SECURITY: a protected identity's notices are hidden from people without the named role, as the desk hides
+   * them (else comparing the two tells which deleted records were theirs). The force's own system still gets
+   * every notice: it carries out the local deletions, and a notice names only the force's own record.
+   */
+  private async hidesProtectedIdentities(ctx: RequestContext): Promise<boolean> {
+    return ctx.actor.kind === 'user' && !(await this.officer.seesProtectedIdentities(ctx));
   }
 
   /** Pending notices of an organisation as CSV rows, for a force's local deletion run. */

@@ -51,6 +51,14 @@ export function decisionOfItem(db: Database, itemId: string) {
   return db.select().from(retentionDecisions).where(eq(retentionDecisions.itemId, itemId));
 }
 
+/** The tables a deleted person's retention is dropped from, and a deleted item's decision. */
+export const personRetentionTables = [
+  'retention_decisions',
+  'retention_instruments',
+  'retention_reviews',
+  'conviction_disregards',
+];
+
 /** A deleted person's retention goes with them: decisions, instruments, reviews and disregards. */
 export async function dropPersonRetention(db: Database, personId: string) {
   for (const table of [retentionDecisions, retentionInstruments, retentionReviews, convictionDisregards]) {

@@ -30,7 +30,7 @@ export class RetentionDesk extends RetentionUseCase {
     // Staff match unmatched applications (the public form looks nothing up): say which name an arrest this force holds.
     const ownArrests = await this.officer.ownForceArrests(
       ctx,
-      applications.filter((a) => a.status === 'UNMATCHED').map((a) => a.eventReference),
+      applications.flatMap((a) => (a.status === 'UNMATCHED' && a.eventReference ? [a.eventReference] : [])),
     );
     const desk = {
       today,
@@ -40,7 +40,7 @@ export class RetentionDesk extends RetentionUseCase {
       applications: applications.map((a) => ({
         ...a,
         overdue: a.targetDate < today,
-        namesOwnForcesArrest: a.status === 'UNMATCHED' && ownArrests.has(a.eventReference),
+        namesOwnForcesArrest: a.status === 'UNMATCHED' && !!a.eventReference && ownArrests.has(a.eventReference),
       })),
       overdueNotices: overdueNotices.map((n) => noticeView(n, today)),
     };

@@ -318,3 +318,72 @@ describe('retention beyond the appendix', () => {
     expect(f, 'A', '2026-11-02', 'REVIEW_DISPOSAL', 'DESTROY', '2026-11-01');
   });
 });
+
+describe('"until the subject is 100" ends (issue 13 item 3)', () => {
+  // Born 1930-05-05: the 100th birthday is 2030-05-05.
+  const born = '1930-05-05';
+  const hundred = '2030-05-05';
+
+  it('a conviction keeps the event and the person record to the 100th birthday, and from then both are due', () => {
+    const f = new FactsBuilder(born)
+      .arrest('A', '1990-01-01', { qualifying: false })
+      .outcome('A', 'CONVICTED', '1990-03-01');
+    expect(f, 'A', '2030-05-04', 'P1', 'DESTROY', hundred);
+    const before = decide(f, 'person', '2030-05-04');
+    assert.equal(before.action, 'REVIEW', 'the day before, the person record is still under periodic review');
+    assert.ok((before.dueOn as string) < hundred, before.reason);
+    expect(f, 'person', hundred, 'P1', 'DESTROY', hundred);
+    expect(f, 'person', '2045-01-01', 'P1', 'DESTROY', hundred);
+    // A review that kept the record does not keep it past 100.
+    f.review('person', '2029-01-01', 'KEEP');
+    expect(f, 'person', '2031-01-01', 'P1', 'DESTROY', hundred);
+  });
+
+  it('MoPI group 1 keeps events and custody images to 100, not under review for ever', () => {
+    const f = new FactsBuilder(born)
+      .marker('M', 'MAPPA', '2040-01-01')
+      .arrest('A', '2000-01-01', { qualifying: true })
+      .outcome('A', 'NO_FURTHER_ACTION', '2000-02-01')
+      .arrest('B', '2001-01-01', { qualifying: true })
+      .outcome('B', 'CONVICTED', '2001-03-01')
+      .image('I', 'B', '2001-01-01', 70);
+    const event = decide(f, 'A', '2029-01-01');
+    assert.deepEqual([event.ruleId, event.action], ['MOPI1', 'REVIEW']);
+    expect(f, 'A', '2030-05-05', 'MOPI1', 'DESTROY', hundred);
+    assert.deepEqual([decide(f, 'I', '2029-01-01').ruleId, decide(f, 'I', '2029-01-01').action], ['C5', 'REVIEW']);
+    expect(f, 'I', '2030-05-05', 'C5', 'DESTROY', hundred);
+    // The marker that puts the record in group 1 ends with it, and so the person record goes at 100 too.
+    expect(f, 'M', '2030-05-05', 'MARKER_REVIEW', 'DESTROY', hundred);
+    expect(f, 'person', '2030-05-05', 'P1', 'DESTROY', hundred);
+    // A legal hold on the marker keeps it, and the person record waits for it.
+    f.instrument('M', 'LEGAL_HOLD', '2030-01-01');
+    const person = decide(f, 'person', '2031-01-01');
+    assert.equal(person.action, 'KEEP');
+    assert.match(
+      person.reason,
+      /kept while 1 other item is retained: a marker \(LEGAL_HOLD\); without them: P1 DESTROY/,
+    );
+  });
+
+  it('the person record waits while fingerprints are kept indefinitely, and goes once they are disposed of', () => {
+    const f = new FactsBuilder(born)
+      .arrest('A', '1990-01-01', { qualifying: false })
+      .outcome('A', 'CONVICTED', '1990-03-01')
+      .prints('FP', 'A', '1990-01-01');
+    const person = decide(f, 'person', '2031-01-01');
+    assert.equal(person.action, 'KEEP');
+    assert.match(person.reason, /retained: an event \(P1\), fingerprints or DNA \(B6\)/);
+    f.review('FP', '2031-06-01', 'DISPOSE');
+    expect(f, 'person', '2031-06-01', 'P1', 'DESTROY', '2031-06-01');
+    expect(f, 'A', '2031-06-01', 'P1', 'DESTROY', hundred);
+  });
+
+  it('with no date of birth the 100 rule cannot run: the record stays under MoPI review (brief 9 Q11)', () => {
+    const f = new FactsBuilder(null)
+      .arrest('A', '1990-01-01', { qualifying: false })
+      .outcome('A', 'CONVICTED', '1990-03-01');
+    const person = decide(f, 'person', '2100-01-01');
+    assert.deepEqual([person.ruleId, person.action], ['MOPI3', 'REVIEW']);
+    assert.match(person.reason, /date of birth unknown/);
+  });
+});

@@ -2,7 +2,13 @@ import type { PersonFacts, RetentionDecision, RetentionSettings } from './retent
 import { biometric } from './retention-biometric-rules.ts';
 import { custodyImage } from './retention-custody-image-rules.ts';
 import { PersonHistory } from './retention-person-history.ts';
-import { event, eventBesideItsBiometrics, marker, personRecord } from './retention-record-rules.ts';
+import {
+  event,
+  eventBesideItsBiometrics,
+  marker,
+  personRecord,
+  personRecordBesideItsItems,
+} from './retention-record-rules.ts';
 
 export { addDays, addMonths, addYears, ageOn, extensionWindowOpens } from './retention-dates.ts';
 
@@ -13,13 +19,13 @@ export { addDays, addMonths, addYears, ageOn, extensionWindowOpens } from './ret
 /** Every decision for one person: the person record, each event, custody image, biometric and marker. */
 function allDecisions(p: PersonHistory): RetentionDecision[] {
   const biometrics = p.f.biometrics.map((b) => biometric(p, b));
-  return [
-    personRecord(p),
+  const items = [
     ...p.f.arrests.map((a) => eventBesideItsBiometrics(p, event(p, a), biometrics)),
     ...p.f.custodyImages.map((i) => custodyImage(p, i)),
     ...biometrics,
     ...p.f.markers.map((m) => marker(p, m)),
   ];
+  return [personRecordBesideItsItems(personRecord(p), items), ...items];
 }
 
 /** Every retained item of one person with its rule, next action and date, as of a day. */

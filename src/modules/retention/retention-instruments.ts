@@ -207,8 +207,9 @@ export class RetentionInstruments extends RetentionUseCase {
           kind: 'RETENTION_INSTRUMENT_ENDED',
           action: 'retention.decide',
           subjects: [instrument.personId],
-          reasons: [reason],
           details: { instrumentId, kind: instrument.kind, endedOn },
+          // The reason is free text: sealed in the vault, not kept in the log for ever.
+          shown: { reason },
         },
       ]);
     });

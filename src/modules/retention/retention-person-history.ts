@@ -191,6 +191,19 @@ export class PersonHistory {
               ? addYears(review.reviewedOn, group === 2 ? this.s.mopiGroup2ClearYears : this.s.mopiGroup3ClearYears)
               : null,
           ]);
+    // MoPI group 1 keeps only until the subject is 100 (brief 5.3): from then, or when no review falls before
+    // it, the item is due for disposal on the 100th birthday.
+    const until = group === 1 ? this.hundredthBirthday() : null;
+    if (until !== null && (until <= this.asOf || (due as string) >= until)) {
+      return this.decision(
+        kind,
+        itemId,
+        ruleId,
+        'DESTROY',
+        until,
+        `${what}: MoPI group 1, kept until the subject is 100`,
+      );
+    }
     return this.decision(
       kind,
       itemId,

@@ -87,7 +87,10 @@ export async function deskRows(
         and(
           or(
             and(eq(deletionApplications.owningOrganisationId, org), eq(deletionApplications.status, 'RECEIVED')),
-            mayMatch ? eq(deletionApplications.status, 'UNMATCHED') : undefined,
+            // An unmatched application whose details were erased (RDP_APPLICATION) has nothing left to match.
+            mayMatch
+              ? and(eq(deletionApplications.status, 'UNMATCHED'), isNull(deletionApplications.personalDetailsErasedOn))
+              : undefined,
           ),
           notProtected('deletion_applications.person_id'),
         ),
@@ -131,12 +134,20 @@ export function custodyImageFigures(db: Database) {
 
 /** Applications for deletion received, granted, refused, overdue and appealed (counts only). */
 export async function applicationFigures(db: Database, today: string) {
-  return queryRows<{ received: number; granted: number; refused: number; overdue: number; appeals: number }>(
+  return queryRows<{
+    received: number;
+    granted: number;
+    refused: number;
+    lapsed: number;
+    overdue: number;
+    appeals: number;
+  }>(
     db,
     sql`SELECT count(*)::int AS received,
              count(*) FILTER (WHERE status = 'GRANTED')::int AS granted,
              count(*) FILTER (WHERE status = 'REFUSED')::int AS refused,
-             count(*) FILTER (WHERE decided_on IS NULL AND target_date < ${today}::date)::int AS overdue,
+             count(*) FILTER (WHERE status = 'LAPSED')::int AS lapsed,
+             count(*) FILTER (WHERE decided_on IS NULL AND status <> 'LAPSED' AND target_date < ${today}::date)::int AS overdue,
              count(*) FILTER (WHERE appeal_status <> 'NONE')::int AS appeals
       FROM deletion_applications`,
   );

@@ -91,7 +91,8 @@ export function personRecord(p: PersonHistory): RetentionDecision {
       latest([p.convictions.at(-1)?.disposedOn, review?.reviewedOn]) as string,
       p.s.gaughranReviewYears,
     );
-    if (review?.outcome !== 'DISPOSE' && gaughran < until)
+    // The periodic review runs only while a review can still fall before the 100th birthday (P1 ends there).
+    if (review?.outcome !== 'DISPOSE' && gaughran < until && p.asOf < until)
       return p.overlay(
         p.decision(
           kind,
@@ -118,6 +119,22 @@ export function marker(p: PersonHistory, m: Facts['markers'][number]): Retention
     review?.outcome === 'KEEP'
       ? latest([m.reviewDue, addMonths(review.reviewedOn, p.s.markerReviewMonths)])
       : m.reviewDue;
+  // A marker warns about a nominal record: on a record kept only until the subject is 100 (a conviction, P1, or
+  // MoPI group 1) it ends with the record, not under review for ever after.
+  const until = p.hundredthBirthday();
+  const endsAtHundred = p.convictions.length > 0 || p.mopiGroup(p.f.arrests.map((a) => a.id)) === 1;
+  if (until !== null && endsAtHundred && (until <= p.asOf || (due as string) >= until)) {
+    return p.overlay(
+      p.decision(
+        'MARKER',
+        m.id,
+        'MARKER_REVIEW',
+        'DESTROY',
+        until,
+        `marker ${m.code}: on a record kept until the subject is 100`,
+      ),
+    );
+  }
   return p.overlay(p.decision('MARKER', m.id, 'MARKER_REVIEW', 'REVIEW', due, `marker ${m.code}: review due ${due}`));
 }
 
@@ -141,5 +158,40 @@ export function eventBesideItsBiometrics(
     action: 'KEEP',
     dueOn: null,
     reason: `kept while its fingerprints or DNA are retained (${[...new Set(kept.map((d) => d.ruleId))].join(', ')}): their retention rests on this event's outcome; without them: ${event.ruleId} DESTROY on ${event.dueOn}: ${event.reason}`,
+  };
+}
+
+/** What each kind of item is, in words, for a reason. */
+const itemWords: Record<RetentionDecision['itemKind'], string> = {
+  PERSON_RECORD: 'the person record',
+  EVENT: 'an event',
+  CUSTODY_IMAGE: 'a custody image',
+  BIOMETRIC_REFERENCE: 'fingerprints or DNA',
+  MARKER: 'a marker',
+};
+
+/** Rules that keep the person record only until the subject is 100 (P1; MoPI group 1). */
+const untilHundred = new Set(['P1', 'MOPI1']);
+
+/**
+ * Destroying the person record takes everything of theirs with it. So when it comes due only because the subject
+ * has reached 100, it waits while any other item is still kept (fingerprints kept indefinitely under PACE, a
+ * review not yet done, a hold), and goes with the last of them.
+ */
+export function personRecordBesideItsItems(
+  person: RetentionDecision,
+  others: RetentionDecision[],
+): RetentionDecision {
+  if (person.action !== 'DESTROY' || !untilHundred.has(person.ruleId)) return person;
+  const kept = others.filter((d) => d.action !== 'DESTROY');
+  if (kept.length === 0) {
+    return { ...person, dueOn: latest([person.dueOn, ...others.map((d) => d.dueOn)]) };
+  }
+  const what = [...new Set(kept.map((d) => `${itemWords[d.itemKind]} (${d.ruleId})`))].join(', ');
+  return {
+    ...person,
+    action: 'KEEP',
+    dueOn: null,
+    reason: `kept while ${kept.length} other item${kept.length === 1 ? ' is' : 's are'} retained: ${what}; without them: ${person.ruleId} DESTROY on ${person.dueOn}: ${person.reason}`,
   };
 }

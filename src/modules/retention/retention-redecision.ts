@@ -32,6 +32,8 @@ export class Redecision extends RetentionUseCase {
     const decisions = facts.flatMap((f) => assessRetention(f, asOf, this.settings));
     const changed = await this.storeDecisions(personIds, decisions, facts);
     const destroyed = await this.carryOut(by, decisions, asOf);
+    // Ends the deletion run: whatever this or an earlier step of the same action deleted is scrubbed from disk.
+    await this.deletion.scrubTouched();
     return { changed, destroyed };
   }
 

@@ -42,7 +42,8 @@ export class RetentionReviews extends RetentionUseCase {
           kind: 'RETENTION_REVIEW_RECORDED',
           action: 'retention.decide',
           subjects: [decision.personId],
-          reasons: [input.reason],
+          // The reviewer's reason is free text: sealed in the vault, not kept in the log for ever.
+          shown: { reason: input.reason },
           details: {
             itemId: input.itemId,
             itemKind: decision.itemKind,

@@ -3,8 +3,10 @@ import { LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { takeJobLease } from '../../storage/job-leases.ts';
 import { personIdsAfter, protectedIdentitiesAmong } from '../records/index.ts';
+import { type ApplicationErasure, applicationTables } from './application-erasure.ts';
 import type { DeletionNotices } from './deletion-notices.ts';
 import type { RetentionDecision } from './retention.types.ts';
+import type { RetentionDeletion } from './retention-deletion.ts';
 import { assessRetention, isDue } from './retention-engine.ts';
 import { loadPersonFacts, owningOrganisationOf } from './retention-facts.ts';
 import type { Redecision } from './retention-redecision.ts';
@@ -22,6 +24,10 @@ export interface SweepReport {
   held: number;
   noticesChased: number;
   byRule: Record<string, number>;
+  /** Applications whose applicant details were erased (RDP_APPLICATION). */
+  applicationsErased: number;
+  /** How the deleted rows were scrubbed from the database's files, when anything was deleted. */
+  scrub?: Awaited<ReturnType<RetentionDeletion['scrubTouched']>>;
   /** The server stopped during the sweep: it ended after a whole batch; the next sweep starts again. */
   stoppedEarly?: boolean;
 }
@@ -57,6 +63,8 @@ export class RetentionSweep extends RetentionUseCase {
     wiring: RetentionWiring,
     private readonly redecision: Redecision,
     private readonly notices: DeletionNotices,
+    private readonly deletion: RetentionDeletion,
+    private readonly applicationErasure: ApplicationErasure,
   ) {
     super(wiring);
   }
@@ -95,6 +103,7 @@ export class RetentionSweep extends RetentionUseCase {
       reviewsDue: 0,
       held: 0,
       noticesChased: 0,
+      applicationsErased: 0,
       byRule: {},
     };
     const pacing = new SweepPacing(this.settings, this.clock, options.batchSize, options.pause);
@@ -125,6 +134,10 @@ export class RetentionSweep extends RetentionUseCase {
       await pacing.betweenBatches();
     }
     report.noticesChased = await this.notices.chaseOverdueNotices();
+    if (!report.stoppedEarly) report.applicationsErased = await this.applicationErasure.eraseDue(by);
+    // A deletion run ends by scrubbing what it deleted from the database's files (issue 13 item 8).
+    const scrub = await this.deletion.scrubTouched(report.applicationsErased > 0 ? applicationTables : []);
+    if (scrub) report.scrub = scrub;
     await this.trail.record(by, {
       kind: 'RETENTION_SWEEP_COMPLETED',
       action: 'retention.sweep',

@@ -1,6 +1,7 @@
 import type { RetentionConfig } from '../../config/config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../storage/database.ts';
+import type { ScrubReport } from '../../storage/scrub-deleted-rows.ts';
 import type { AccessDecisions } from '../access/index.ts';
 import type { AuditTrail } from '../audit/index.ts';
 import type { RecordIntake } from '../records/index.ts';
@@ -16,6 +17,8 @@ export interface RetentionWiring {
   clock: Clock;
   settings: RetentionConfig;
   rules: RetentionRuleSet;
+  /** Scrubs deleted rows from these tables' files, as configured (LEDS_RETENTION_SCRUB). */
+  scrub: (tables: string[]) => Promise<ScrubReport>;
 }
 
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -30,6 +33,7 @@ export abstract class RetentionUseCase {
   protected readonly settings: RetentionConfig;
   protected readonly rules: RetentionRuleSet;
   protected readonly officer: RetentionOfficerAccess;
+  protected readonly scrub: RetentionWiring['scrub'];
 
   constructor(wiring: RetentionWiring) {
     this.db = wiring.db;
@@ -39,6 +43,7 @@ export abstract class RetentionUseCase {
     this.clock = wiring.clock;
     this.settings = wiring.settings;
     this.rules = wiring.rules;
+    this.scrub = wiring.scrub;
     this.officer = new RetentionOfficerAccess(wiring.db, wiring.trail, wiring.access);
   }
 

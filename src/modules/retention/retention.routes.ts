@@ -61,6 +61,9 @@ export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: Retent
           200: Type.Object({
             version: Type.String(),
             rules: Type.Array(Type.Unknown()),
+            /** What each rule's confidence mark means; `U` is unverified. */
+            confidence: Type.Record(Type.String(), Type.String()),
+            sources: Type.Record(Type.String(), Type.Object({ title: Type.String(), address: Type.String() })),
             parameters: Type.Object(Object.fromEntries(publishedParameterNames.map((name) => [name, Type.Unknown()])), {
               additionalProperties: false,
             }),
@@ -71,6 +74,8 @@ export const publicRetentionRoutes: FastifyPluginAsyncTypebox<{ services: Retent
     async () => ({
       version: retention.rules.version,
       rules: [...retention.rules.rules],
+      confidence: retention.rules.confidence,
+      sources: retention.rules.sources,
       // SECURITY: the rules' parameters, named one by one; never how the server is set up (files, batches, leases).
       parameters: publishedParameters(services.config.retention),
     }),

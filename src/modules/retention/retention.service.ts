@@ -4,6 +4,7 @@ import type { Database } from '../../storage/database.ts';
 import type { AccessDecisions } from '../access/index.ts';
 import type { AuditTrail } from '../audit/index.ts';
 import type { RecordIntake } from '../records/index.ts';
+import { ApplicationErasure } from './application-erasure.ts';
 import { DeletionApplications } from './deletion-applications.ts';
 import { DeletionNotices } from './deletion-notices.ts';
 import { PersonRetentionView } from './person-retention.ts';
@@ -63,13 +64,14 @@ export class RetentionService {
     private readonly clock: Clock,
     settings: RetentionConfig,
     readonly rules: RetentionRuleSet,
+    scrub: RetentionWiring['scrub'],
   ) {
-    const wiring: RetentionWiring = { db, trail, access, intake, clock, settings, rules };
+    const wiring: RetentionWiring = { db, trail, access, intake, clock, settings, rules, scrub };
     const officer = new RetentionOfficerAccess(db, trail, access);
     const deletion = new RetentionDeletion(wiring);
     const redecision = new Redecision(wiring, deletion);
     const notices = new DeletionNotices(wiring);
-    const sweep = new RetentionSweep(wiring, redecision, notices);
+    const sweep = new RetentionSweep(wiring, redecision, notices, deletion, new ApplicationErasure(wiring));
     const instruments = new RetentionInstruments(wiring, redecision, deletion);
     const reviews = new RetentionReviews(wiring, redecision);
     const applications = new DeletionApplications(wiring, redecision);

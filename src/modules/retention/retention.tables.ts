@@ -117,15 +117,17 @@ export const deletionApplications = pgTable(
     owningOrganisationId: uuid('owning_organisation_id'),
     /** PUBLIC | STAFF */
     channel: text('channel').notNull(),
-    applicantName: text('applicant_name').notNull(),
-    applicantDateOfBirth: date('applicant_date_of_birth', { mode: 'string' }).notNull(),
-    contact: text('contact').notNull(),
+    // The applicant's details and every free text are null once erased under RDP_APPLICATION (see
+    // personalDetailsErasedOn): an application outlives neither its purpose nor the record it asked about.
+    applicantName: text('applicant_name'),
+    applicantDateOfBirth: date('applicant_date_of_birth', { mode: 'string' }),
+    contact: text('contact'),
     /** The arrest/summons number or event the application names. */
-    eventReference: text('event_reference').notNull(),
-    grounds: text('grounds').notNull(),
+    eventReference: text('event_reference'),
+    grounds: text('grounds'),
     receivedOn: date('received_on', { mode: 'string' }).notNull(),
     targetDate: date('target_date', { mode: 'string' }).notNull(),
-    /** RECEIVED | UNMATCHED | GRANTED | REFUSED */
+    /** RECEIVED | UNMATCHED | GRANTED | REFUSED | LAPSED (deletion-application-lifecycle.ts) */
     status: text('status').notNull(),
     decidedOn: date('decided_on', { mode: 'string' }),
     decidedBy: text('decided_by'),
@@ -140,6 +142,8 @@ export const deletionApplications = pgTable(
     appealDecidedOn: date('appeal_decided_on', { mode: 'string' }),
     appealReasons: text('appeal_reasons'),
     recordedBy: text('recorded_by').notNull(),
+    /** When the applicant's details and the free texts were erased (rule RDP_APPLICATION); the rest stays for the figures. */
+    personalDetailsErasedOn: date('personal_details_erased_on', { mode: 'string' }),
   },
   (t) => [
     index('deletion_applications_person_idx').on(t.personId),

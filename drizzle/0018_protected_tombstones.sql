@@ -1,0 +1,1 @@
+ALTER TABLE "record_tombstones" ADD COLUMN "protected_identity" boolean DEFAULT false NOT NULL;
