@@ -62,6 +62,14 @@ describe(`policy decision corpus (${cases.length} cases, policy version ${engine
     }
   });
 
+  it('has cases for every action the schema declares', () => {
+    const schema = readFileSync(path.resolve(import.meta.dirname, '..', 'policies', 'leds.cedarschema'), 'utf8');
+    const actions = new Set([...schema.matchAll(/"([a-z-]+\.[a-z.-]+)"/g)].map((m) => m[1] as string));
+    assert.ok(actions.size >= 21, 'the schema is read');
+    const covered = new Set(cases.map((c) => c.action));
+    assert.deepEqual([...actions].filter((a) => !covered.has(a)), []);
+  });
+
   it('refuses to load a policy without an @id, or one the schema rejects', async () => {
     const { mkdtemp, writeFile, copyFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');

@@ -313,5 +313,61 @@ for (const roles of [['RETENTION_OFFICER'], ['RETENTION_OFFICER', 'PROTECTED_IDE
     }
   }
 }
+// Deletion notices, applications for deletion and batch reports (issue 13 item 9), as docs/retention.md and
+// docs/ingest.md state them: a police force's system, administrator or retention officer receives its notices;
+// staff (officers, retention officers, administrators) enter applications for people; only a police retention
+// officer matches an unmatched one; a force's system, administrator or officer reads its own batch reports.
+const roleSets = [
+  ['SYSTEM_INGEST'],
+  ['SYSTEM_READ'],
+  ['ADMINISTRATOR'],
+  ['RETENTION_OFFICER'],
+  ['OFFICER'],
+  ['INVESTIGATOR'],
+  ['AUDITOR'],
+  ['OVERSIGHT_MEMBER'],
+];
+for (const kind of Object.keys(kinds)) {
+  for (const roles of roleSets) {
+    const police = kind === 'POLICE_FORCE';
+    for (const [action, allowed, policy] of [
+      [
+        'deletion-notice.receive',
+        police && has(roles, ['SYSTEM_INGEST', 'SYSTEM_READ', 'ADMINISTRATOR', 'RETENTION_OFFICER']),
+        'forces-receive-their-deletion-notices',
+      ],
+      [
+        'deletion-application.submit',
+        has(roles, ['OFFICER', 'RETENTION_OFFICER', 'ADMINISTRATOR']),
+        'staff-enter-applications-for-deletion',
+      ],
+      [
+        'deletion-application.match',
+        police && roles.includes('RETENTION_OFFICER'),
+        'police-retention-officers-match-unmatched-applications',
+      ],
+    ] as const) {
+      cases.push({
+        name: `${kind} ${roles.join('+')} asks ${action}`,
+        principal: { organisationKind: kind, roles },
+        action,
+        resource: { type: 'RetentionSchedule', id: 'any' },
+        context: { purpose: '', grants: [] },
+        expected: allowed ? { decision: 'allow', reasons: [policy] } : { decision: 'deny', reasons: [] },
+      });
+    }
+    const viewsBatches = has(roles, ['SYSTEM_INGEST', 'ADMINISTRATOR', 'OFFICER']);
+    cases.push({
+      name: `${kind} ${roles.join('+')} asks ingest-batch.view`,
+      principal: { organisationKind: kind, roles },
+      action: 'ingest-batch.view',
+      resource: { type: 'IngestBatch', id: 'any' },
+      context: { purpose: '', grants: [] },
+      expected: viewsBatches
+        ? { decision: 'allow', reasons: ['view-own-ingest-batches'] }
+        : { decision: 'deny', reasons: [] },
+    });
+  }
+}
 writeFileSync(new URL('./cases.json', import.meta.url), `${JSON.stringify(cases, null, 1)}\n`);
 console.log(`${cases.length} cases`);
