@@ -918,6 +918,41 @@ describe("a deleted protected identity's retention stays hidden", () => {
   });
 });
 
+describe('staff entry over the API', () => {
+  it('answers someone who may not decide the application with its reference and date only, whether or not the force holds the arrest', async () => {
+    const chain = assaultChain(522, 'NO_FURTHER_ACTION');
+    await services.ingest.ingestBatch(force, 'RET-CUSTODY', ndjson(chain.records));
+    const app = await buildApp(services, { logger: false });
+    try {
+      const { key } = await services.access.createApiKey({
+        organisationCode: 'RET01',
+        name: 'front counter 522',
+        roles: ['OFFICER'],
+      });
+      const enter = (eventReference: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/deletion-applications/staff-entry',
+          headers: { 'x-api-key': key },
+          payload: {
+            applicantName: 'Counter Applicant',
+            applicantDateOfBirth: '1990-04-05',
+            contact: 'counter@example.org',
+            eventReference,
+            grounds: 'Asked at the front counter.',
+          },
+        });
+      const [held, notHeld] = [await enter(chain.asn), await enter(personChain(898).asn)];
+      assert.equal(held.statusCode, 201);
+      assert.equal(notHeld.statusCode, 201);
+      assert.deepEqual(Object.keys(held.json()).sort(), ['next', 'reference', 'targetDate']);
+      assert.deepEqual(Object.keys(notHeld.json()).sort(), Object.keys(held.json()).sort());
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('the retention sweep across processes', () => {
   it('runs one sweep at a time: a second is refused while the first holds the lease, an expired lease is taken over, and the lease is let go after', async () => {
     const by = await services.actingFor('RET01', ['SYSTEM_INGEST']);

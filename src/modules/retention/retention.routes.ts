@@ -359,8 +359,16 @@ function registerApplicationIntakeRoutes(app: RetentionRouteApp, retention: Rete
         response: { 201: open('the application reference, status and target date'), ...problemResponses },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await retention.applyForDeletion(contextOf(request), request.body)),
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      const received = await retention.applyForDeletion(ctx, request.body);
+      if (await retention.handlesApplication(ctx, received)) return reply.status(201).send(received);
+      // SECURITY: as on the page, someone who may not decide it gets the reference and target date only: its status
+      // or owner would tell them whether their force holds an arrest by that number.
+      return reply
+        .status(201)
+        .send({ reference: received.reference, targetDate: received.targetDate, next: publicApplicationNext });
+    },
   );
 }
 
