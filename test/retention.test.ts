@@ -249,10 +249,24 @@ describe('retention and deletion', () => {
       await services.retention.matchApplication(officer, application.id, chain.asn);
       const personId = await idOf('T503-P');
       assert.equal((await decisionOf(personId))?.rule_id, 'C6', 'the whole record is put before a reviewer');
-      await services.retention.decideApplication(officer, application.id, {
-        decision: 'GRANTED',
-        reasons: 'No policing purpose requires the image; no exceptional reason.',
+      // The application asks about the photograph: the image is granted on the presumption of deletion, which
+      // needs no ground; the event (the PNC entry) is kept, and the application says so item by item.
+      const decided = await services.retention.decideApplication(officer, application.id, {
+        decision: 'REFUSED',
+        reasons: 'The arrest record is kept under MoPI review.',
+        items: [
+          {
+            itemId: imageId,
+            decision: 'GRANTED',
+            reason: 'No policing purpose requires the image; no exceptional reason.',
+          },
+        ],
       });
+      assert.equal(decided.status, 'PARTLY_GRANTED');
+      const image = decided.items.find((i) => i.itemId === imageId);
+      assert.deepEqual([image?.decision, image?.outcome, image?.deletedUnder], ['GRANTED', 'DELETED', 'C1']);
+      const event = decided.items.find((i) => i.itemKind === 'EVENT');
+      assert.deepEqual([event?.decision, event?.outcome], ['REFUSED', 'KEPT']);
       assert.equal(await count('custody_images', `id = '${imageId}'`), 0);
       assert.equal(await count('record_tombstones', `record_id = '${imageId}' AND rule_id = 'C1'`), 1);
       assert.equal(
@@ -312,8 +326,14 @@ describe('retention and deletion', () => {
       );
       // The applicant appeals; upheld, the image goes.
       await services.retention.appeal(officer, application.id, { grounds: 'The investigation has closed.' });
-      await services.retention.appeal(officer, application.id, { outcome: 'UPHELD', reasons: 'Operation closed.' });
+      const upheld = await services.retention.appeal(officer, application.id, {
+        outcome: 'UPHELD',
+        reasons: 'Operation closed.',
+        items: [imageId],
+      });
       assert.equal(await count('custody_images', `id = '${imageId}'`), 0);
+      assert.equal(upheld.status, 'PARTLY_GRANTED', 'the event stays refused');
+      assert.equal(upheld.items.find((i) => i.itemId === imageId)?.outcome, 'DELETED');
     } finally {
       services.config.retention.imageGraceDays = 0;
     }

@@ -26,9 +26,9 @@ export * from './records.types.ts';
 export { loadRetentionRecordFacts, type RetentionRecordFacts } from './retention-facts.query.ts';
 export {
   arrestsWithAsn,
-  custodyImageIdsOfArrest,
   deletionsByMonth,
   disposalById,
+  itemsTakenOnArrest,
   notProtectedIdentity,
   personIdsAfter,
   personOwnerOf,

@@ -60,13 +60,20 @@ export async function disposalById(db: Database, disposalId: string) {
   return disposal;
 }
 
-/** The ids of an arrest's custody images. */
-export async function custodyImageIdsOfArrest(db: Database, arrestId: string): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(
+/**
+ * What an application naming this arrest covers besides the event itself: its custody images and its fingerprints
+ * and DNA (brief 5.4 P5: PNC, IDENT1 and NDNAD entries).
+ */
+export function itemsTakenOnArrest(db: Database, arrestId: string) {
+  return queryRows<{ kind: 'CUSTODY_IMAGE' | 'BIOMETRIC_REFERENCE'; id: string; what: string }>(
     db,
-    sql`SELECT id FROM custody_images WHERE arrest_id = ${arrestId}::uuid`,
+    sql`SELECT 'CUSTODY_IMAGE' AS kind, id, 'custody image taken ' || to_char(taken_at, 'YYYY-MM-DD') AS what
+          FROM custody_images WHERE arrest_id = ${arrestId}::uuid
+        UNION ALL
+        SELECT 'BIOMETRIC_REFERENCE', id, lower(replace(biometric_type, '_', ' ')) || ' taken ' || to_char(taken_at, 'YYYY-MM-DD')
+          FROM biometric_references WHERE arrest_id = ${arrestId}::uuid AND status <> 'DESTROYED'
+        ORDER BY 1, 3`,
   );
-  return rows.map((r) => r.id);
 }
 
 /** The forces that owned a person's deleted records (from their tombstones). */

@@ -5,7 +5,7 @@ import { addMonths } from './retention-dates.ts';
 import { RetentionUseCase } from './retention-use-case.ts';
 
 /** The tables an erasure of applicant details changes, for the scrub that ends a deletion run. */
-export const applicationTables = ['deletion_applications'];
+export const applicationTables = ['deletion_applications', 'deletion_application_items'];
 
 /**
  * Rule RDP_APPLICATION: an application for deletion keeps the applicant's name, date of birth, contact, the event

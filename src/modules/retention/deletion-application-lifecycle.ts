@@ -9,8 +9,10 @@ export const deletionApplicationLifecycle = declareLifecycle({
   // LAPSED: never matched while its applicant's details were kept (RDP_APPLICATION); nothing is left to match.
   UNMATCHED: ['RECEIVED', 'LAPSED'],
   LAPSED: [],
-  RECEIVED: ['GRANTED', 'REFUSED'],
+  // Each item is decided on its own: all granted, some (PARTLY_GRANTED), or none. A refusal of any item may be appealed.
+  RECEIVED: ['GRANTED', 'PARTLY_GRANTED', 'REFUSED'],
   GRANTED: [],
+  PARTLY_GRANTED: ['APPEAL_LODGED'],
   REFUSED: ['APPEAL_LODGED'],
   APPEAL_LODGED: ['APPEAL_UPHELD', 'APPEAL_DISMISSED'],
   APPEAL_UPHELD: [],
@@ -20,7 +22,10 @@ export type DeletionApplicationState = keyof typeof deletionApplicationLifecycle
 
 /** Where an application stands: its status, read with its appeal's once it was refused (or granted on appeal). */
 export function deletionApplicationState(application: { status: string; appealStatus: string }): string {
-  if (application.status === 'REFUSED' && application.appealStatus !== 'NONE')
+  if (
+    (application.status === 'REFUSED' || application.status === 'PARTLY_GRANTED') &&
+    application.appealStatus !== 'NONE'
+  )
     return `APPEAL_${application.appealStatus}`;
   if (application.status === 'GRANTED' && application.appealStatus === 'UPHELD') return 'APPEAL_UPHELD';
   return application.status;
@@ -29,7 +34,7 @@ export function deletionApplicationState(application: { status: string; appealSt
 /** Whether an application has been decided (what a decision leads to, on appeal or not): its applicant may be told. */
 export function isDecided(application: { status: string; appealStatus: string }): boolean {
   const state = deletionApplicationState(application);
-  return (['GRANTED', 'REFUSED'] as const).some(
+  return (['GRANTED', 'PARTLY_GRANTED', 'REFUSED'] as const).some(
     (decided) => state === decided || reachable(decided).has(state as DeletionApplicationState),
   );
 }

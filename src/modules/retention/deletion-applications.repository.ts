@@ -1,7 +1,7 @@
 // The SQL of applications for deletion, over retention's own tables.
-import { eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../../storage/database.ts';
-import { deletionApplications } from './retention.tables.ts';
+import { deletionApplicationItems, deletionApplications } from './retention.tables.ts';
 
 /** Records a new application. */
 export async function insertApplication(db: Database, row: typeof deletionApplications.$inferInsert) {
@@ -22,13 +22,24 @@ export function applicationById(db: Database, applicationId: string) {
   return db.select().from(deletionApplications).where(eq(deletionApplications.id, applicationId));
 }
 
-/** The stored decisions of these items (an arrest's custody images): their rule and owner. */
+/** The stored decisions of these items (what an application covers): rule, owner, action and why. */
 export function decisionsOfItems(db: Database, itemIds: string[]) {
-  return queryRows<{ item_id: string; rule_id: string; owner: string }>(
+  if (itemIds.length === 0) return Promise.resolve([]);
+  return queryRows<{ item_id: string; rule_id: string; owner: string; action: string; reason: string }>(
     db,
-    sql`SELECT item_id, rule_id, owning_organisation_id AS owner FROM retention_decisions
+    sql`SELECT item_id, rule_id, owning_organisation_id AS owner, action, reason FROM retention_decisions
         WHERE item_id = ANY(${`{${itemIds.join(',')}}`}::uuid[])`,
   );
+}
+
+/** The latest decision on each item of an application (an upheld appeal decides refused items again). */
+export async function itemDecisionsOf(db: Database, applicationId: string) {
+  const rows = await db
+    .select()
+    .from(deletionApplicationItems)
+    .where(eq(deletionApplicationItems.applicationId, applicationId))
+    .orderBy(asc(deletionApplicationItems.decidedOn), asc(deletionApplicationItems.itemKind));
+  return [...new Map(rows.map((r) => [r.itemId, r])).values()];
 }
 
 /**
@@ -41,7 +52,8 @@ export function applicationsDueForErasure(db: Database, q: { cutoff: string; tod
     db,
     sql`SELECT a.id, a.person_id, a.reference, a.applicant_name, a.applicant_date_of_birth::text, a.contact,
                a.event_reference, a.grounds, a.decision_reasons, a.policing_purpose, a.exceptional_reason,
-               a.appeal_grounds, a.appeal_reasons
+               a.appeal_grounds, a.appeal_reasons, a.grounds_met, a.exceptional_grant_reason,
+               (SELECT json_agg(i.reason) FROM deletion_application_items i WHERE i.application_id = a.id) AS item_reasons
         FROM deletion_applications a
         WHERE a.personal_details_erased_on IS NULL
           AND ((a.status IN ('GRANTED', 'REFUSED') AND a.appeal_status <> 'LODGED'
@@ -71,9 +83,15 @@ export async function eraseApplicantDetails(db: Database, applicationIds: string
       exceptionalReason: null,
       appealGrounds: null,
       appealReasons: null,
+      groundsMet: null,
+      exceptionalGrantReason: null,
       personalDetailsErasedOn: erasedOn,
       // UNMATCHED -> LAPSED (deletion-application-lifecycle.ts): with the event it named erased, none can match it.
       status: sql`CASE WHEN ${deletionApplications.status} = 'UNMATCHED' THEN 'LAPSED' ELSE ${deletionApplications.status} END`,
     })
     .where(inArray(deletionApplications.id, applicationIds));
+  await db
+    .update(deletionApplicationItems)
+    .set({ reason: null })
+    .where(inArray(deletionApplicationItems.applicationId, applicationIds));
 }

@@ -4,18 +4,13 @@ import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
-import { custodyImageIdsOfArrest, parseAsn } from '../records/index.ts';
+import { parseAsn } from '../records/index.ts';
+import { coveredItems, itemOutcomes } from './application-items.ts';
 import { deletionApplicationLifecycle, deletionApplicationState, isDecided } from './deletion-application-lifecycle.ts';
-import {
-  applicationById,
-  decisionsOfItems,
-  insertApplication,
-  updateApplication,
-} from './deletion-applications.repository.ts';
+import { applicationById, insertApplication, updateApplication } from './deletion-applications.repository.ts';
+import { type DeletionGroundCode, deletionGroundCodes } from './deletion-grounds.ts';
 import { applicationNotFound } from './retention.errors.ts';
-import type { deletionApplications } from './retention.tables.ts';
 import { addDays } from './retention-engine.ts';
-import { endExceptionalRetention, insertInstrument } from './retention-instruments.repository.ts';
 import type { Redecision } from './retention-redecision.ts';
 import { RetentionUseCase, type RetentionWiring } from './retention-use-case.ts';
 
@@ -39,6 +34,8 @@ export class DeletionApplications extends RetentionUseCase {
       applicantDateOfBirth: string;
       contact: string;
       eventReference: string;
+      /** Grounds chosen from the list (deletion-grounds.ts), beside the applicant's own words. */
+      groundCodes?: string[];
       grounds: string;
     },
   ) {
@@ -52,6 +49,10 @@ export class DeletionApplications extends RetentionUseCase {
     const asn = parseAsn(input.eventReference ?? '');
     if (input.eventReference?.trim() && !asn.ok)
       problems.push({ field: 'eventReference', message: `the arrest/summons number ${asn.reason}` });
+    const groundCodes = [...new Set(input.groundCodes ?? [])];
+    for (const [i, code] of groundCodes.entries())
+      if (!deletionGroundCodes.includes(code as DeletionGroundCode))
+        problems.push({ field: `groundCodes/${i}`, message: `one of ${deletionGroundCodes.join(', ')}` });
     if (problems.length > 0) throw new LedsError('REQUEST_INVALID', 'the application is incomplete', problems);
     // SECURITY: the public form looks nothing up, so that neither its answer nor the time it takes tells anyone
     // whether an arrest exists: staff match it (issue 11 item 4). Staff entering an application for an arrest their
@@ -76,6 +77,7 @@ export class DeletionApplications extends RetentionUseCase {
         contact: input.contact,
         eventReference: (asn as { value: string }).value,
         grounds: input.grounds,
+        groundCodes,
         receivedOn,
         targetDate: addDays(receivedOn, this.settings.applicationTargetDays),
         // An unmatched application is still a request a person made: it waits for staff to find the event.
@@ -145,78 +147,6 @@ export class DeletionApplications extends RetentionUseCase {
     return this.applicationOutcome(applicationId);
   }
 
-  /**
-   * The chief officer's delegate decides. Keeping an image of an unconvicted person needs a policing purpose and
-   * an exceptional reason (C1, C2), recorded as exceptional retention of each image of the event.
-   */
-  async decideApplication(
-    ctx: RequestContext,
-    applicationId: string,
-    input: { decision: 'GRANTED' | 'REFUSED'; reasons: string; policingPurpose?: string; exceptionalReason?: string },
-  ) {
-    await this.officer.requireOwnForce(ctx);
-    const application = await this.loadApplication(ctx, applicationId);
-    await this.officer.requireForApplication(ctx, application);
-    const wrongState = () =>
-      new LedsError('RETENTION_APPLICATION_STATE', `application ${application.reference} is ${application.status}`);
-    deletionApplicationLifecycle.assertMayMove(deletionApplicationState(application), input.decision, wrongState);
-    if (!application.personId || !application.arrestId) throw wrongState();
-    if (!input.reasons?.trim())
-      throw new LedsError('RETENTION_REASON_REQUIRED', 'a decision gives its reasons', [
-        { field: 'reasons', message: 'required' },
-      ]);
-    const decidedOn = this.today();
-    const imageIds = await custodyImageIdsOfArrest(this.db, application.arrestId);
-    const images = await decisionsOfItems(this.db, imageIds);
-
-    const unconvicted = images.filter((i) => i.rule_id === 'C1' || i.rule_id === 'C2' || i.rule_id === 'C9');
-    if (input.decision === 'REFUSED' && unconvicted.length > 0) requireReasonsToKeepImages(input);
-    await this.db.transaction(async (tx) => {
-      await updateApplication(tx as Database, applicationId, {
-        status: input.decision,
-        decidedOn,
-        decidedBy: ctx.actor.name,
-        decisionReasons: input.reasons,
-        policingPurpose: input.policingPurpose ?? null,
-        exceptionalReason: input.exceptionalReason ?? null,
-      });
-      if (input.decision === 'REFUSED') {
-        for (const image of unconvicted) {
-          await insertInstrument(tx as Database, {
-            id: randomUUID(),
-            personId: application.personId as string,
-            itemId: image.item_id,
-            owningOrganisationId: image.owner,
-            kind: 'EXCEPTIONAL_RETENTION',
-            madeOn: decidedOn,
-            madeBy: ctx.actor.name,
-            evidence: input.exceptionalReason as string,
-            policingPurpose: input.policingPurpose ?? null,
-            recordedBy: ctx.actor.name,
-            recordedAt: this.clock.now(),
-          });
-        }
-      }
-      await this.trail.recordWithin(tx as Database, ctx, [
-        {
-          kind: 'DELETION_APPLICATION_DECIDED',
-          action: 'retention.decide',
-          subjects: [application.personId as string],
-          details: { applicationId, decision: input.decision, images: images.length },
-          // SECURITY: free texts may name the person; the log keeps entries for ever, so they are sealed in the
-          // vault, which auditors read while the audit retention lasts (issue 13 item 8).
-          shown: {
-            reasons: input.reasons,
-            policingPurpose: input.policingPurpose ?? null,
-            exceptionalReason: input.exceptionalReason ?? null,
-          },
-        },
-      ]);
-    });
-    await this.redecision.reevaluate(ctx, [application.personId]);
-    return this.applicationOutcome(applicationId);
-  }
-
   /** The applicant has been told the outcome (the letter or email sent). */
   async recordApplicantTold(ctx: RequestContext, applicationId: string) {
     await this.officer.requireOwnForce(ctx);
@@ -238,79 +168,12 @@ export class DeletionApplications extends RetentionUseCase {
     return this.applicationOutcome(applicationId);
   }
 
-  /** An appeal against a refusal: lodged with grounds, then upheld (which grants, and so deletes) or dismissed. */
-  async appeal(
-    ctx: RequestContext,
-    applicationId: string,
-    input: { grounds?: string; outcome?: 'UPHELD' | 'DISMISSED'; reasons?: string },
-  ) {
-    await this.officer.requireOwnForce(ctx);
-    const application = await this.loadApplication(ctx, applicationId);
-    await this.officer.requireForApplication(ctx, application);
-    deletionApplicationLifecycle.assertMayMove(
-      deletionApplicationState(application),
-      input.outcome ? `APPEAL_${input.outcome}` : 'APPEAL_LODGED',
-      () =>
-        new LedsError(
-          'RETENTION_APPLICATION_STATE',
-          application.status !== 'REFUSED'
-            ? 'only a refusal can be appealed'
-            : input.outcome
-              ? 'no appeal has been lodged'
-              : `the appeal is already ${application.appealStatus}`,
-        ),
-    );
-    const today = this.today();
-    let change: Partial<typeof deletionApplications.$inferInsert>;
-    if (!input.outcome) {
-      if (!input.grounds?.trim())
-        throw new LedsError('RETENTION_REASON_REQUIRED', 'give the grounds of appeal', [
-          { field: 'grounds', message: 'required' },
-        ]);
-      change = { appealStatus: 'LODGED', appealGrounds: input.grounds, appealLodgedOn: today };
-    } else {
-      if (!input.reasons?.trim())
-        throw new LedsError('RETENTION_REASON_REQUIRED', 'give the reasons', [
-          { field: 'reasons', message: 'required' },
-        ]);
-      change = {
-        appealStatus: input.outcome,
-        appealDecidedOn: today,
-        appealReasons: input.reasons,
-        ...(input.outcome === 'UPHELD' ? { status: 'GRANTED', decidedOn: today } : {}),
-      };
-    }
-    await this.db.transaction(async (tx) => {
-      await updateApplication(tx as Database, applicationId, change);
-      // An upheld appeal ends the exceptional retention the refusal recorded on the images of this arrest (not
-      // another event's); the re-decision then deletes.
-      if (input.outcome === 'UPHELD' && application.personId && application.arrestId) {
-        await endExceptionalRetention(
-          tx as Database,
-          application.personId,
-          await custodyImageIdsOfArrest(tx as Database, application.arrestId),
-          today,
-        );
-      }
-      await this.trail.recordWithin(tx as Database, ctx, [
-        {
-          kind: 'DELETION_APPLICATION_APPEALED',
-          action: 'retention.decide',
-          subjects: application.personId ? [application.personId] : [],
-          details: { applicationId, outcome: input.outcome ?? 'LODGED' },
-          shown: { reasons: input.reasons ?? null, grounds: input.grounds ?? null },
-        },
-      ]);
-    });
-    if (application.personId) await this.redecision.reevaluate(ctx, [application.personId]);
-    return this.applicationOutcome(applicationId);
-  }
-
   /** One application as the deciding officer sees it: access-checked and audited, since it names the applicant. */
   async applicationFor(ctx: RequestContext, applicationId: string) {
     await this.officer.requireOwnForce(ctx);
-    const application = await this.loadApplication(ctx, applicationId);
-    await this.officer.requireForApplication(ctx, application);
+    const found = await this.loadApplication(ctx, applicationId);
+    await this.officer.requireForApplication(ctx, found);
+    const application = { ...found, ...(await this.itemsOf(found)) };
     await this.trail.record(ctx, {
       kind: 'DELETION_APPLICATION_VIEWED',
       action: 'retention.decide',
@@ -346,7 +209,28 @@ export class DeletionApplications extends RetentionUseCase {
       appealGrounds: _appealGrounds,
       ...outcome
     } = await this.application(applicationId);
-    return outcome;
+    return { ...outcome, ...(await this.itemsOf(outcome)) };
+  }
+
+  /**
+   * The items an application covers: those still to decide (while it is open), and what became of each decided one,
+   * so the application never reads as if something was deleted that was not.
+   */
+  private async itemsOf(application: {
+    id: string;
+    personId: string | null;
+    arrestId: string | null;
+    owningOrganisationId: string | null;
+    status: string;
+  }) {
+    const decided = await itemOutcomes(this.db, application.id, application.personId);
+    const toDecide =
+      application.status === 'RECEIVED' && application.arrestId && application.owningOrganisationId
+        ? (await coveredItems(this.db, application.arrestId, application.owningOrganisationId)).map(
+            ({ kind, id, what, ruleId }) => ({ itemKind: kind, itemId: id, what, ruleId }),
+          )
+        : [];
+    return { items: decided, toDecide };
   }
 
   async application(applicationId: string) {
@@ -366,19 +250,4 @@ function publicContext(): RequestContext {
     correlationId: randomUUID(),
     channel: 'WEB',
   };
-}
-
-/** C1, C2: keeping an image of an unconvicted person needs a policing purpose and an exceptional reason. */
-function requireReasonsToKeepImages(input: { policingPurpose?: string; exceptionalReason?: string }) {
-  const problems = [];
-  if (!input.policingPurpose?.trim())
-    problems.push({ field: 'policingPurpose', message: 'required to keep an image of an unconvicted person' });
-  if (!input.exceptionalReason?.trim())
-    problems.push({ field: 'exceptionalReason', message: 'required to keep an image of an unconvicted person' });
-  if (problems.length > 0)
-    throw new LedsError(
-      'RETENTION_REASON_REQUIRED',
-      'the presumption is deletion: keeping needs a policing purpose and an exceptional reason (C1, C2)',
-      problems,
-    );
 }

@@ -12,21 +12,6 @@ export function custodyImage(p: PersonHistory, image: Facts['custodyImages'][num
   ];
   const under18 = image.subjectAgeAtCapture !== null && image.subjectAgeAtCapture < 18;
   const unconvictedRule = under18 ? 'C2' : 'C1';
-  const granted = p.f.applications.find(
-    (a) => a.arrestId === image.arrestId && a.status === 'GRANTED' && a.decidedOn && a.decidedOn <= p.asOf,
-  );
-  if (granted) {
-    return p.overlay(
-      p.decision(
-        kind,
-        image.id,
-        unconvictedRule,
-        'DESTROY',
-        granted.decidedOn,
-        `an application for deletion was granted on ${granted.decidedOn}`,
-      ),
-    );
-  }
   const conviction = p.f.disposals.find(
     (d) => chain.includes(d.arrestId) && convictionOutcomes.has(d.outcome) && d.disposedOn <= p.asOf,
   );

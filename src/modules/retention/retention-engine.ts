@@ -1,4 +1,5 @@
 import type { PersonFacts, RetentionDecision, RetentionSettings } from './retention.types.ts';
+import { grantedByApplication } from './retention-application-rules.ts';
 import { biometric } from './retention-biometric-rules.ts';
 import { custodyImage } from './retention-custody-image-rules.ts';
 import { PersonHistory } from './retention-person-history.ts';
@@ -18,10 +19,10 @@ export { addDays, addMonths, addYears, ageOn, extensionWindowOpens } from './ret
 
 /** Every decision for one person: the person record, each event, custody image, biometric and marker. */
 function allDecisions(p: PersonHistory): RetentionDecision[] {
-  const biometrics = p.f.biometrics.map((b) => biometric(p, b));
+  const biometrics = p.f.biometrics.map((b) => grantedByApplication(p, biometric(p, b)));
   const items = [
-    ...p.f.arrests.map((a) => eventBesideItsBiometrics(p, event(p, a), biometrics)),
-    ...p.f.custodyImages.map((i) => custodyImage(p, i)),
+    ...p.f.arrests.map((a) => eventBesideItsBiometrics(p, grantedByApplication(p, event(p, a)), biometrics)),
+    ...p.f.custodyImages.map((i) => grantedByApplication(p, custodyImage(p, i))),
     ...biometrics,
     ...p.f.markers.map((m) => marker(p, m)),
   ];

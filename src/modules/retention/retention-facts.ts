@@ -24,6 +24,7 @@ export function emptyPersonFacts(personId: string, owningOrganisationId: string,
     instruments: [],
     reviews: [],
     applications: [],
+    grantedItems: [],
   };
 }
 
@@ -38,7 +39,7 @@ export async function loadPersonFacts(db: Database, personIds: readonly string[]
 async function loadOwnFacts(db: Database, personIds: readonly string[]) {
   const ids = `{${personIds.join(',')}}`;
   const anyPerson = sql`person_id = ANY(${ids}::uuid[])`;
-  const [disregarded, instruments, reviews, applications] = await Promise.all([
+  const [disregarded, instruments, reviews, applications, grantedItems] = await Promise.all([
     // A conviction deleted on the Secretary of State's direction still ends its investigation (brief T22).
     queryRows<{ person_id: string; arrest_id: string; disposed_on: string }>(
       db,
@@ -71,8 +72,13 @@ async function loadOwnFacts(db: Database, personIds: readonly string[]) {
       db,
       sql`SELECT person_id, arrest_id, received_on::text, status, decided_on::text FROM deletion_applications WHERE ${anyPerson}`,
     ),
+    queryRows<{ person_id: string; item_id: string; decided_on: string }>(
+      db,
+      sql`SELECT person_id, item_id, max(decided_on)::text AS decided_on FROM deletion_application_items
+          WHERE ${anyPerson} AND decision = 'GRANTED' GROUP BY person_id, item_id`,
+    ),
   ]);
-  return { disregarded, instruments, reviews, applications };
+  return { disregarded, instruments, reviews, applications, grantedItems };
 }
 
 type Own = Awaited<ReturnType<typeof loadOwnFacts>>;
@@ -145,7 +151,8 @@ function addRecordFacts(each: EachRow, records: RetentionRecordFacts) {
   each(markers, (f, r) => f.markers.push({ id: r.id, code: r.code, reviewDue: r.review_due }));
 }
 
-function addOwnFacts(each: EachRow, { disregarded, instruments, reviews, applications }: Own) {
+function addOwnFacts(each: EachRow, { disregarded, instruments, reviews, applications, grantedItems }: Own) {
+  each(grantedItems, (f, r) => f.grantedItems.push({ itemId: r.item_id, decidedOn: r.decided_on }));
   each(disregarded, (f, r) => {
     f.disposals.push({
       arrestId: r.arrest_id,

@@ -178,10 +178,7 @@ const untilHundred = new Set(['P1', 'MOPI1']);
  * has reached 100, it waits while any other item is still kept (fingerprints kept indefinitely under PACE, a
  * review not yet done, a hold), and goes with the last of them.
  */
-export function personRecordBesideItsItems(
-  person: RetentionDecision,
-  others: RetentionDecision[],
-): RetentionDecision {
+export function personRecordBesideItsItems(person: RetentionDecision, others: RetentionDecision[]): RetentionDecision {
   if (person.action !== 'DESTROY' || !untilHundred.has(person.ruleId)) return person;
   const kept = others.filter((d) => d.action !== 'DESTROY');
   if (kept.length === 0) {

@@ -2,12 +2,19 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { isLedsError } from '../../platform/errors.ts';
 import { pageSchema } from '../../web/page-schemas.ts';
 import { pageContext, pageLocals, pagePath, requireSignedIn } from '../../web/page-session.ts';
+import { deletionGrounds } from './deletion-grounds.ts';
 import { sendNoticesCsv } from './retention.routes.ts';
 import type { RetentionService } from './retention.service.ts';
 import { type InstrumentKind, instrumentKinds, publicApplicationNext } from './retention.types.ts';
 import { describeSweep } from './sweep-progress.ts';
 
 type Form = Record<string, string | undefined>;
+/** A form whose checkbox groups may come as lists. */
+type ListForm = Record<string, string | string[] | undefined>;
+/** A field that may come once or more (a group of checkboxes), as a list. */
+const listOf = (value: string | string[] | undefined) =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 const errorsOf = (error: unknown) => {
   if (!isLedsError(error) || error.status >= 500 || error.code.startsWith('ACCESS')) throw error;
   return error.fieldProblems.length
@@ -15,13 +22,37 @@ const errorsOf = (error: unknown) => {
     : [{ text: error.message }];
 };
 
-const applicationInput = (form: Form) => ({
-  applicantName: form.applicantName ?? '',
-  applicantDateOfBirth: form.applicantDateOfBirth ?? '',
-  contact: form.contact ?? '',
-  eventReference: form.eventReference ?? '',
-  grounds: form.grounds ?? '',
+const applicationInput = (form: ListForm) => ({
+  applicantName: one(form.applicantName) ?? '',
+  applicantDateOfBirth: one(form.applicantDateOfBirth) ?? '',
+  contact: one(form.contact) ?? '',
+  eventReference: one(form.eventReference) ?? '',
+  groundCodes: listOf(form.groundCodes),
+  grounds: one(form.grounds) ?? '',
 });
+
+/**
+ * A decision as the page's form gives it: a decision for every item, any item decided on its own
+ * (`item-<id>`), and each ground met with its evidence (`groundsMet`, `evidence-<code>`).
+ */
+function decisionInput(form: ListForm) {
+  const items = Object.entries(form).flatMap(([name, value]) => {
+    const decision = one(value);
+    return name.startsWith('item-') && (decision === 'GRANTED' || decision === 'REFUSED')
+      ? [{ itemId: name.slice('item-'.length), decision: decision as 'GRANTED' | 'REFUSED' }]
+      : [];
+  });
+  return {
+    items,
+    groundsMet: listOf(form.groundsMet).map((code) => ({ code, evidence: one(form[`evidence-${code}`]) ?? '' })),
+    exceptionalGrantReason: one(form.exceptionalGrantReason) || undefined,
+  };
+}
+const decisionFields = {
+  text: ['decision', 'reasons', 'policingPurpose', 'exceptionalReason', 'exceptionalGrantReason'],
+  lists: ['groundsMet'],
+  listPatterns: ['^item-[0-9a-fA-F-]{36}$', '^evidence-[A-Z_]{1,40}$'],
+};
 
 /** The services the retention pages use: retention, and what signing in and the page layout read. */
 export type RetentionPageServices = { retention: RetentionService } & Parameters<typeof requireSignedIn>[0] &
@@ -156,9 +187,13 @@ function registerStaffEntryPages(app: FastifyInstance, kit: RetentionPageKit) {
     errors: { text: string }[] = [],
     form: Form = {},
   ) =>
-    reply
-      .status(errors.length ? 400 : 200)
-      .view('pages/deletion-application-new.njk', { ...pageLocals(services, request), errors, form, staff: true });
+    reply.status(errors.length ? 400 : 200).view('pages/deletion-application-new.njk', {
+      ...pageLocals(services, request),
+      errors,
+      form,
+      staff: true,
+      groundOptions: deletionGrounds,
+    });
   app.get('/retention/applications/new', { ...signedIn, schema: pageSchema({ query: {} }) }, (request, reply) =>
     renderEntry(request, reply),
   );
@@ -167,7 +202,10 @@ function registerStaffEntryPages(app: FastifyInstance, kit: RetentionPageKit) {
     {
       ...signedIn,
       schema: pageSchema({
-        body: { text: ['applicantName', 'applicantDateOfBirth', 'contact', 'eventReference', 'grounds'] },
+        body: {
+          text: ['applicantName', 'applicantDateOfBirth', 'contact', 'eventReference', 'grounds'],
+          lists: ['groundCodes'],
+        },
       }),
     },
     async (request, reply) => {
@@ -202,17 +240,18 @@ function registerApplicationPage(app: FastifyInstance, kit: RetentionPageKit) {
     '/retention/applications/:id/decision',
     {
       ...signedIn,
-      schema: pageSchema({ body: { text: ['decision', 'reasons', 'policingPurpose', 'exceptionalReason'] } }),
+      schema: pageSchema({ body: decisionFields }),
     },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       const { id } = request.params as { id: string };
       try {
         await retention.decideApplication(pageContext(request), id, {
-          decision: form.decision === 'REFUSED' ? 'REFUSED' : 'GRANTED',
-          reasons: form.reasons ?? '',
-          policingPurpose: form.policingPurpose || undefined,
-          exceptionalReason: form.exceptionalReason || undefined,
+          decision: one(form.decision) === 'REFUSED' ? 'REFUSED' : 'GRANTED',
+          reasons: one(form.reasons) ?? '',
+          policingPurpose: one(form.policingPurpose) || undefined,
+          exceptionalReason: one(form.exceptionalReason) || undefined,
+          ...decisionInput(form),
         });
       } catch (error) {
         return renderApplication(request, reply, errorsOf(error), form);
@@ -251,15 +290,26 @@ function registerApplicationDecisionForms(app: FastifyInstance, kit: RetentionPa
   );
   app.post(
     '/retention/applications/:id/appeal',
-    { ...signedIn, schema: pageSchema({ body: { text: ['grounds', 'outcome', 'reasons'] } }) },
+    {
+      ...signedIn,
+      schema: pageSchema({ body: { ...decisionFields, text: [...decisionFields.text, 'grounds', 'outcome'] } }),
+    },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       const { id } = request.params as { id: string };
+      const outcome = one(form.outcome);
+      const { items, groundsMet, exceptionalGrantReason } = decisionInput(form);
       try {
         await retention.appeal(pageContext(request), id, {
-          grounds: form.grounds,
-          outcome: form.outcome === 'UPHELD' || form.outcome === 'DISMISSED' ? form.outcome : undefined,
-          reasons: form.reasons,
+          grounds: one(form.grounds),
+          outcome: outcome === 'UPHELD' || outcome === 'DISMISSED' ? outcome : undefined,
+          reasons: one(form.reasons),
+          // On the page an upheld appeal grants the refused items ticked to be granted, or all when none is.
+          items: items.filter((i) => i.decision === 'GRANTED').map((i) => i.itemId).length
+            ? items.filter((i) => i.decision === 'GRANTED').map((i) => i.itemId)
+            : undefined,
+          groundsMet,
+          exceptionalGrantReason,
         });
       } catch (error) {
         return renderApplication(request, reply, errorsOf(error), form);
@@ -320,9 +370,12 @@ function registerPublicPages(app: FastifyInstance, kit: RetentionPageKit) {
     errors: { text: string; href?: string }[] = [],
     form: Form = {},
   ) =>
-    reply
-      .status(errors.length ? 400 : 200)
-      .view('pages/deletion-application-new.njk', { ...pageLocals(services, request), errors, form });
+    reply.status(errors.length ? 400 : 200).view('pages/deletion-application-new.njk', {
+      ...pageLocals(services, request),
+      errors,
+      form,
+      groundOptions: deletionGrounds,
+    });
   app.get('/apply-for-deletion', { schema: pageSchema({ query: {} }) }, (request, reply) =>
     renderApply(request, reply),
   );
@@ -332,7 +385,10 @@ function registerPublicPages(app: FastifyInstance, kit: RetentionPageKit) {
     {
       onRequest: app.rateLimits.publicForm,
       schema: pageSchema({
-        body: { text: ['applicantName', 'applicantDateOfBirth', 'contact', 'eventReference', 'grounds'] },
+        body: {
+          text: ['applicantName', 'applicantDateOfBirth', 'contact', 'eventReference', 'grounds'],
+          lists: ['groundCodes'],
+        },
       }),
     },
     async (request, reply) => {
@@ -380,8 +436,12 @@ function applicationPageRenderer({ services, retention }: RetentionPageKit) {
   return async (request: FastifyRequest, reply: FastifyReply, errors: { text: string }[] = [], form: Form = {}) => {
     const { id } = request.params as { id: string };
     const application = await retention.applicationFor(pageContext(request), id);
-    return reply
-      .status(errors.length ? 400 : 200)
-      .view('pages/retention-application.njk', { ...pageLocals(services, request), application, errors, form });
+    return reply.status(errors.length ? 400 : 200).view('pages/retention-application.njk', {
+      ...pageLocals(services, request),
+      application,
+      errors,
+      form,
+      groundOptions: deletionGrounds,
+    });
   };
 }

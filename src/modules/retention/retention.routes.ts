@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { ProblemSchema, PurposeHeaders, problemResponses } from '../../api/problem.schemas.ts';
 import { contextOf } from '../../api/request-context.ts';
 import type { RetentionConfig } from '../../config/config.ts';
+import { deletionGroundCodes } from './deletion-grounds.ts';
 import { RetentionService } from './retention.service.ts';
 import {
   instrumentKinds,
@@ -24,13 +25,57 @@ const date = () => Type.String({ format: 'date' });
 const text = (maxLength = 2000) => Type.String({ maxLength });
 const uuidParam = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 
+const GroundCode = Type.Union(deletionGroundCodes.map((code) => Type.Literal(code)));
+
 const ApplicationIn = Type.Object(
   {
     applicantName: text(200),
     applicantDateOfBirth: date(),
     contact: text(500),
     eventReference: Type.String({ maxLength: 30, description: 'the arrest/summons number of the arrest or event' }),
+    groundCodes: Type.Optional(
+      Type.Array(GroundCode, {
+        maxItems: deletionGroundCodes.length,
+        uniqueItems: true,
+        description: 'the grounds from the list',
+      }),
+    ),
     grounds: text(),
+  },
+  { additionalProperties: false },
+);
+
+/** Grounds the decider found met, each with the evidence recorded for it (deletion-grounds.ts). */
+const GroundsMet = Type.Optional(
+  Type.Array(Type.Object({ code: GroundCode, evidence: text() }, { additionalProperties: false }), {
+    maxItems: deletionGroundCodes.length,
+  }),
+);
+
+/** A decision on an application: one for every item, any item decided on its own, the grounds met. */
+const DecisionIn = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('GRANTED'), Type.Literal('REFUSED')], {
+      description: 'for every item the application covers that is not decided on its own in `items`',
+    }),
+    reasons: text(),
+    items: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            itemId: Type.String({ format: 'uuid' }),
+            decision: Type.Union([Type.Literal('GRANTED'), Type.Literal('REFUSED')]),
+            reason: Type.Optional(text()),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 200 },
+      ),
+    ),
+    groundsMet: GroundsMet,
+    exceptionalGrantReason: Type.Optional(text()),
+    policingPurpose: Type.Optional(text(500)),
+    exceptionalReason: Type.Optional(text()),
   },
   { additionalProperties: false },
 );
@@ -379,17 +424,10 @@ function registerApplicationDecisionRoutes(app: RetentionRouteApp, retention: Re
     {
       schema: {
         tags,
-        summary: "The chief officer's delegate decides, with reasons",
+        summary:
+          "The chief officer's delegate decides each item the application covers (the event, its custody images, its fingerprints and DNA), with reasons and the grounds met",
         params: uuidParam,
-        body: Type.Object(
-          {
-            decision: Type.Union([Type.Literal('GRANTED'), Type.Literal('REFUSED')]),
-            reasons: text(),
-            policingPurpose: Type.Optional(text(500)),
-            exceptionalReason: Type.Optional(text()),
-          },
-          { additionalProperties: false },
-        ),
+        body: DecisionIn,
         response: { 200: open('the application'), ...problemResponses },
       },
     },
@@ -421,6 +459,14 @@ function registerApplicationDecisionRoutes(app: RetentionRouteApp, retention: Re
             grounds: Type.Optional(text()),
             outcome: Type.Optional(Type.Union([Type.Literal('UPHELD'), Type.Literal('DISMISSED')])),
             reasons: Type.Optional(text()),
+            items: Type.Optional(
+              Type.Array(Type.String({ format: 'uuid' }), {
+                maxItems: 200,
+                description: 'the refused items an upheld appeal grants (all of them if left out)',
+              }),
+            ),
+            groundsMet: GroundsMet,
+            exceptionalGrantReason: Type.Optional(text()),
           },
           { additionalProperties: false },
         ),

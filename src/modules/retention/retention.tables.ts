@@ -1,4 +1,5 @@
-import { boolean, date, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 // Retention owns its decisions and the instruments, reviews, notices and applications that drive them. Each table
 // carries person_id (brief: Citus-ready), except that an application can arrive before LEDS knows who it is about.
@@ -144,10 +145,43 @@ export const deletionApplications = pgTable(
     recordedBy: text('recorded_by').notNull(),
     /** When the applicant's details and the free texts were erased (rule RDP_APPLICATION); the rest stays for the figures. */
     personalDetailsErasedOn: date('personal_details_erased_on', { mode: 'string' }),
+    /** The grounds the applicant chose from the list (deletion-grounds.ts); their own words are in `grounds`. */
+    groundCodes: text('ground_codes').array().notNull().default(sql`'{}'::text[]`),
+    /** The grounds the decider found met, each with its evidence: [{ code, evidence }]. */
+    groundsMet: jsonb('grounds_met'),
+    /** Why items were granted on no ground that covers them, or a conviction's event deleted (P4, P7). */
+    exceptionalGrantReason: text('exceptional_grant_reason'),
   },
   (t) => [
     index('deletion_applications_person_idx').on(t.personId),
     index('deletion_applications_status_idx').on(t.status),
+  ],
+);
+
+/**
+ * The decision on each item an application covers (the event, its custody images, its fingerprints and DNA): each
+ * granted or refused with its reason by the owning force's chief officer's delegate (brief 5.4 P5, P7).
+ */
+export const deletionApplicationItems = pgTable(
+  'deletion_application_items',
+  {
+    id: uuid('id').primaryKey(),
+    applicationId: uuid('application_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    /** EVENT | CUSTODY_IMAGE | BIOMETRIC_REFERENCE */
+    itemKind: text('item_kind').notNull(),
+    itemId: uuid('item_id').notNull(),
+    owningOrganisationId: uuid('owning_organisation_id').notNull(),
+    /** GRANTED | REFUSED */
+    decision: text('decision').notNull(),
+    /** Null once erased under RDP_APPLICATION. */
+    reason: text('reason'),
+    decidedOn: date('decided_on', { mode: 'string' }).notNull(),
+    decidedBy: text('decided_by').notNull(),
+  },
+  (t) => [
+    index('deletion_application_items_person_idx').on(t.personId),
+    index('deletion_application_items_application_idx').on(t.applicationId),
   ],
 );
 

@@ -79,6 +79,8 @@ export interface PersonFacts {
   }[];
   reviews: { itemId: string; reviewedOn: string; outcome: 'KEEP' | 'DISPOSE' }[];
   applications: { arrestId: string | null; receivedOn: string; status: string; decidedOn: string | null }[];
+  /** Items an application for deletion was granted for (deletion_application_items), with the day it was. */
+  grantedItems: { itemId: string; decidedOn: string }[];
 }
 
 /** The engine's answer for one item: the rule that applies, the next action and its date, and why. */
