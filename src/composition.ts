@@ -79,18 +79,24 @@ export async function openConfiguredDatabase(config: Config): Promise<DatabaseHa
   );
 }
 
+/** The configured database, migrated; closed again if the migrations fail. */
+async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    await migrateDatabase(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
 /** The composition root: storage, then repositories, then services. Migrates the database it opens. */
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const ownsDatabase = !options.database;
-  const database = options.database ?? (await openConfiguredDatabase(config));
-  try {
-    if (ownsDatabase) await migrateDatabase(database);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  const database = options.database ?? (await openMigratedDatabase(config));
   const { db } = database;
   const custodyImages = new CustodyImageStore(config.blobDir);
   const auditLog = new AuditLog(db, config.audit);
@@ -99,7 +105,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const decisions = new AccessDecisions(PolicyEngine.load(config.policyDir), agreements, config);
   const { signer } = CheckpointSigner.fromFile(config.audit.origin, config.audit.signingKeyFile);
   const audit = new AuditService(db, auditLog, auditTrail, signer, clock, config.audit);
-  const oversight = new OversightService(db, auditLog, auditTrail, decisions, clock, config.audit);
+  const retentionRules = RetentionRuleSet.load(config.retention.rulesFile);
+  const oversight = new OversightService(db, auditLog, auditTrail, decisions, clock, config.audit, retentionRules);
   const applications = new AccessApplicationsService(db, clock, decisions, agreements, auditTrail);
   const access = new AccessService(db, clock, auditTrail, {
     sessionHours: config.sessionHours,
@@ -118,7 +125,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     intake,
     clock,
     config.retention,
-    RetentionRuleSet.load(config.retention.rulesFile),
+    retentionRules,
     (tables) => scrubDeletedRows(database, tables, config.retention.scrubAfterDeletion),
   );
   // A fact arriving by ingest (a disposal, a conviction) re-decides its person at once: nobody presses a button.

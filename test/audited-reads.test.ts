@@ -63,6 +63,7 @@ const carriesNoPersonData: Record<string, string> = {
   '/api/v1/ingest-batches/:batchId': 'one batch: counts of lines',
   '/ingest-batches': "a system's own batches: counts of lines",
   '/audit': "the auditor's own cases",
+  '/audit/deleted-records': 'sends the form on to the record’s own page',
 };
 
 type Fixture = { url: string; headers: Record<string, string> };
@@ -184,6 +185,7 @@ before(async () => {
   add('/api/v1/audit/entries', `/api/v1/audit/entries?personId=${ids.person}`, inCase);
   add('/api/v1/audit/entries/:seq', `/api/v1/audit/entries/${seq}`, inCase);
   add('/api/v1/audit/patterns', '/api/v1/audit/patterns', inCase);
+  add('/api/v1/audit/deleted-records/:id', `/api/v1/audit/deleted-records/${officerDisposal}`, inCase);
   add('/people/search', `/people/search?pncId=${encodeURIComponent(chain.pncId)}`, { cookie: cookies.officer });
   add('/people/:personId', `/people/${ids.person}`, { cookie: cookies.officer });
   add('/people/:personId/custody-images/:imageId', `/people/${ids.person}/custody-images/${ids.image}`, {
@@ -199,6 +201,7 @@ before(async () => {
   add('/audit/entries', `/audit/entries?personId=${ids.person}`, { cookie: cookies.auditor });
   add('/audit/entries/:seq', `/audit/entries/${seq}`, { cookie: cookies.auditor });
   add('/audit/patterns', '/audit/patterns', { cookie: cookies.auditor });
+  add('/audit/deleted-records/:id', `/audit/deleted-records/${officerDisposal}`, { cookie: cookies.auditor });
 });
 after(async () => {
   await app.close();

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { createServices, type Services } from '../src/composition.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { fixedClock } from '../src/platform/clock.ts';
+import type { LedsError } from '../src/platform/errors.ts';
 import { operatorContext, type RequestContext } from '../src/platform/request-context.ts';
 import { type DatabaseHandle, queryRows } from '../src/storage/database.ts';
 import { migrateDatabase, openDatabase } from '../src/storage/open-database.ts';
@@ -260,5 +261,62 @@ describe('deleted means gone, on disk too (issue 13 item 8)', () => {
     assert.equal(entries.length, 1, 'each erasure is audited');
     assert.match(entries[0]?.entry ?? '', /RDP_APPLICATION/);
     clock.set('2026-11-01T12:00:00Z');
+  });
+
+  it('an auditor with an open case sees a deleted record: tombstones, legal basis, notices, trail and the content from the vault; an officer sees nothing', async () => {
+    const [tombstone] = await queryRows<{ record_id: string; person_id: string }>(
+      handle.db,
+      sql`SELECT record_id, person_id FROM record_tombstones WHERE source_record_id = 'T801-P'`,
+    );
+    assert.ok(tombstone, 'the first test deleted person T801');
+    const auditors = await services.access.createOrganisation({
+      code: 'GONEAUD',
+      name: 'Auditors',
+      kind: 'OVERSIGHT_BODY',
+    });
+    const user = await services.access.createUser({
+      organisationCode: 'GONEAUD',
+      username: 'gone.auditor',
+      displayName: 'Gone Auditor',
+      roles: ['AUDITOR'],
+    });
+    const auditor: RequestContext = {
+      actor: { kind: 'user', id: user.id, name: 'Gone Auditor' },
+      organisation: { id: auditors.id, code: auditors.code, kind: auditors.kind },
+      roles: ['AUDITOR'],
+      purpose: undefined,
+      caseReference: undefined,
+      correlationId: 'gone-auditor',
+    };
+    const opened = await services.oversight.openCase(auditor, 'complaint about a deletion, ref GONE/1');
+    const inCase = { ...auditor, purpose: 'AUDIT', caseReference: opened.reference };
+    const view = await services.oversight.deletedRecord(inCase, tombstone.record_id);
+    assert.equal(view.personId, tombstone.person_id);
+    const person = view.tombstones.find((t) => t.recordId === tombstone.record_id);
+    assert.equal(person?.ruleId, 'REVIEW_DISPOSAL');
+    assert.match(person?.legalBasis?.citation ?? '', /PIRM/);
+    assert.equal(person?.authorisedBy, 'test gone');
+    assert.ok(view.notices.length >= 1 && view.notices.every((n) => n.acknowledgedAt === null));
+    assert.equal(view.content.state, 'kept');
+    assert.match(JSON.stringify(view.content.rows), /Quillfeatherby/, 'the content as it was, from the vault');
+    assert.ok(view.trail.some((e) => e.kind === 'RECORD_DELETED'));
+    const [opening] = await queryRows<{ n: number }>(
+      handle.db,
+      sql`SELECT count(*)::int AS n FROM audit_entries WHERE kind = 'DELETED_RECORD_VIEWED' AND actor_id = ${user.id}`,
+    );
+    assert.equal(opening?.n, 1, 'opening it is audited');
+    // Without a case, and for anyone not an auditor, nothing.
+    await assert.rejects(
+      services.oversight.deletedRecord(auditor, tombstone.record_id),
+      (e: LedsError) => e.code === 'AUDIT_CASE_REQUIRED',
+    );
+    await assert.rejects(
+      services.oversight.deletedRecord({ ...officer, roles: ['OFFICER'], purpose: 'AUDIT' }, tombstone.record_id),
+      (e: LedsError) => e.code === 'ACCESS_DENIED',
+    );
+    await assert.rejects(
+      services.oversight.deletedRecord(inCase, '00000000-0000-4000-8000-000000000801'),
+      (e: LedsError) => e.code === 'AUDIT_DELETED_RECORD_NOT_FOUND',
+    );
   });
 });

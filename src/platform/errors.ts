@@ -45,6 +45,7 @@ export const errorCatalogue = {
   },
   AUDIT_LOG_INCOMPLETE: { status: 500, title: 'The audit log is missing a tree node it needs' },
   AUDIT_CASE_REQUIRED: { status: 403, title: 'Open an audit case with an audit purpose first' },
+  AUDIT_DELETED_RECORD_NOT_FOUND: { status: 404, title: 'No deleted record has this id' },
   AUDIT_ENTRY_NOT_FOUND: { status: 404, title: 'No such audit entry' },
   AUDIT_TREE_SIZE_INVALID: { status: 400, title: 'The tree sizes do not fit the log' },
   RETENTION_ITEM_NOT_FOUND: { status: 404, title: 'No such retained item' },

@@ -2,7 +2,14 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { Config } from '../../config/config.ts';
 import { isLedsError } from '../../platform/errors.ts';
 import { pageSchema, wholeNumber } from '../../web/page-schemas.ts';
-import { pageContext, pageLocals, requireSignedIn, safeNext, signedInSession } from '../../web/page-session.ts';
+import {
+  pageContext,
+  pageLocals,
+  pagePath,
+  requireSignedIn,
+  safeNext,
+  signedInSession,
+} from '../../web/page-session.ts';
 import type { AccessService } from '../access/index.ts';
 import type { AuditSearch } from '../audit/index.ts';
 import type { OversightService } from './oversight.service.ts';
@@ -11,7 +18,7 @@ import type { OversightService } from './oversight.service.ts';
 export type AuditorConsolePageServices = {
   oversight: Pick<
     OversightService,
-    'openCase' | 'listCases' | 'closeCase' | 'searchEntries' | 'entry' | 'placeLegalHold' | 'patterns'
+    'openCase' | 'listCases' | 'closeCase' | 'searchEntries' | 'entry' | 'placeLegalHold' | 'patterns' | 'deletedRecord'
   >;
   access: Pick<AccessService, 'declarePurpose'>;
   config: Pick<Config, 'purposes'>;
@@ -127,6 +134,29 @@ function registerEntryPages(app: FastifyInstance, services: AuditorConsolePageSe
   );
 }
 
+function registerDeletedRecordPage(app: FastifyInstance, services: AuditorConsolePageServices, guard: object) {
+  const { oversight } = services;
+  // The console's form asks by id; the page is the record's own address.
+  app.get(
+    '/audit/deleted-records',
+    { ...guard, schema: pageSchema({ query: { text: ['deletedRecordId'] } }) },
+    async (request, reply) =>
+      reply.redirect(pagePath`/audit/deleted-records/${(request.query as Form).deletedRecordId?.trim() || '-'}`),
+  );
+  app.get(
+    '/audit/deleted-records/:id',
+    { ...guard, schema: pageSchema({ query: {}, params: { id: '^[0-9A-Za-z-]{1,64}$' } }) },
+    inCase(services, async (request, reply) => {
+      const view = await oversight.deletedRecord(pageContext(request), (request.params as { id: string }).id);
+      return reply.view('pages/audit-deleted-record.njk', {
+        ...pageLocals(services, request),
+        view,
+        contentJson: view.content.rows === null ? null : JSON.stringify(view.content.rows, null, 2),
+      });
+    }),
+  );
+}
+
 function registerHoldAndPatternPages(app: FastifyInstance, services: AuditorConsolePageServices, guard: object) {
   const { oversight } = services;
   app.post(
@@ -169,5 +199,6 @@ export const oversightPages: FastifyPluginAsync<{ services: AuditorConsolePageSe
   const guard = { preHandler: requireSignedIn(services, { purpose: false }) };
   registerCasePages(app, services, guard);
   registerEntryPages(app, services, guard);
+  registerDeletedRecordPage(app, services, guard);
   registerHoldAndPatternPages(app, services, guard);
 };

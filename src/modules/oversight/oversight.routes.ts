@@ -6,7 +6,10 @@ import type { OversightService } from './oversight.service.ts';
 
 /** What the auditors' API uses: the auditor console's service. */
 export interface AuditorRouteServices {
-  oversight: Pick<OversightService, 'openCase' | 'searchEntries' | 'entry' | 'patterns' | 'placeLegalHold'>;
+  oversight: Pick<
+    OversightService,
+    'openCase' | 'searchEntries' | 'entry' | 'patterns' | 'placeLegalHold' | 'deletedRecord'
+  >;
 }
 
 /** The instance a TypeBox route plugin is given, for the functions that register one route each. */
@@ -125,6 +128,23 @@ function registerEntryRoute(app: Api, oversight: Oversight) {
   );
 }
 
+function registerDeletedRecordRoute(app: Api, oversight: Oversight) {
+  app.get(
+    '/audit/deleted-records/:id',
+    {
+      schema: {
+        tags,
+        summary:
+          'A deleted record (by its id or a tombstone id): its tombstones and legal basis, the notices, the person’s audit trail, and the content from the vault while it lasts',
+        headers: PurposeHeaders,
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 200: Type.Object({}, { additionalProperties: true }), ...problemResponses },
+      },
+    },
+    async (request) => oversight.deletedRecord(contextOf(request), request.params.id),
+  );
+}
+
 function registerPatternsRoute(app: Api, oversight: Oversight) {
   app.get(
     '/audit/patterns',
@@ -174,6 +194,7 @@ export const auditorRoutes: FastifyPluginAsyncTypebox<{ services: AuditorRouteSe
   registerOpenCaseRoute(app, services.oversight);
   registerSearchEntriesRoute(app, services.oversight);
   registerEntryRoute(app, services.oversight);
+  registerDeletedRecordRoute(app, services.oversight);
   registerPatternsRoute(app, services.oversight);
   registerLegalHoldRoute(app, services.oversight);
 };

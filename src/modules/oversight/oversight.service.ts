@@ -13,7 +13,9 @@ import {
   type LegalHold,
   readAuditEntry,
 } from '../audit/index.ts';
+import type { RetentionRuleSet } from '../retention/index.ts';
 import { type AuditCase, AuditCases } from './audit-cases.ts';
+import { deletedRecord } from './deleted-records.ts';
 import { liftLegalHold, placeLegalHold } from './legal-holds.ts';
 import { type AuditPatterns, usagePatterns } from './usage-patterns.ts';
 
@@ -32,6 +34,7 @@ export class OversightService {
     private readonly decisions: AccessDecisions,
     private readonly clock: Clock,
     private readonly settings: AuditSettings,
+    private readonly retentionRules: RetentionRuleSet,
   ) {
     this.cases = new AuditCases(db, trail, decisions, clock);
   }
@@ -75,6 +78,22 @@ export class OversightService {
       details: { seq, shown: detail.shown.state },
     });
     return detail;
+  }
+
+  /**
+   * A deleted record as an auditor with an open case sees it: its tombstones, notices, the person's trail and the
+   * content from the vault while it lasts. Anyone else is refused by the case check; the opening is audited.
+   */
+  async deletedRecord(ctx: RequestContext, id: string) {
+    await this.cases.requireOpenCase(ctx);
+    const view = await deletedRecord({ db: this.db, log: this.log, rules: this.retentionRules }, id);
+    await this.trail.record(ctx, {
+      kind: 'DELETED_RECORD_VIEWED',
+      action: 'audit.search',
+      subjects: [view.personId],
+      details: { id, tombstones: view.tombstones.map((t) => t.id), content: view.content.state },
+    });
+    return view;
   }
 
   // ---- patterns --------------------------------------------------------------------------------------------

@@ -34,4 +34,5 @@ export {
   personOwnerOf,
   tombstoneOwnersOf,
   tombstonesOf,
+  tombstonesOfRecord,
 } from './retention-records.query.ts';

@@ -1,7 +1,7 @@
 // The records retention decides about, read for it: who owns a person, the people a sweep walks, the arrests an
 // arrest/summons number names, a disposal, an arrest's custody images and the tombstones deletion left. The
 // records module owns these tables, so it owns these queries; retention calls them (through index.ts).
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import { isUuid } from '../../platform/ids.ts';
 import { type Database, queryRows } from '../../storage/database.ts';
 import { arrests, disposals, recordTombstones } from './records.tables.ts';
@@ -83,6 +83,15 @@ export async function tombstoneOwnersOf(db: Database, personId: string): Promise
     sql`SELECT DISTINCT owning_organisation_id::text AS owner FROM record_tombstones WHERE person_id = ${personId}::uuid`,
   );
   return rows.map((r) => r.owner);
+}
+
+/** What is left of a deleted record: its tombstones, by the record's id or a tombstone's own (auditors ask by either). */
+export function tombstonesOfRecord(db: Database, id: string) {
+  return db
+    .select()
+    .from(recordTombstones)
+    .where(or(eq(recordTombstones.recordId, id), eq(recordTombstones.id, id)))
+    .orderBy(asc(recordTombstones.deletedAt));
 }
 
 /** A person's tombstones, newest first. */

@@ -1,5 +1,5 @@
 // The SQL of deletion notices, over retention's own table.
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../../storage/database.ts';
 import { notProtectedIdentity } from '../records/index.ts';
 import { deletionNotices } from './retention.tables.ts';
@@ -74,4 +74,10 @@ export async function markAcknowledged(db: Database, noticeId: string, at: Date,
 /** Issues notices (inside the deletion's transaction). */
 export async function issueNotices(db: Database, notices: (typeof deletionNotices.$inferInsert)[]) {
   await db.insert(deletionNotices).values(notices);
+}
+
+/** The notices a deletion issued for these tombstones: to whom, when due, and when acknowledged, by whom. */
+export function noticesOfTombstones(db: Database, tombstoneIds: string[]) {
+  if (tombstoneIds.length === 0) return Promise.resolve([]);
+  return db.select().from(deletionNotices).where(inArray(deletionNotices.tombstoneId, tombstoneIds));
 }

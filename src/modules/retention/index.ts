@@ -3,3 +3,4 @@ export * from './retention.types.ts';
 export { addDays, addMonths, addYears, assessRetention, isDue } from './retention-engine.ts';
 export { emptyPersonFacts, loadPersonFacts } from './retention-facts.ts';
 export { type RetentionRule, RetentionRuleSet } from './retention-rules.ts';
+export { noticesOfTombstones } from './deletion-notices.repository.ts';
