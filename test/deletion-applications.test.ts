@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/app.ts';
 import { CheckpointVerifier, verifyAuditLog } from '../src/modules/audit/index.ts';
 import type { LedsError } from '../src/platform/errors.ts';
-import type { RequestContext } from '../src/platform/request-context.ts';
+import { operatorContext, type RequestContext } from '../src/platform/request-context.ts';
 import { queryRows } from '../src/storage/database.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
@@ -228,6 +228,116 @@ describe('an application for deletion decided item by item (issue 13 items 1 and
       assert.match(after.body, /Partly granted/);
     } finally {
       await app.close();
+    }
+  });
+
+  it('refuses the second of two decisions sent at once, so only one is carried out', async () => {
+    const { application } = await acquitted(605);
+    const both = await Promise.allSettled([
+      services.retention.decideApplication(officer, application.id, {
+        decision: 'REFUSED',
+        reasons: 'Kept for the review.',
+        policingPurpose: 'Operation HERON',
+        exceptionalReason: 'The image identifies a second suspect',
+      }),
+      services.retention.decideApplication(officer, application.id, {
+        decision: 'GRANTED',
+        reasons: 'No crime.',
+        groundsMet: [{ code: 'NO_CRIME', evidence: 'Crime record CR/605 reclassified as no crime' }],
+      }),
+    ]);
+    assert.deepEqual(both.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    const refused = both.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.equal((refused.reason as LedsError).code, 'RETENTION_APPLICATION_STATE');
+    const [items] = await queryRows<{ n: number }>(
+      services.database.db,
+      sql`SELECT count(*)::int AS n FROM deletion_application_items WHERE application_id = ${application.id}::uuid`,
+    );
+    assert.equal(items?.n, 3, 'one decision per item, not two');
+  });
+
+  it('counts a conviction on an arrest that arose from the event: deleting the event then needs an exceptional reason', async () => {
+    const { application } = await acquitted(606);
+    const later = personChain(606).records.find((r) => r.kind === 'arrest') as Record<string, unknown>;
+    await services.ingest.ingestBatch(
+      force,
+      'RDP-CUSTODY',
+      ndjson([
+        { ...later, sourceRecordId: 'T606-A2', asn: personChain(6061).asn, arisingFrom: { sourceRecordId: 'T606-A' } },
+        {
+          kind: 'disposal',
+          sourceRecordId: 'T606-D2',
+          arrest: { sourceRecordId: 'T606-A2' },
+          outcome: 'CONVICTED',
+          disposedOn: '2026-10-25',
+          recordable: true,
+        },
+      ]),
+    );
+    const refused = await services.retention
+      .decideApplication(officer, application.id, {
+        decision: 'GRANTED',
+        reasons: 'No crime.',
+        groundsMet: [{ code: 'NO_CRIME', evidence: 'Crime record CR/606 reclassified as no crime' }],
+      })
+      .catch((e: LedsError) => e);
+    assert.equal((refused as LedsError).code, 'RETENTION_REASON_REQUIRED');
+    assert.deepEqual(
+      (refused as LedsError).fieldProblems.map((p) => p.field),
+      ['exceptionalGrantReason'],
+    );
+  });
+
+  it('answers another force matching an application already matched as it answers an unknown id', async () => {
+    const { chain, application } = await acquitted(607);
+    const other = await services.actingFor('RDP02', ['RETENTION_OFFICER'], 'DATA_QUALITY');
+    const answer = (id: string) =>
+      services.retention.matchApplication(other, id, chain.asn).then(
+        () => assert.fail('matched'),
+        (e: LedsError) => e,
+      );
+    const [seen, none] = [await answer(application.id), await answer('00000000-0000-4000-8000-000000000607')];
+    assert.equal(seen.code, none.code);
+    assert.equal(
+      seen.message.replace(application.id, '…'),
+      none.message.replace('00000000-0000-4000-8000-000000000607', '…'),
+    );
+    assert.doesNotMatch(seen.message, /DEL-/);
+  });
+
+  it('erases a partly granted application in time, and one overtaken by the deletion of its record', async () => {
+    const partly = await acquitted(608);
+    const imageId = await idOf('T608-I');
+    await services.retention.decideApplication(officer, partly.application.id, {
+      decision: 'REFUSED',
+      reasons: 'The arrest record stays under review.',
+      items: [{ itemId: imageId, decision: 'GRANTED' }],
+    });
+    const overtaken = await acquitted(609);
+    await services.retention.recordReview(officer, {
+      itemId: await idOf('T609-P'),
+      outcome: 'DISPOSE',
+      reason: 'No policing purpose remains.',
+    });
+    const [state] = await queryRows<{ status: string }>(
+      services.database.db,
+      sql`SELECT status FROM deletion_applications WHERE id = ${overtaken.application.id}::uuid`,
+    );
+    assert.equal(state?.status, 'OVERTAKEN', 'nothing is left to decide');
+    services.clock.set('2027-11-02T12:00:00Z');
+    try {
+      await services.retention.sweep(operatorContext('JOB', 'test:sweep'));
+      const erased = await queryRows<{ id: string; applicant_name: string | null }>(
+        services.database.db,
+        sql`SELECT id, applicant_name FROM deletion_applications
+            WHERE id IN (${partly.application.id}::uuid, ${overtaken.application.id}::uuid)`,
+      );
+      assert.deepEqual(
+        erased.map((r) => r.applicant_name),
+        [null, null],
+      );
+    } finally {
+      services.clock.set('2026-11-01T12:00:00Z');
     }
   });
 });

@@ -97,6 +97,8 @@ const RetentionSettingsProperties = {
   mopiGroup2ClearYears: count('LEDS_RETENTION_MOPI_GROUP2_CLEAR_YEARS', 10),
   mopiGroup3ClearYears: count('LEDS_RETENTION_MOPI_GROUP3_CLEAR_YEARS', 6),
   markerReviewMonths: count('LEDS_RETENTION_MARKER_REVIEW_MONTHS', 12),
+  /** Days a force has to record why it keeps a child-under-10 record before it is destroyed (MOPI_UNDER_10). */
+  childRecordGraceDays: count('LEDS_RETENTION_CHILD_RECORD_GRACE_DAYS', 28, 0),
   djExtensionWindowMonths: Type.Integer({ minimum: 1 }),
 };
 const RetentionSettingsSchema = Type.Object(RetentionSettingsProperties, { additionalProperties: false });

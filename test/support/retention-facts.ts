@@ -12,6 +12,7 @@ export const defaultRetentionSettings: RetentionSettings = {
   mopiGroup2ClearYears: 10,
   mopiGroup3ClearYears: 6,
   markerReviewMonths: 12,
+  childRecordGraceDays: 28,
   djExtensionWindowMonths: 3,
 };
 
@@ -106,8 +107,8 @@ export class FactsBuilder {
     return this;
   }
 
-  review(itemId: string, reviewedOn: string, outcome: 'KEEP' | 'DISPOSE'): this {
-    this.facts.reviews.push({ itemId, reviewedOn, outcome });
+  review(itemId: string, reviewedOn: string, outcome: 'KEEP' | 'DISPOSE', options: { childRecordKept?: boolean } = {}): this {
+    this.facts.reviews.push({ itemId, reviewedOn, outcome, ...options });
     return this;
   }
 

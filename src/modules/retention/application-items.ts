@@ -84,9 +84,10 @@ export function decideItems(
       problems.push({ field: `items/${i}/itemId`, message: 'not an item this application covers' });
     else given.set(item.itemId, item);
   }
-  const convicted = facts.disposals.some(
-    (d) => convictionOutcomes.has(d.outcome) && covered.some((c) => c.kind === 'EVENT' && c.id === d.arrestId),
-  );
+  // The event's own conviction, or one on an arrest that arose from it (the rules count the chain as one: B13, C5).
+  const event = covered.find((c) => c.kind === 'EVENT')?.id;
+  const chain = new Set([event, ...facts.arrests.filter((a) => a.arisingFromArrestId === event).map((a) => a.id)]);
+  const convicted = facts.disposals.some((d) => convictionOutcomes.has(d.outcome) && chain.has(d.arrestId));
   const decided = covered.map((c) => ({
     ...c,
     decision: given.get(c.id)?.decision ?? input.decision,

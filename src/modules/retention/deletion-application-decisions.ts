@@ -13,7 +13,7 @@ import {
   requireSupport,
 } from './application-items.ts';
 import { deletionApplicationLifecycle, deletionApplicationState } from './deletion-application-lifecycle.ts';
-import { updateApplication } from './deletion-applications.repository.ts';
+import { updateApplicationFrom } from './deletion-applications.repository.ts';
 import type { DeletionApplications } from './deletion-applications.ts';
 import type { deletionApplications } from './retention.tables.ts';
 import type { PersonFacts } from './retention.types.ts';
@@ -79,16 +79,21 @@ export class DeletionApplicationDecisions extends RetentionUseCase {
     const { decided, met, status, keptImages } = await this.checkDecision(application, input);
     const decidedOn = this.today();
     await this.db.transaction(async (tx) => {
-      await updateApplication(tx as Database, applicationId, {
-        status,
-        decidedOn,
-        decidedBy: ctx.actor.name,
-        decisionReasons: input.reasons,
-        policingPurpose: input.policingPurpose ?? null,
-        exceptionalReason: input.exceptionalReason ?? null,
-        groundsMet: met,
-        exceptionalGrantReason: input.exceptionalGrantReason?.trim() || null,
-      });
+      await updateApplicationFrom(
+        tx as Database,
+        applicationId,
+        { status: 'RECEIVED' },
+        {
+          status,
+          decidedOn,
+          decidedBy: ctx.actor.name,
+          decisionReasons: input.reasons,
+          policingPurpose: input.policingPurpose ?? null,
+          exceptionalReason: input.exceptionalReason ?? null,
+          groundsMet: met,
+          exceptionalGrantReason: input.exceptionalGrantReason?.trim() || null,
+        },
+      );
       await recordItemDecisions(
         tx as Database,
         { applicationId, personId, decidedOn, decidedBy: ctx.actor.name, reasons: input.reasons },
@@ -200,7 +205,12 @@ export class DeletionApplicationDecisions extends RetentionUseCase {
     const upheld = input.outcome === 'UPHELD' ? await this.upheldItems(application, input) : undefined;
     if (upheld) Object.assign(change, { status: upheld.status, decidedOn: today });
     await this.db.transaction(async (tx) => {
-      await updateApplication(tx as Database, applicationId, change);
+      await updateApplicationFrom(
+        tx as Database,
+        applicationId,
+        { status: application.status, appealStatus: application.appealStatus },
+        change,
+      );
       if (upheld && application.personId) {
         await recordItemDecisions(
           tx as Database,

@@ -10,7 +10,9 @@ export const deletionApplicationLifecycle = declareLifecycle({
   UNMATCHED: ['RECEIVED', 'LAPSED'],
   LAPSED: [],
   // Each item is decided on its own: all granted, some (PARTLY_GRANTED), or none. A refusal of any item may be appealed.
-  RECEIVED: ['GRANTED', 'PARTLY_GRANTED', 'REFUSED'],
+  // OVERTAKEN: the record it named was deleted (on review, by its own rule) before anyone decided it.
+  RECEIVED: ['GRANTED', 'PARTLY_GRANTED', 'REFUSED', 'OVERTAKEN'],
+  OVERTAKEN: [],
   GRANTED: [],
   PARTLY_GRANTED: ['APPEAL_LODGED'],
   REFUSED: ['APPEAL_LODGED'],

@@ -1,5 +1,6 @@
 // The SQL of applications for deletion, over retention's own tables.
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { LedsError } from '../../platform/errors.ts';
 import { type Database, queryRows } from '../../storage/database.ts';
 import { deletionApplicationItems, deletionApplications } from './retention.tables.ts';
 
@@ -15,6 +16,56 @@ export async function updateApplication(
   change: Partial<typeof deletionApplications.$inferInsert>,
 ) {
   await db.update(deletionApplications).set(change).where(eq(deletionApplications.id, applicationId));
+}
+
+/**
+ * Changes an application only if it still stands where the caller read it (status, and appeal status when given),
+ * inside the caller's transaction: of two decisions sent at once, the second finds it moved and is refused.
+ */
+export async function updateApplicationFrom(
+  db: Database,
+  applicationId: string,
+  from: { status: string; appealStatus?: string },
+  change: Partial<typeof deletionApplications.$inferInsert>,
+) {
+  const moved = await db
+    .update(deletionApplications)
+    .set(change)
+    .where(
+      and(
+        eq(deletionApplications.id, applicationId),
+        eq(deletionApplications.status, from.status),
+        from.appealStatus === undefined ? undefined : eq(deletionApplications.appealStatus, from.appealStatus),
+      ),
+    )
+    .returning({ id: deletionApplications.id });
+  if (moved.length === 0)
+    throw new LedsError(
+      'RETENTION_APPLICATION_STATE',
+      'the application was changed by someone else meanwhile: reload it',
+    );
+}
+
+/**
+ * Applications still waiting for a decision on a record that has just been deleted: nothing is left to decide, so
+ * they are OVERTAKEN (deletion-application-lifecycle.ts) as of today, and RDP_APPLICATION erases them in time.
+ */
+export async function overtakeApplications(
+  db: Database,
+  deleted: { personId: string } | { arrestId: string },
+  today: string,
+) {
+  await db
+    .update(deletionApplications)
+    .set({ status: 'OVERTAKEN', decidedOn: today })
+    .where(
+      and(
+        eq(deletionApplications.status, 'RECEIVED'),
+        'personId' in deleted
+          ? eq(deletionApplications.personId, deleted.personId)
+          : eq(deletionApplications.arrestId, deleted.arrestId),
+      ),
+    );
 }
 
 /** An application by its id (as a list: empty when none). */
@@ -56,7 +107,7 @@ export function applicationsDueForErasure(db: Database, q: { cutoff: string; tod
                (SELECT json_agg(i.reason) FROM deletion_application_items i WHERE i.application_id = a.id) AS item_reasons
         FROM deletion_applications a
         WHERE a.personal_details_erased_on IS NULL
-          AND ((a.status IN ('GRANTED', 'REFUSED') AND a.appeal_status <> 'LODGED'
+          AND ((a.status IN ('GRANTED', 'PARTLY_GRANTED', 'REFUSED', 'OVERTAKEN') AND a.appeal_status <> 'LODGED'
                 AND GREATEST(a.decided_on, a.applicant_told_on, a.appeal_decided_on) <= ${q.cutoff}::date)
             OR (a.status = 'UNMATCHED' AND a.received_on <= ${q.cutoff}::date))
           AND NOT EXISTS (

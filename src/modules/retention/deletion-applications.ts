@@ -7,7 +7,12 @@ import type { Database } from '../../storage/database.ts';
 import { parseAsn } from '../records/index.ts';
 import { coveredItems, itemOutcomes } from './application-items.ts';
 import { deletionApplicationLifecycle, deletionApplicationState, isDecided } from './deletion-application-lifecycle.ts';
-import { applicationById, insertApplication, updateApplication } from './deletion-applications.repository.ts';
+import {
+  applicationById,
+  insertApplication,
+  updateApplication,
+  updateApplicationFrom,
+} from './deletion-applications.repository.ts';
 import { type DeletionGroundCode, deletionGroundCodes } from './deletion-grounds.ts';
 import { applicationNotFound } from './retention.errors.ts';
 import { addDays } from './retention-engine.ts';
@@ -110,6 +115,9 @@ export class DeletionApplications extends RetentionUseCase {
   async matchApplication(ctx: RequestContext, applicationId: string, eventReference: string) {
     await this.access.require(ctx, 'deletion-application.match');
     const application = await this.loadApplication(ctx, applicationId);
+    // SECURITY: once matched, an application is its owning force's alone; anyone else gets the unknown-id answer,
+    // not a "state" error that would confirm it exists and give its reference.
+    if (application.status !== 'UNMATCHED') await this.officer.requireForApplication(ctx, application);
     deletionApplicationLifecycle.assertMayMove(
       deletionApplicationState(application),
       'RECEIVED',
@@ -126,13 +134,18 @@ export class DeletionApplications extends RetentionUseCase {
         { field: 'eventReference', message: 'no arrest or event with this number' },
       ]);
     await this.db.transaction(async (tx) => {
-      await updateApplication(tx as Database, applicationId, {
-        status: 'RECEIVED',
-        personId: arrest.personId,
-        arrestId: arrest.id,
-        owningOrganisationId: arrest.org,
-        eventReference: asn.value,
-      });
+      await updateApplicationFrom(
+        tx as Database,
+        applicationId,
+        { status: 'UNMATCHED' },
+        {
+          status: 'RECEIVED',
+          personId: arrest.personId,
+          arrestId: arrest.id,
+          owningOrganisationId: arrest.org,
+          eventReference: asn.value,
+        },
+      );
       await this.trail.recordWithin(tx as Database, ctx, [
         {
           kind: 'DELETION_APPLICATION_MATCHED',

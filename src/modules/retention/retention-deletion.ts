@@ -4,6 +4,7 @@ import type { Database } from '../../storage/database.ts';
 import type { ScrubReport } from '../../storage/scrub-deleted-rows.ts';
 import type { AuditTrail } from '../audit/index.ts';
 import { type ErasableKind, eraseRecord, linkTombstonesToAudit, type Tombstone } from '../records/index.ts';
+import { overtakeApplications } from './deletion-applications.repository.ts';
 import { issueNotices } from './deletion-notices.repository.ts';
 import type { deletionNotices } from './retention.tables.ts';
 import { dropDecisionsOfItems, dropPersonRetention, personRetentionTables } from './retention-decisions.repository.ts';
@@ -71,6 +72,10 @@ export class RetentionDeletion extends RetentionUseCase {
         removed += rows.length;
         imageHashes.push(...erasure.imageHashes);
         const recordIds = rows.map((r) => r.id ?? r.person_id).filter((id): id is string => !!id);
+        if (d.itemKind === 'PERSON_RECORD' || d.itemKind === 'EVENT') {
+          const deleted = d.itemKind === 'PERSON_RECORD' ? { personId: d.personId } : { arrestId: d.itemId };
+          await overtakeApplications(tx as Database, deleted, isoDay(now));
+        }
         if (d.itemKind === 'PERSON_RECORD') {
           await dropPersonRetention(tx as Database, d.personId);
         } else {

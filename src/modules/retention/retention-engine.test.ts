@@ -286,7 +286,7 @@ describe('retention beyond the appendix', () => {
     assert.match(d.reason, /C9 DESTROY on 2024-03-20/);
   });
 
-  it('a person record with a recordable conviction is kept to 100, reviewed periodically; a child under 10 is reviewed at once', () => {
+  it('a person record with a recordable conviction is kept to 100, reviewed periodically; a child under 10 is queued for disposal', () => {
     const f = new FactsBuilder('1950-02-01')
       .arrest('A', '2020-01-01', { qualifying: false })
       .outcome('A', 'CONVICTED', '2020-03-01');
@@ -294,7 +294,7 @@ describe('retention beyond the appendix', () => {
     f.review('person', '2040-03-01', 'KEEP'); // the next review would fall after the 100th birthday
     expect(f, 'person', '2045-01-01', 'P1', 'DESTROY', '2050-02-01');
     const child = new FactsBuilder('2016-01-01').arrest('A', '2024-01-01', { qualifying: false });
-    expect(child, 'person', '2024-01-02', 'MOPI_UNDER_10', 'REVIEW', '2024-01-01');
+    expect(child, 'person', '2024-01-02', 'MOPI_UNDER_10', 'DESTROY', '2024-01-29');
   });
 
   it('a reviewer disposing of a marker makes it due for destruction that day', () => {
@@ -385,5 +385,42 @@ describe('"until the subject is 100" ends (issue 13 item 3)', () => {
     const person = decide(f, 'person', '2100-01-01');
     assert.deepEqual([person.ruleId, person.action], ['MOPI3', 'REVIEW']);
     assert.match(person.reason, /date of birth unknown/);
+  });
+});
+
+describe('records of children under 10 (issue 13 item 4)', () => {
+  it('are queued for disposal, not review, unless kept with a policing purpose and regard to the Children Act s11', () => {
+    const f = new FactsBuilder('2016-01-01').arrest('A', '2024-06-01', { qualifying: false });
+    // LEDS first held the person on 2000-01-01 (the builder's default), so 28 days from the event.
+    expect(f, 'A', '2024-06-02', 'MOPI_UNDER_10', 'DESTROY', '2024-06-29');
+    expect(f, 'person', '2024-06-02', 'MOPI_UNDER_10', 'DESTROY', '2024-06-29');
+    // A keep without the purpose and the regard recorded does not keep it.
+    f.review('A', '2024-06-10', 'KEEP');
+    expect(f, 'A', '2024-06-11', 'MOPI_UNDER_10', 'DESTROY', '2024-06-29');
+    // With both, the event follows its own rules (no outcome yet: kept).
+    f.review('A', '2024-06-12', 'KEEP', { childRecordKept: true });
+    expect(f, 'A', '2024-06-13', 'B1', 'KEEP', null);
+  });
+
+  it('counts the days from when LEDS first held the record, so a historic one arriving today is not destroyed at once', () => {
+    const f = new FactsBuilder('1990-01-01').arrest('A', '1999-03-01', { qualifying: false });
+    f.facts.createdOn = '2026-11-01';
+    expect(f, 'A', '2026-11-01', 'MOPI_UNDER_10', 'DESTROY', '2026-11-29');
+  });
+
+  it('leaves a person record with events after 10 to its own rules; only the child event is queued', () => {
+    const f = new FactsBuilder('2000-01-01')
+      .arrest('A', '2008-01-01', { qualifying: false })
+      .arrest('B', '2020-01-01', { qualifying: false })
+      .outcome('B', 'CONVICTED', '2020-03-01');
+    expect(f, 'A', '2024-01-01', 'MOPI_UNDER_10', 'DESTROY', '2008-01-29');
+    assert.notEqual(decide(f, 'person', '2024-01-01').ruleId, 'MOPI_UNDER_10');
+  });
+
+  it('one born on 29 February turns 100 on 1 March in a year with no 29 February', () => {
+    const f = new FactsBuilder('2000-02-29')
+      .arrest('A', '2020-01-01', { qualifying: false })
+      .outcome('A', 'CONVICTED', '2020-03-01');
+    expect(f, 'A', '2090-01-01', 'P1', 'DESTROY', '2100-03-01');
   });
 });

@@ -58,9 +58,17 @@ async function loadOwnFacts(db: Database, personIds: readonly string[]) {
       db,
       sql`SELECT person_id, id, item_id, kind, applied_on::text, made_on::text, until::text, ended_on::text FROM retention_instruments WHERE ${anyPerson}`,
     ),
-    queryRows<{ person_id: string; item_id: string; reviewed_on: string; outcome: 'KEEP' | 'DISPOSE' }>(
+    queryRows<{
+      person_id: string;
+      item_id: string;
+      reviewed_on: string;
+      outcome: 'KEEP' | 'DISPOSE';
+      child_record_kept: boolean;
+    }>(
       db,
-      sql`SELECT person_id, item_id, reviewed_on::text, outcome FROM retention_reviews WHERE ${anyPerson}`,
+      sql`SELECT person_id, item_id, reviewed_on::text, outcome,
+                 (policing_purpose IS NOT NULL AND children_act_regard IS NOT NULL) AS child_record_kept
+          FROM retention_reviews WHERE ${anyPerson}`,
     ),
     queryRows<{
       person_id: string;
@@ -174,7 +182,14 @@ function addOwnFacts(each: EachRow, { disregarded, instruments, reviews, applica
       endedOn: r.ended_on,
     }),
   );
-  each(reviews, (f, r) => f.reviews.push({ itemId: r.item_id, reviewedOn: r.reviewed_on, outcome: r.outcome }));
+  each(reviews, (f, r) =>
+    f.reviews.push({
+      itemId: r.item_id,
+      reviewedOn: r.reviewed_on,
+      outcome: r.outcome,
+      childRecordKept: r.child_record_kept,
+    }),
+  );
   each(applications, (f, r) =>
     f.applications.push({
       arrestId: r.arrest_id,

@@ -15,7 +15,16 @@ export class RetentionFigures extends RetentionUseCase {
       ruleSetVersion: this.rules.version,
       custodyImagesHeld: images,
       deletionsByMonth: deletions,
-      applications: applications[0] ?? { received: 0, granted: 0, refused: 0, lapsed: 0, overdue: 0, appeals: 0 },
+      applications: applications[0] ?? {
+        received: 0,
+        granted: 0,
+        partlyGranted: 0,
+        refused: 0,
+        overtaken: 0,
+        lapsed: 0,
+        overdue: 0,
+        appeals: 0,
+      },
     };
   }
 }

@@ -5,7 +5,7 @@ import {
   type RetentionDecision,
   type RetentionSettings,
 } from './retention.types.ts';
-import { addYears, ageOn, earliest, latest } from './retention-dates.ts';
+import { addDays, addYears, ageOn, earliest, latest } from './retention-dates.ts';
 
 // What every rule family reads of one person as of a day: their convictions as the rules count them, the
 // instruments and reviews in force, and the overlay of reviews and holds over what the statute says.
@@ -214,7 +214,17 @@ export class PersonHistory {
     );
   }
 
+  /** The day the subject turns 100 as `ageOn` counts it: one born on 29 February turns 100 on 1 March. */
   hundredthBirthday(): string | null {
-    return this.f.dateOfBirth ? addYears(this.f.dateOfBirth, 100) : null;
+    if (!this.f.dateOfBirth) return null;
+    const day = addYears(this.f.dateOfBirth, 100);
+    return ageOn(this.f.dateOfBirth, day) < 100 ? addDays(day, 1) : day;
+  }
+
+  /** A reviewer kept this child-under-10 record with a policing purpose and regard to the Children Act s11. */
+  childRecordKept(itemId: string): boolean {
+    return this.f.reviews.some(
+      (r) => r.itemId === itemId && r.outcome === 'KEEP' && r.childRecordKept === true && r.reviewedOn <= this.asOf,
+    );
   }
 }

@@ -57,7 +57,9 @@ export async function deskRows(
         and(
           eq(retentionDecisions.owningOrganisationId, org),
           inArray(retentionDecisions.action, ['REVIEW', 'DESTROY']),
-          lte(retentionDecisions.dueOn, today),
+          // A child-under-10 record is on the desk from the day it arrives (issue 13 item 4): the force has until
+          // its date to record a policing purpose and regard to the Children Act, or it goes.
+          or(lte(retentionDecisions.dueOn, today), eq(retentionDecisions.ruleId, 'MOPI_UNDER_10')),
           notProtected('retention_decisions.person_id'),
         ),
       )
@@ -138,6 +140,8 @@ export async function applicationFigures(db: Database, today: string) {
     received: number;
     granted: number;
     refused: number;
+    partlyGranted: number;
+    overtaken: number;
     lapsed: number;
     overdue: number;
     appeals: number;
@@ -146,6 +150,8 @@ export async function applicationFigures(db: Database, today: string) {
     sql`SELECT count(*)::int AS received,
              count(*) FILTER (WHERE status = 'GRANTED')::int AS granted,
              count(*) FILTER (WHERE status = 'REFUSED')::int AS refused,
+             count(*) FILTER (WHERE status = 'PARTLY_GRANTED')::int AS "partlyGranted",
+             count(*) FILTER (WHERE status = 'OVERTAKEN')::int AS overtaken,
              count(*) FILTER (WHERE status = 'LAPSED')::int AS lapsed,
              count(*) FILTER (WHERE decided_on IS NULL AND status <> 'LAPSED' AND target_date < ${today}::date)::int AS overdue,
              count(*) FILTER (WHERE appeal_status <> 'NONE')::int AS appeals

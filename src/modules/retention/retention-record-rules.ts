@@ -1,27 +1,35 @@
 import type { RetentionDecision } from './retention.types.ts';
-import { addMonths, addYears, earliest, latest } from './retention-dates.ts';
+import { addDays, addMonths, addYears, earliest, latest } from './retention-dates.ts';
 import type { Arrest, Facts, PersonHistory } from './retention-person-history.ts';
 
 // Events, the person record and markers (brief 5.3, 5.4): MoPI review, kept to 100 on a conviction, and an event
 // kept while its fingerprints or DNA are.
 
+/**
+ * A record of a child under 10, the age of criminal responsibility (brief 5.3): kept only once a reviewer has
+ * recorded the policing purpose it serves and the regard had to the Children Act 2004 s11; until then it is queued
+ * for disposal, due the configured days after LEDS first held it, so the owning force has time to decide.
+ */
+function childRecord(p: PersonHistory, kind: 'EVENT' | 'PERSON_RECORD', id: string, on: string, age: number) {
+  const due = addDays(latest([on, p.f.createdOn]) as string, p.s.childRecordGraceDays);
+  return p.overlay(
+    p.decision(
+      kind,
+      id,
+      'MOPI_UNDER_10',
+      'DESTROY',
+      due,
+      `the subject was ${age} (under 10, the age of criminal responsibility): destroyed unless a reviewer records a policing purpose and regard to the Children Act 2004 s11`,
+    ),
+  );
+}
+
 export function event(p: PersonHistory, arrest: Arrest): RetentionDecision {
   const kind = 'EVENT';
   const conviction = p.convictions.find((c) => c.arrestId === arrest.id);
   const age = p.ageAt(arrest.occurredOn);
-  const review = p.lastReview(arrest.id);
-  if (age !== null && age < 10 && !review) {
-    return p.overlay(
-      p.decision(
-        kind,
-        arrest.id,
-        'MOPI_UNDER_10',
-        'REVIEW',
-        arrest.occurredOn,
-        `the subject was ${age} at the event: keeping it needs a recorded policing purpose`,
-      ),
-    );
-  }
+  if (age !== null && age < 10 && !p.childRecordKept(arrest.id))
+    return childRecord(p, kind, arrest.id, arrest.occurredOn, age);
   if (conviction) {
     const until = p.hundredthBirthday();
     if (until)
@@ -55,20 +63,12 @@ export function event(p: PersonHistory, arrest: Arrest): RetentionDecision {
 export function personRecord(p: PersonHistory): RetentionDecision {
   const kind = 'PERSON_RECORD';
   const id = p.f.personId;
+  // Only a record made wholly of a child's events goes with them; one with later events follows its own rules.
   const first = earliest(p.f.arrests.map((a) => a.occurredOn));
   const age = first ? p.ageAt(first) : null;
-  if (age !== null && age < 10 && !p.lastReview(id)) {
-    return p.overlay(
-      p.decision(
-        kind,
-        id,
-        'MOPI_UNDER_10',
-        'REVIEW',
-        first,
-        `the subject was ${age} at first contact: keeping the record needs a recorded policing purpose`,
-      ),
-    );
-  }
+  const onlyAsAChild = p.f.arrests.every((a) => (p.ageAt(a.occurredOn) ?? 10) < 10);
+  if (first && age !== null && age < 10 && onlyAsAChild && !p.childRecordKept(id))
+    return childRecord(p, kind, id, first, age);
   const pending = p.f.applications.find((a) => a.status === 'RECEIVED' || a.status === 'UNDER_REVIEW');
   const reviewedSince = pending && p.lastReview(id) && (p.lastReview(id)?.reviewedOn as string) >= pending.receivedOn;
   if (pending && !reviewedSince) {

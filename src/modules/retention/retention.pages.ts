@@ -108,7 +108,10 @@ function registerPersonPage(app: FastifyInstance, kit: RetentionPageKit) {
   );
   app.post(
     '/retention/people/:id/reviews',
-    { ...withPurpose, schema: pageSchema({ body: { text: ['itemId', 'outcome', 'reason'] } }) },
+    {
+      ...withPurpose,
+      schema: pageSchema({ body: { text: ['itemId', 'outcome', 'reason', 'policingPurpose', 'childrenActRegard'] } }),
+    },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       try {
@@ -116,6 +119,8 @@ function registerPersonPage(app: FastifyInstance, kit: RetentionPageKit) {
           itemId: form.itemId ?? '',
           outcome: form.outcome === 'DISPOSE' ? 'DISPOSE' : 'KEEP',
           reason: form.reason ?? '',
+          policingPurpose: form.policingPurpose || undefined,
+          childrenActRegard: form.childrenActRegard || undefined,
         });
       } catch (error) {
         return renderPerson(request, reply, errorsOf(error));

@@ -335,6 +335,8 @@ function registerReviewRoutes(app: RetentionRouteApp, retention: RetentionServic
             itemId: Type.String({ format: 'uuid' }),
             outcome: Type.Union([Type.Literal('KEEP'), Type.Literal('DISPOSE')]),
             reason: text(),
+            policingPurpose: Type.Optional(text(500)),
+            childrenActRegard: Type.Optional(text()),
           },
           { additionalProperties: false },
         ),

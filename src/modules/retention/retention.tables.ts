@@ -70,6 +70,10 @@ export const retentionReviews = pgTable(
     outcome: text('outcome').notNull(),
     reason: text('reason').notNull(),
     reviewedBy: text('reviewed_by').notNull(),
+    /** Keeping a record of a child under 10: the policing purpose it serves (brief 5.3). */
+    policingPurpose: text('policing_purpose'),
+    /** Keeping a record of a child under 10: the regard had to the Children Act 2004 s11 (brief 5.3). */
+    childrenActRegard: text('children_act_regard'),
   },
   (t) => [index('retention_reviews_person_idx').on(t.personId)],
 );

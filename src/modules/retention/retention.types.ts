@@ -77,7 +77,8 @@ export interface PersonFacts {
     until: string | null;
     endedOn: string | null;
   }[];
-  reviews: { itemId: string; reviewedOn: string; outcome: 'KEEP' | 'DISPOSE' }[];
+  /** `childRecordKept`: a keep that recorded both a policing purpose and regard to the Children Act 2004 s11. */
+  reviews: { itemId: string; reviewedOn: string; outcome: 'KEEP' | 'DISPOSE'; childRecordKept?: boolean }[];
   applications: { arrestId: string | null; receivedOn: string; status: string; decidedOn: string | null }[];
   /** Items an application for deletion was granted for (deletion_application_items), with the day it was. */
   grantedItems: { itemId: string; decidedOn: string }[];
@@ -109,6 +110,7 @@ export interface RetentionSettings {
   mopiGroup3ClearYears: number;
   markerReviewMonths: number;
   djExtensionWindowMonths: number;
+  childRecordGraceDays: number;
 }
 
 /** What every applicant for deletion is told happens next, whatever the arrest/summons number they gave. */
@@ -126,6 +128,7 @@ export const publishedParameterNames = [
   'mopiGroup2ClearYears',
   'mopiGroup3ClearYears',
   'markerReviewMonths',
+  'childRecordGraceDays',
   'djExtensionWindowMonths',
   'noticeAcknowledgeDays',
   'applicationTargetDays',
