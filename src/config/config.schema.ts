@@ -127,6 +127,8 @@ const RetentionSchema = Type.Object(
      * told, appeal decided; for one never matched, its receipt): rule RDP_APPLICATION.
      */
     applicationKeepMonths: count('LEDS_RETENTION_APPLICATION_KEEP_MONTHS', 12),
+    /** Months a historic backlog of reviews (past due when first decided) is spread over; 0: none, all overdue. */
+    backlogMonths: count('LEDS_RETENTION_BACKLOG_MONTHS', 24, 0),
     /** How each deletion run scrubs the deleted rows from the database's files. */
     scrubAfterDeletion: Type.Union(
       [Type.Literal('auto'), Type.Literal('vacuum'), Type.Literal('vacuum-full'), Type.Literal('off')],

@@ -15,6 +15,7 @@ export type StoredDecision = {
   rule_id: string;
   action: string;
   due_on: string | null;
+  planned_on: string | null;
   reason: string;
   held: boolean;
   rule_set_version: string;
@@ -25,7 +26,7 @@ export type StoredDecision = {
 export function storedDecisionsOf(db: Database, ids: string) {
   return queryRows<StoredDecision>(
     db,
-    sql`SELECT item_id, rule_id, action, due_on::text, reason, held, rule_set_version, owning_organisation_id
+    sql`SELECT item_id, rule_id, action, due_on::text, planned_on::text, reason, held, rule_set_version, owning_organisation_id
         FROM retention_decisions WHERE person_id = ANY(${ids}::uuid[])`,
   );
 }
@@ -40,7 +41,7 @@ export async function writeDecisions(db: Database, rows: (typeof retentionDecisi
   await db.execute(
     sql`${recordsetInsert(retentionDecisions, rows)}
       on conflict (item_id) do update set rule_id = excluded.rule_id, action = excluded.action,
-        due_on = excluded.due_on, reason = excluded.reason, held = excluded.held,
+        due_on = excluded.due_on, planned_on = excluded.planned_on, reason = excluded.reason, held = excluded.held,
         rule_set_version = excluded.rule_set_version, evaluated_at = excluded.evaluated_at,
         owning_organisation_id = excluded.owning_organisation_id`,
   );

@@ -34,7 +34,7 @@ export class RetentionDesk extends RetentionUseCase {
     );
     const desk = {
       today,
-      counts: counts[0] ?? { reviews_due: 0, destructions_due: 0, pending_notices: 0 },
+      counts: counts[0] ?? { reviews_due: 0, backlog: 0, destructions_due: 0, pending_notices: 0 },
       due: due.map((d) => ({ ...d, rule: this.rules.rule(d.ruleId)?.title ?? d.ruleId })),
       holds,
       applications: applications.map((a) => ({

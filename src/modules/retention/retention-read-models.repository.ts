@@ -59,11 +59,15 @@ export async function deskRows(
           inArray(retentionDecisions.action, ['REVIEW', 'DESTROY']),
           // A child-under-10 record is on the desk from the day it arrives (issue 13 item 4): the force has until
           // its date to record a policing purpose and regard to the Children Act, or it goes.
-          or(lte(retentionDecisions.dueOn, today), eq(retentionDecisions.ruleId, 'MOPI_UNDER_10')),
+          // A planned backlog review is due on its planned date, not on the date long past (issue 13 item 5).
+          or(
+            sql`coalesce(${retentionDecisions.plannedOn}, ${retentionDecisions.dueOn}) <= ${today}::date`,
+            eq(retentionDecisions.ruleId, 'MOPI_UNDER_10'),
+          ),
           notProtected('retention_decisions.person_id'),
         ),
       )
-      .orderBy(asc(retentionDecisions.dueOn))
+      .orderBy(sql`coalesce(${retentionDecisions.plannedOn}, ${retentionDecisions.dueOn})`)
       .limit(limit),
     db
       .select()
@@ -112,9 +116,10 @@ export async function deskRows(
       )
       .orderBy(asc(deletionNotices.dueBy))
       .limit(limit),
-    queryRows<{ reviews_due: number; destructions_due: number; pending_notices: number }>(
+    queryRows<{ reviews_due: number; backlog: number; destructions_due: number; pending_notices: number }>(
       db,
-      sql`SELECT (SELECT count(*)::int FROM retention_decisions d WHERE owning_organisation_id = ${org}::uuid AND action = 'REVIEW' AND due_on <= ${today}::date AND ${notProtected('d.person_id')}) AS reviews_due,
+      sql`SELECT (SELECT count(*)::int FROM retention_decisions d WHERE owning_organisation_id = ${org}::uuid AND action = 'REVIEW' AND coalesce(planned_on, due_on) <= ${today}::date AND ${notProtected('d.person_id')}) AS reviews_due,
+                 (SELECT count(*)::int FROM retention_decisions d WHERE owning_organisation_id = ${org}::uuid AND action = 'REVIEW' AND planned_on > ${today}::date AND ${notProtected('d.person_id')}) AS backlog,
                  (SELECT count(*)::int FROM retention_decisions d WHERE owning_organisation_id = ${org}::uuid AND action = 'DESTROY' AND due_on <= ${today}::date AND ${notProtected('d.person_id')}) AS destructions_due,
                  (SELECT count(*)::int FROM deletion_notices n WHERE owning_organisation_id = ${org}::uuid AND acknowledged_at IS NULL AND ${notProtected('n.person_id')}) AS pending_notices`,
     ),

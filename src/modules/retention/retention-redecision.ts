@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
 import type { PersonFacts, RetentionDecision } from './retention.types.ts';
+import { plannedReviewDate } from './retention-backlog.ts';
 import {
   dropDecisions,
   type StoredDecision,
@@ -54,6 +55,7 @@ export class Redecision extends RetentionUseCase {
       ruleId: d.ruleId,
       action: d.action,
       dueOn: d.dueOn,
+      plannedOn: null as string | null,
       reason: d.reason,
       held: d.held,
       ruleSetVersion: this.rules.version,
@@ -64,11 +66,22 @@ export class Redecision extends RetentionUseCase {
       // Compared here rather than in an upsert's WHERE: ON CONFLICT locks (and so writes) every row it meets even
       // when nothing changed, and a steady-state sweep changes almost nothing.
       const stored = new Map((await storedDecisionsOf(tx as Database, ids)).map((r) => [r.item_id, r]));
+      // A review past due when first decided is backlog, planned; it keeps its plan while it stays the same review.
+      const today = now.toISOString().slice(0, 10);
+      for (const r of rows) {
+        const s = stored.get(r.itemId);
+        r.plannedOn = s
+          ? s.action === r.action && s.due_on === r.dueOn
+            ? s.planned_on
+            : null
+          : plannedReviewDate(r as RetentionDecision, today, this.settings.backlogMonths);
+      }
       const unchanged = (r: (typeof rows)[number], s: StoredDecision | undefined) =>
         s !== undefined &&
         s.rule_id === r.ruleId &&
         s.action === r.action &&
         s.due_on === r.dueOn &&
+        s.planned_on === r.plannedOn &&
         s.reason === r.reason &&
         s.held === r.held &&
         s.rule_set_version === r.ruleSetVersion &&

@@ -17,6 +17,8 @@ export const retentionDecisions = pgTable(
     /** KEEP | REVIEW | DESTROY */
     action: text('action').notNull(),
     dueOn: date('due_on', { mode: 'string' }),
+    /** A review already past due when first decided: when the desk plans it (retention-backlog.ts). */
+    plannedOn: date('planned_on', { mode: 'string' }),
     reason: text('reason').notNull(),
     held: boolean('held').notNull().default(false),
     ruleSetVersion: text('rule_set_version').notNull(),

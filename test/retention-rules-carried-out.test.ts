@@ -41,6 +41,15 @@ async function graceEnds(sourceRecordId: string, days = 28) {
   return row?.due;
 }
 
+async function idOf(sourceRecordId: string): Promise<string> {
+  const [row] = await queryRows<{ record_id: string }>(
+    services.database.db,
+    sql`SELECT record_id FROM source_records WHERE source_record_id = ${sourceRecordId}`,
+  );
+  assert.ok(row, `no record ${sourceRecordId}`);
+  return row.record_id;
+}
+
 async function decisionOf(sourceRecordId: string) {
   const [row] = await queryRows<{ rule_id: string; action: string; due_on: string | null; item_id: string }>(
     services.database.db,
@@ -121,6 +130,55 @@ describe("a child under 10's record (issue 13 item 4)", () => {
     } finally {
       services.clock.set('2026-11-01T12:00:00Z');
     }
+  });
+});
+
+describe('a historic backlog (issue 13 item 5)', () => {
+  it('plans reviews already past due when first decided, the most serious and oldest first, instead of all overdue', async () => {
+    const convicted = personChain(721, { outcome: 'CONVICTED', surname: 'Oldcase' })
+      .records.filter((r) => ['person', 'arrest', 'charge', 'disposal'].includes(r.kind as string))
+      .map((r) =>
+        r.kind === 'person'
+          ? { ...r, datesOfBirth: [{ date: '1960-01-01' }] }
+          : r.kind === 'arrest'
+            ? { ...r, occurredAt: '1995-01-01T10:00:00Z' }
+            : r.kind === 'charge'
+              ? { ...r, chargedOn: '1995-01-02' }
+              : r.kind === 'disposal'
+                ? { ...r, disposedOn: '1995-03-01', courtCaseSourceRecordId: undefined }
+                : r,
+      );
+    await services.ingest.ingestBatch(force, 'KID-CUSTODY', ndjson(convicted));
+    await services.ingest.ingestBatch(force, 'KID-CUSTODY', ndjson(arrestOnly(722, '1970-01-01', '2000-01-01')));
+    const planned = async (sourceRecordId: string) => {
+      const [row] = await queryRows<{ due_on: string; planned_on: string | null; rule_id: string }>(
+        services.database.db,
+        sql`SELECT d.due_on::text, d.planned_on::text, d.rule_id FROM retention_decisions d
+            JOIN source_records s ON s.record_id = d.item_id WHERE s.source_record_id = ${sourceRecordId}`,
+      );
+      return row;
+    };
+    const serious = await planned('T721-P');
+    const minor = await planned('T722-P');
+    assert.ok(serious && minor);
+    assert.ok(serious.due_on < '2026-11-01' && minor.due_on < '2026-11-01', 'both were due long ago');
+    assert.ok(serious.planned_on && minor.planned_on, 'both are planned');
+    assert.ok(
+      (serious.planned_on as string) < (minor.planned_on as string),
+      `${serious.rule_id} before ${minor.rule_id}`,
+    );
+    assert.ok((minor.planned_on as string) <= '2028-11-01', 'within the 24 months');
+    const desk = await services.retention.overview(officer);
+    assert.ok(desk.counts.backlog >= 1, 'the desk counts the planned backlog');
+    const dueNow = desk.due.map((d) => d.itemId);
+    const [minorItem] = await queryRows<{ record_id: string }>(
+      services.database.db,
+      sql`SELECT record_id FROM source_records WHERE source_record_id = 'T722-P'`,
+    );
+    assert.ok(!dueNow.includes(minorItem?.record_id as string), 'not on the desk before its planned date');
+    // A later re-decision of the same review keeps its plan.
+    await services.retention.reevaluate(operatorContext('JOB', 'test'), [await idOf('T721-P')]);
+    assert.equal((await planned('T721-P'))?.planned_on, serious.planned_on);
   });
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE "retention_decisions" ADD COLUMN "planned_on" date;
