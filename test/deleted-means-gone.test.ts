@@ -12,6 +12,7 @@ import type { LedsError } from '../src/platform/errors.ts';
 import { operatorContext, type RequestContext } from '../src/platform/request-context.ts';
 import { type DatabaseHandle, queryRows } from '../src/storage/database.ts';
 import { migrateDatabase, openDatabase } from '../src/storage/open-database.ts';
+import { assertAuditLogVerifies } from './support/audit.ts';
 import { createScratchPostgres, testDatabaseKind } from './support/database.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { givePoliceAgreement } from './support/services.ts';
@@ -172,6 +173,7 @@ describe('deleted means gone, on disk too (issue 13 item 8)', () => {
       assert.equal(t.basis, 'REVIEW_DISPOSAL: Reviewer found no remaining policing purpose');
       assert.doesNotMatch(t.basis, /\d{4}-\d{2}-\d{2}/);
     }
+    await assertAuditLogVerifies(services);
   });
 
   it('a tombstone made under "until the subject is 100" does not give the date of birth away', async () => {
@@ -198,6 +200,7 @@ describe('deleted means gone, on disk too (issue 13 item 8)', () => {
     );
     assert.ok(entries.length > 0);
     for (const e of entries) assert.doesNotMatch(e.entry, /2025-05-05|1925-05-05/);
+    await assertAuditLogVerifies(services);
   });
 
   it('an application for deletion loses the applicant and the free texts after its own rule (RDP_APPLICATION); the figures still count it', async () => {
@@ -260,6 +263,7 @@ describe('deleted means gone, on disk too (issue 13 item 8)', () => {
     );
     assert.equal(entries.length, 1, 'each erasure is audited');
     assert.match(entries[0]?.entry ?? '', /RDP_APPLICATION/);
+    await assertAuditLogVerifies(services);
     clock.set('2026-11-01T12:00:00Z');
   });
 

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/app.ts';
-import { CheckpointVerifier, verifyAuditLog } from '../src/modules/audit/index.ts';
 import type { LedsError } from '../src/platform/errors.ts';
 import { operatorContext, type RequestContext } from '../src/platform/request-context.ts';
 import { queryRows } from '../src/storage/database.ts';
+import { assertAuditLogVerifies } from './support/audit.ts';
 import { ndjson, personChain } from './support/records.ts';
-import { startTestServices, type TestServices } from './support/services.ts';
+import { recordIdOf, startTestServices, type TestServices } from './support/services.ts';
 
 // Issue 13 items 1 and 2: a granted application deletes what it grants, item by item (the event on PNC, its custody
 // images, its fingerprints and DNA), on grounds from a list with the evidence each needs; what another basis keeps
@@ -40,30 +40,12 @@ async function acquitted(n: number) {
   return { chain, application };
 }
 
-async function idOf(sourceRecordId: string): Promise<string> {
-  const [row] = await queryRows<{ record_id: string }>(
-    services.database.db,
-    sql`SELECT record_id FROM source_records WHERE source_record_id = ${sourceRecordId}`,
-  );
-  assert.ok(row, `no record ${sourceRecordId}`);
-  return row.record_id;
-}
-
 async function tombstoneRule(recordId: string): Promise<string | undefined> {
   const [row] = await queryRows<{ rule_id: string }>(
     services.database.db,
     sql`SELECT rule_id FROM record_tombstones WHERE record_id = ${recordId}::uuid`,
   );
   return row?.rule_id;
-}
-
-async function auditVerifies() {
-  const report = await verifyAuditLog(
-    services.database.db,
-    new CheckpointVerifier(services.audit.verifierKey),
-    services.config.audit.origin,
-  );
-  assert.deepEqual(report.problems, [], 'the audit log verifies');
 }
 
 before(async () => {
@@ -78,9 +60,9 @@ after(() => services.close());
 describe('an application for deletion decided item by item (issue 13 items 1 and 2)', () => {
   it('covers the event, its custody image and its fingerprints, and deletes each one granted, with tombstones and notices', async () => {
     const { application } = await acquitted(601);
-    const eventId = await idOf('T601-A');
-    const imageId = await idOf('T601-I');
-    const printsId = await idOf('T601-F');
+    const eventId = await recordIdOf(services, 'T601-A');
+    const imageId = await recordIdOf(services, 'T601-I');
+    const printsId = await recordIdOf(services, 'T601-F');
     const view = await services.retention.applicationFor(officer, application.id);
     assert.deepEqual(view.groundCodes, ['NO_CRIME', 'MISTAKEN_IDENTITY']);
     assert.deepEqual(
@@ -105,7 +87,7 @@ describe('an application for deletion decided item by item (issue 13 items 1 and
     assert.equal(await tombstoneRule(printsId), 'P5');
     const notices = (await services.retention.noticesFor(force)).filter((n) => n.sourceRecordId.startsWith('T601-'));
     assert.ok(notices.some((n) => n.sourceRecordId === 'T601-A') && notices.some((n) => n.sourceRecordId === 'T601-F'));
-    await auditVerifies();
+    await assertAuditLogVerifies(services);
   });
 
   it('needs the evidence of each ground met, and an exceptional reason for what no ground supports', async () => {
@@ -150,16 +132,16 @@ describe('an application for deletion decided item by item (issue 13 items 1 and
     });
     assert.equal(decided.status, 'GRANTED');
     assert.ok(decided.items.every((i) => i.outcome === 'DELETED'));
-    await auditVerifies();
+    await assertAuditLogVerifies(services);
   });
 
   it('shows what another basis keeps as kept: a legal hold on the event, while the image goes', async () => {
     const { application } = await acquitted(603);
-    const eventId = await idOf('T603-A');
-    const imageId = await idOf('T603-I');
+    const eventId = await recordIdOf(services, 'T603-A');
+    const imageId = await recordIdOf(services, 'T603-I');
     await services.retention.recordInstrument(officer, {
       kind: 'LEGAL_HOLD',
-      personId: await idOf('T603-P'),
+      personId: await recordIdOf(services, 'T603-P'),
       itemId: eventId,
       madeOn: '2026-10-30',
       madeBy: 'Force solicitor',
@@ -177,12 +159,12 @@ describe('an application for deletion decided item by item (issue 13 items 1 and
     // The fingerprints taken on the held event are granted too: they go, and the event waits for its hold.
     assert.equal(decided.items.find((i) => i.itemKind === 'BIOMETRIC_REFERENCE')?.outcome, 'DELETED');
     assert.equal(await tombstoneRule(eventId), undefined, 'no tombstone: not deleted');
-    await auditVerifies();
+    await assertAuditLogVerifies(services);
   });
 
   it('on the page: items to decide, grounds with their evidence, and what happened to each', async () => {
     const { application } = await acquitted(604);
-    const imageId = await idOf('T604-I');
+    const imageId = await recordIdOf(services, 'T604-I');
     const app = await buildApp(services, { logger: false });
     try {
       await services.access.createUser({
@@ -307,7 +289,7 @@ describe('an application for deletion decided item by item (issue 13 items 1 and
 
   it('erases a partly granted application in time, and one overtaken by the deletion of its record', async () => {
     const partly = await acquitted(608);
-    const imageId = await idOf('T608-I');
+    const imageId = await recordIdOf(services, 'T608-I');
     await services.retention.decideApplication(officer, partly.application.id, {
       decision: 'REFUSED',
       reasons: 'The arrest record stays under review.',
@@ -315,7 +297,7 @@ describe('an application for deletion decided item by item (issue 13 items 1 and
     });
     const overtaken = await acquitted(609);
     await services.retention.recordReview(officer, {
-      itemId: await idOf('T609-P'),
+      itemId: await recordIdOf(services, 'T609-P'),
       outcome: 'DISPOSE',
       reason: 'No policing purpose remains.',
     });

@@ -67,7 +67,10 @@ describe(`policy decision corpus (${cases.length} cases, policy version ${engine
     const actions = new Set([...schema.matchAll(/"([a-z-]+\.[a-z.-]+)"/g)].map((m) => m[1] as string));
     assert.ok(actions.size >= 21, 'the schema is read');
     const covered = new Set(cases.map((c) => c.action));
-    assert.deepEqual([...actions].filter((a) => !covered.has(a)), []);
+    assert.deepEqual(
+      [...actions].filter((a) => !covered.has(a)),
+      [],
+    );
   });
 
   it('refuses to load a policy without an @id, or one the schema rejects', async () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,9 +8,10 @@ import { policeForceGrants } from '../src/demo/demo-personas.ts';
 import type { LedsError } from '../src/platform/errors.ts';
 import { operatorContext, type RequestContext } from '../src/platform/request-context.ts';
 import { queryRows } from '../src/storage/database.ts';
+import { assertAuditLogVerifies } from './support/audit.ts';
+import { ledsIn } from './support/cli.ts';
 import { ndjson, personChain } from './support/records.ts';
-import { startTestServices, type TestServices } from './support/services.ts';
-import { testSigningKeyFile } from './support/signing-key.ts';
+import { recordIdOf, startTestServices, type TestServices } from './support/services.ts';
 
 // Issue 13 items 3 and 4 through ingest and the CLI: a child under 10's record is flagged to the owning force and
 // queued for disposal unless kept with a policing purpose and regard to the Children Act 2004 s11; a keep says
@@ -39,15 +39,6 @@ async function graceEnds(sourceRecordId: string, days = 28) {
         JOIN source_records s ON s.record_id = p.person_id WHERE s.source_record_id = ${sourceRecordId}`,
   );
   return row?.due;
-}
-
-async function idOf(sourceRecordId: string): Promise<string> {
-  const [row] = await queryRows<{ record_id: string }>(
-    services.database.db,
-    sql`SELECT record_id FROM source_records WHERE source_record_id = ${sourceRecordId}`,
-  );
-  assert.ok(row, `no record ${sourceRecordId}`);
-  return row.record_id;
 }
 
 async function decisionOf(sourceRecordId: string) {
@@ -127,6 +118,7 @@ describe("a child under 10's record (issue 13 item 4)", () => {
         sql`SELECT rule_id FROM record_tombstones WHERE source_record_id = 'T702-A'`,
       );
       assert.equal(gone?.rule_id, 'MOPI_UNDER_10');
+      await assertAuditLogVerifies(services);
     } finally {
       services.clock.set('2026-11-01T12:00:00Z');
     }
@@ -177,7 +169,7 @@ describe('a historic backlog (issue 13 item 5)', () => {
     );
     assert.ok(!dueNow.includes(minorItem?.record_id as string), 'not on the desk before its planned date');
     // A later re-decision of the same review keeps its plan.
-    await services.retention.reevaluate(operatorContext('JOB', 'test'), [await idOf('T721-P')]);
+    await services.retention.reevaluate(operatorContext('JOB', 'test'), [await recordIdOf(services, 'T721-P')]);
     assert.equal((await planned('T721-P'))?.planned_on, serious.planned_on);
   });
 });
@@ -185,17 +177,7 @@ describe('a historic backlog (issue 13 item 5)', () => {
 describe('leds retention plan --as-of on either side of a boundary (issue 13)', () => {
   it('shows the 100th birthday and the end of a clear period', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'leds-plan-boundary-'));
-    const leds = (...args: string[]) =>
-      spawnSync(process.execPath, ['bin/leds.js', ...args], {
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          LEDS_DATA_DIR: folder,
-          LEDS_AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(),
-          DATABASE_URL: '',
-          LEDS_LOG_LEVEL: 'silent',
-        },
-      });
+    const leds = ledsIn(folder);
     try {
       assert.equal(
         leds('organisation', 'add', '--code', 'PLN', '--name', 'Plan force', '--kind', 'POLICE_FORCE').status,

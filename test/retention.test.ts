@@ -7,9 +7,9 @@ import { buildApp } from '../src/app.ts';
 import type { LedsError } from '../src/platform/errors.ts';
 import { operatorContext, type RequestContext, type Role } from '../src/platform/request-context.ts';
 import { queryRows } from '../src/storage/database.ts';
+import { ledsIn } from './support/cli.ts';
 import { ndjson, personChain, pngBytes } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
-import { testSigningKeyFile } from './support/signing-key.ts';
 
 // Retention end to end: Appendix A scenarios T22 to T24 (the rest are engine tests beside the engine), deletion
 // that leaves no trace, notices to forces, and instruments refused when the law does not allow them.
@@ -1202,21 +1202,10 @@ describe('retention staff pages', () => {
 
 describe('leds retention (command line)', () => {
   it('prints the rule set, plans for a date without changing anything, records and lifts a hold, and refuses bad dates with a non-zero exit', async () => {
-    const { spawnSync } = await import('node:child_process');
     const { mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const folder = await mkdtemp(path.join(tmpdir(), 'leds-retention-cli-'));
-    const leds = (...args: string[]) =>
-      spawnSync(process.execPath, ['bin/leds.js', ...args], {
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          LEDS_DATA_DIR: folder,
-          LEDS_AUDIT_SIGNING_KEY_FILE: testSigningKeyFile(),
-          DATABASE_URL: '',
-          LEDS_LOG_LEVEL: 'silent',
-        },
-      });
+    const leds = ledsIn(folder);
     try {
       const rules = leds('retention', 'rules');
       assert.equal(rules.status, 0, rules.stderr);

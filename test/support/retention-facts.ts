@@ -107,7 +107,12 @@ export class FactsBuilder {
     return this;
   }
 
-  review(itemId: string, reviewedOn: string, outcome: 'KEEP' | 'DISPOSE', options: { childRecordKept?: boolean } = {}): this {
+  review(
+    itemId: string,
+    reviewedOn: string,
+    outcome: 'KEEP' | 'DISPOSE',
+    options: { childRecordKept?: boolean } = {},
+  ): this {
     this.facts.reviews.push({ itemId, reviewedOn, outcome, ...options });
     return this;
   }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
 import { createServices, type Services } from '../../src/composition.ts';
@@ -9,6 +10,7 @@ import { policeForceGrants } from '../../src/demo/demo-personas.ts';
 import type { AgreementGrantInput } from '../../src/modules/access/index.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import type { RequestContext, Role } from '../../src/platform/request-context.ts';
+import { queryRows } from '../../src/storage/database.ts';
 import { openTestDatabase } from './database.ts';
 
 export interface TestServices extends Services {
@@ -104,4 +106,14 @@ export async function organisationWithKey(
     });
   return (await services.access.createApiKey({ organisationCode: code, name: `${code} system`, roles: [...roles] }))
     .key;
+}
+
+/** The LEDS id of the record a source system sent under this source record id. */
+export async function recordIdOf(services: Services, sourceRecordId: string): Promise<string> {
+  const [row] = await queryRows<{ record_id: string }>(
+    services.database.db,
+    sql`SELECT record_id FROM source_records WHERE source_record_id = ${sourceRecordId}`,
+  );
+  if (!row) throw new Error(`no record ${sourceRecordId}`);
+  return row.record_id;
 }

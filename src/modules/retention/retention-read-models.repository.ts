@@ -43,6 +43,36 @@ export async function personRetentionRows(db: Database, personId: string) {
   return { decisions, instruments, reviews, applications };
 }
 
+/**
+ * A force's items due now: reviews and destructions whose date has come (a planned backlog review on its planned
+ * date, not on the date long past: issue 13 item 5), and every child-under-10 record from the day it arrives.
+ */
+function dueItems(
+  db: Database,
+  q: { org: string; today: string; limit: number; notProtected: (personIdColumn: string) => SQL },
+) {
+  const { org, today, limit, notProtected } = q;
+  return db
+    .select()
+    .from(retentionDecisions)
+    .where(
+      and(
+        eq(retentionDecisions.owningOrganisationId, org),
+        inArray(retentionDecisions.action, ['REVIEW', 'DESTROY']),
+        // A child-under-10 record is on the desk from the day it arrives (issue 13 item 4): the force has until
+        // its date to record a policing purpose and regard to the Children Act, or it goes.
+        // A planned backlog review is due on its planned date, not on the date long past (issue 13 item 5).
+        or(
+          sql`coalesce(${retentionDecisions.plannedOn}, ${retentionDecisions.dueOn}) <= ${today}::date`,
+          eq(retentionDecisions.ruleId, 'MOPI_UNDER_10'),
+        ),
+        notProtected('retention_decisions.person_id'),
+      ),
+    )
+    .orderBy(sql`coalesce(${retentionDecisions.plannedOn}, ${retentionDecisions.dueOn})`)
+    .limit(limit);
+}
+
 /** The desk's rows for one force: due items, holds, applications, overdue notices and the counts. */
 export async function deskRows(
   db: Database,
@@ -50,25 +80,7 @@ export async function deskRows(
 ) {
   const { org, today, limit, mayMatch, notProtected } = q;
   const [due, holds, applications, overdueNotices, counts] = await Promise.all([
-    db
-      .select()
-      .from(retentionDecisions)
-      .where(
-        and(
-          eq(retentionDecisions.owningOrganisationId, org),
-          inArray(retentionDecisions.action, ['REVIEW', 'DESTROY']),
-          // A child-under-10 record is on the desk from the day it arrives (issue 13 item 4): the force has until
-          // its date to record a policing purpose and regard to the Children Act, or it goes.
-          // A planned backlog review is due on its planned date, not on the date long past (issue 13 item 5).
-          or(
-            sql`coalesce(${retentionDecisions.plannedOn}, ${retentionDecisions.dueOn}) <= ${today}::date`,
-            eq(retentionDecisions.ruleId, 'MOPI_UNDER_10'),
-          ),
-          notProtected('retention_decisions.person_id'),
-        ),
-      )
-      .orderBy(sql`coalesce(${retentionDecisions.plannedOn}, ${retentionDecisions.dueOn})`)
-      .limit(limit),
+    dueItems(db, q),
     db
       .select()
       .from(retentionInstruments)
