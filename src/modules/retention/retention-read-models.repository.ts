@@ -1,6 +1,6 @@
 // The SQL of retention's read models (a person's retention, the desk, the published figures), over retention's
 // own tables only; what they show of records (tombstones, protected identities) the records module reads.
-import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../../storage/database.ts';
 import {
   deletionApplications,
