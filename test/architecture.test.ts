@@ -194,6 +194,13 @@ function sqlTexts(file: SourceFile): { text: string; raw: boolean }[] {
   walk(source, (node) => {
     if (ts.isTaggedTemplateExpression(node) && sqlTags.has(node.tag.getText().split('.').pop() ?? ''))
       texts.push({ text: templateText(node.template), raw: false });
+    // A statement kept in a plain string or template, to be run later (`sql.raw(query)`), is SQL too.
+    if (
+      (ts.isStringLiteral(node) || ts.isTemplateLiteral(node)) &&
+      !ts.isTaggedTemplateExpression(node.parent) &&
+      looksLikeStatement(textOf(node) ?? '')
+    )
+      texts.push({ text: textOf(node) as string, raw: true });
     if (ts.isCallExpression(node) && /(\bsql\.raw|\.(exec|query|execute|prepare))$/.test(node.expression.getText())) {
       for (const argument of node.arguments) {
         const text = textOf(argument);
@@ -210,6 +217,10 @@ function sqlTexts(file: SourceFile): { text: string; raw: boolean }[] {
     raw,
   }));
 }
+
+/** Text that reads as an SQL statement rather than prose: a verb, then the clause that names its table. */
+const looksLikeStatement = (text: string) =>
+  /\b(select|delete)\b[\s\S]*\bfrom\s|\binsert\s+into\s|\bupdate\s+"?[a-z_]+"?\s+set\s|\bjoin\s+"?[a-z_]+"?\s/i.test(text);
 
 const tableReference =
   /\b(?:from|join|into|update|table|references|truncate|using|lock|copy)\s+(?:only\s+)?\(?\s*"?([a-z_][a-z0-9_]*)"?/gi;
@@ -312,6 +323,11 @@ describe('the house rules catch what a line-by-line reading missed', () => {
     };
     const breaks = sqlBreaks([tables, service('const q = sql`\n  SELECT count(*)\n  FROM\n    "arrests" a`;')]);
     assert.deepEqual(breaks, ['modules/retention/retention-sweep.ts names arrests in SQL, a table of modules/records']);
+    // A statement kept in a plain template for `sql.raw` later, and prose that only mentions a table, not SQL.
+    assert.deepEqual(sqlBreaks([tables, service('const q = `SELECT count(*) FROM\n  arrests`;')]), [
+      'modules/retention/retention-sweep.ts names arrests in SQL, a table of modules/records',
+    ]);
+    assert.deepEqual(sqlBreaks([tables, service("const m = 'the arrests this force holds';")]), []);
   });
 
   it('sees what an outside review slipped past the first version of this test', () => {
