@@ -220,7 +220,9 @@ function sqlTexts(file: SourceFile): { text: string; raw: boolean }[] {
 
 /** Text that reads as an SQL statement rather than prose: a verb, then the clause that names its table. */
 const looksLikeStatement = (text: string) =>
-  /\b(select|delete)\b[\s\S]*\bfrom\s|\binsert\s+into\s|\bupdate\s+"?[a-z_]+"?\s+set\s|\bjoin\s+"?[a-z_]+"?\s/i.test(text);
+  /\b(select|delete)\b[\s\S]*\bfrom\s|\binsert\s+into\s|\bupdate\s+"?[a-z_]+"?\s+set\s|\bjoin\s+"?[a-z_]+"?\s/i.test(
+    text,
+  );
 
 const tableReference =
   /\b(?:from|join|into|update|table|references|truncate|using|lock|copy)\s+(?:only\s+)?\(?\s*"?([a-z_][a-z0-9_]*)"?/gi;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
-import { auditEntriesAfter, lastAuditSeq } from './support/audit.ts';
+import { assertAuditLogVerifies, auditEntriesAfter, lastAuditSeq } from './support/audit.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { givePoliceAgreement, startTestServices, type TestServices } from './support/services.ts';
 import { signedInAs } from './support/web.ts';
@@ -234,5 +234,11 @@ describe('every read of person data is audited', () => {
         `${route}: ${entries.map((e) => e.kind).join(', ')} records what was read`,
       );
     }
+  });
+});
+
+describe('the audit log this file wrote', () => {
+  it('verifies after every deletion above', async () => {
+    await assertAuditLogVerifies(services);
   });
 });

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { seedPeople } from '../src/cli/seed.ts';
 import { describeSweep, type SweepProgressView } from '../src/modules/retention/sweep-progress.ts';
 import { queryRows } from '../src/storage/database.ts';
+import { assertAuditLogVerifies } from './support/audit.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
 
 let services: TestServices;
@@ -58,5 +59,11 @@ describe('the retention sweep leaves time to requests (issue 12)', () => {
     assert.equal(last.last?.people, report.people);
     assert.match(describeSweep(last) ?? '', /^Last retention sweep ended .*: [\d,]+ people, 0 decisions changed/);
     assert.match(describeSweep(seen[0] as SweepProgressView) ?? '', /^Retention sweep running: 10 of [\d,]+ people/);
+  });
+});
+
+describe('the audit log this file wrote', () => {
+  it('verifies after every deletion above', async () => {
+    await assertAuditLogVerifies(services);
   });
 });

@@ -7,6 +7,7 @@ import { buildApp } from '../src/app.ts';
 import type { LedsError } from '../src/platform/errors.ts';
 import { operatorContext, type RequestContext, type Role } from '../src/platform/request-context.ts';
 import { queryRows } from '../src/storage/database.ts';
+import { assertAuditLogVerifies } from './support/audit.ts';
 import { ledsIn } from './support/cli.ts';
 import { ndjson, personChain, pngBytes } from './support/records.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
@@ -1268,5 +1269,11 @@ describe('leds retention (command line)', () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the audit log this file wrote', () => {
+  it('verifies after every deletion above', async () => {
+    await assertAuditLogVerifies(services);
   });
 });
