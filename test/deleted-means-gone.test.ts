@@ -43,6 +43,17 @@ async function allFiles(dir: string): Promise<string[]> {
   return found;
 }
 
+/** Which relation a data file holds, to name it in a failure (PostgreSQL's files are named by number). */
+async function relationOf(file: string): Promise<string> {
+  const node = path.basename(file).match(/^(\d+)(?:_\w+)?(?:\.\d+)?$/)?.[1];
+  if (!node) return '';
+  const [row] = await queryRows<{ relname: string }>(
+    handle.db,
+    sql`SELECT relname FROM pg_class WHERE pg_relation_filenode(oid) = ${Number(node)}`,
+  );
+  return row ? ` (${row.relname})` : '';
+}
+
 /** Every file of the database (and the blob folder) whose bytes hold any needle, as `file: needle`. */
 async function onDisk(needles: string[]): Promise<string[]> {
   await files.flush();
@@ -50,7 +61,8 @@ async function onDisk(needles: string[]): Promise<string[]> {
   for (const dir of [...files.folders, path.join(folder, 'blobs')]) {
     for (const file of await allFiles(dir)) {
       const bytes = await readFile(file).catch(() => Buffer.alloc(0));
-      for (const needle of needles) if (bytes.includes(Buffer.from(needle))) found.push(`${file}: ${needle}`);
+      for (const needle of needles)
+        if (bytes.includes(Buffer.from(needle))) found.push(`${file}${await relationOf(file)}: ${needle}`);
     }
   }
   return found;
@@ -238,7 +250,7 @@ describe('deleted means gone, on disk too (issue 13 item 8)', () => {
     report = await services.retention.sweep(operator());
     assert.equal(report.applicationsErased, 2);
     assert.deepEqual(await inTables(needles), [], 'erased from every table');
-    assert.deepEqual(await onDisk(needles), [], 'and from the files');
+    assert.deepEqual(await onDisk(needles), [], `and from the files (scrub: ${JSON.stringify(report.scrub)})`);
     const [row] = await queryRows<Record<string, unknown>>(
       handle.db,
       sql`SELECT status, reference, applicant_name, contact, grounds, decision_reasons,

@@ -11,10 +11,17 @@ export interface ScrubReport {
   skipped: string[];
   /** The embedded database's write-ahead log was switched and its old segments removed. */
   walCleared: boolean;
+  /**
+   * PostgreSQL: transactions older than the deletions still running when the wait ran out. VACUUM had to keep the
+   * rows they may see; the next deletion run's scrub removes them.
+   */
+  olderSnapshots?: number;
   ms: number;
 }
 
 const identifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** The longest a scrub waits for transactions older than the deletions to end before it vacuums anyway. */
+const snapshotWaitMs = 5000;
 
 /**
  * Removes what deleted rows leave in the database's files. Measured here (PGlite, 20,000 rows, one in a hundred
@@ -55,7 +62,9 @@ export async function scrubDeletedRows(
     }
     report.walCleared = true;
   } else {
-    report.skipped = await vacuumAsOwner(handle, vacuum, report.tables);
+    const { skipped, olderSnapshots } = await vacuumAsOwner(handle, vacuum, report.tables);
+    report.skipped = skipped;
+    report.olderSnapshots = olderSnapshots;
     report.tables = report.tables.filter((t) => !report.skipped.includes(t));
   }
   report.ms = Math.round(performance.now() - started);
@@ -70,7 +79,7 @@ async function vacuumAsOwner(
   handle: DatabaseHandle,
   vacuum: (tables: string[]) => string,
   tables: string[],
-): Promise<string[]> {
+): Promise<{ skipped: string[]; olderSnapshots: number }> {
   const { default: pg } = await import('pg');
   const owner = new pg.Client({ connectionString: handle.url, options: '-c TimeZone=UTC' });
   await owner.connect();
@@ -83,8 +92,25 @@ async function vacuumAsOwner(
     );
     const skipped = notOwned.rows.map((r) => r.relname).sort();
     const owned = tables.filter((t) => !skipped.includes(t));
-    if (owned.length > 0) await owner.query(vacuum(owned));
-    return skipped;
+    // VACUUM keeps every row version a running transaction may still see. So first wait, a bounded while, for
+    // transactions that began before the deletions committed (a long report, a backup); say if any outlived it.
+    const { rows } = await owner.query<{ xid: string }>('SELECT xid(pg_current_xact_id())::text AS xid');
+    const started = Date.now();
+    let olderSnapshots = 0;
+    for (;;) {
+      const older = await owner.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
+          AND age(backend_xmin) > age($1::xid)`,
+        [rows[0]?.xid],
+      );
+      olderSnapshots = older.rows[0]?.n ?? 0;
+      if (olderSnapshots === 0 || Date.now() - started >= snapshotWaitMs) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (owned.length > 0) {
+      await owner.query(vacuum(owned));
+    }
+    return { skipped, olderSnapshots };
   } finally {
     await owner.end();
   }
