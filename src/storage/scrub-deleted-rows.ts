@@ -109,6 +109,11 @@ async function vacuumAsOwner(
     }
     if (owned.length > 0) {
       await owner.query(vacuum(owned));
+      // A second pass, a moment later. Measured with other databases on the server busy: one VACUUM FULL left
+      // an updated row's old version in the rewritten file in 3 of 17 runs, with no older snapshot visible in
+      // pg_stat_activity to explain it; with the second pass, 0 of 8. On tables already scrubbed it is cheap.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await owner.query(vacuum(owned));
     }
     return { skipped, olderSnapshots };
   } finally {
