@@ -45,8 +45,8 @@ async function allFiles(dir: string): Promise<string[]> {
 
 /** Which relation a data file holds, to name it in a failure (PostgreSQL's files are named by number). */
 async function relationOf(file: string): Promise<string> {
-  const node = path.basename(file).match(/^(\d+)(?:_\w+)?(?:\.\d+)?$/)?.[1];
-  if (!node) return '';
+  const node = path.basename(file).match(/^(\d{1,10})(?:_\w+)?(?:\.\d+)?$/)?.[1];
+  if (!node || !file.includes(`${path.sep}base${path.sep}`)) return '';
   const [row] = await queryRows<{ relname: string }>(
     handle.db,
     sql`SELECT relname FROM pg_class WHERE pg_relation_filenode(oid) = ${Number(node)}`,

@@ -87,6 +87,9 @@ async function openPglite(
   });
   // Timestamps leave the database as UTC text whatever the host's zone, so both drivers return the same JSON.
   await client.exec("SET TIME ZONE 'UTC'");
+  // A recycled log segment keeps the old log's bytes past where new writing has reached: deleted data would
+  // outlive every scrub in the tail of the segment in use. Off, old segments are removed and new ones start zeroed.
+  await client.exec('SET wal_recycle = off');
   const db = drizzlePglite(client) as unknown as Database;
   // One PREPARE per statement even when many reads arrive at once: later callers wait on the first one's promise.
   const prepared = new Map<string, Promise<void>>();

@@ -53,8 +53,9 @@ export async function scrubDeletedRows(
     `VACUUM${chosen === 'vacuum-full' ? ' FULL' : ''} ${names.map(identifier).join(', ')}`;
   if (handle.kind === 'pglite') {
     await handle.db.execute(sql.raw(vacuum(report.tables)));
-    // The log still holds every row as it was written. Segments are removed, not recycled, once a checkpoint no
-    // longer needs them; one switch and checkpoint moves past the current segment, a second past the one before.
+    // The log still holds every row as it was written. Segments are removed, not recycled (open-database.ts turns
+    // recycling off), once a checkpoint no longer needs them; one switch and checkpoint moves past the current
+    // segment, a second past the one before.
     await handle.db.execute(sql.raw('SET wal_recycle = off'));
     for (let i = 0; i < 2; i++) {
       await handle.db.execute(sql.raw('SELECT pg_switch_wal()'));
