@@ -11,7 +11,7 @@ import {
   groundCovers,
 } from './deletion-grounds.ts';
 import { deletionApplicationItems } from './retention.tables.ts';
-import { convictionOutcomes, type PersonFacts } from './retention.types.ts';
+import { convictionOutcomes, type PersonFacts, unconvictedImageRules } from './retention.types.ts';
 
 // What an application for deletion covers, and the decision on each item (brief 5.4 P5 to P7): the event (its PNC
 // entry), its custody images, and its fingerprints and DNA (IDENT1, NDNAD), each granted or refused with its reason.
@@ -35,7 +35,11 @@ export interface ItemDecision {
 
 type Problem = { field: string; message: string };
 
-/** The items an application naming this arrest covers, with their owner and their rule today. */
+/**
+ * The items an application naming this arrest covers, with their rule today: the event and what was taken on it
+ * that the event's force owns. Retention is each owning force's decision (docs/retention.md, who decides), so an
+ * image or fingerprints another force supplied are not this force's to grant.
+ */
 export async function coveredItems(db: Database, arrestId: string, eventOwner: string): Promise<CoveredItem[]> {
   const taken = await itemsTakenOnArrest(db, arrestId);
   const decisions = new Map(
@@ -44,7 +48,9 @@ export async function coveredItems(db: Database, arrestId: string, eventOwner: s
   return [
     { kind: 'EVENT' as const, id: arrestId, what: 'the event (arrest)', owner: eventOwner },
     ...taken.map((t) => ({ kind: t.kind, id: t.id, what: t.what, owner: decisions.get(t.id)?.owner ?? eventOwner })),
-  ].map((item) => ({ ...item, ruleId: decisions.get(item.id)?.rule_id ?? null }));
+  ]
+    .filter((item) => item.owner === eventOwner)
+    .map((item) => ({ ...item, ruleId: decisions.get(item.id)?.rule_id ?? null }));
 }
 
 /** The grounds met as given: each a listed ground with its evidence (problems name the field). */
@@ -98,11 +104,11 @@ export function decideItems(
       d.decision === 'GRANTED' &&
       ((d.kind === 'EVENT' && convicted) ||
         !(
-          (d.kind === 'CUSTODY_IMAGE' && ['C1', 'C2', 'C9'].includes(d.ruleId ?? '')) ||
+          (d.kind === 'CUSTODY_IMAGE' && unconvictedImageRules.has(d.ruleId ?? '')) ||
           met.some((g) => groundCovers(g.code, d.kind))
         )),
   );
-  return { decided, unsupported, convicted };
+  return { decided, unsupported };
 }
 
 /** Granting what no ground supports needs an exceptional reason (P7): a conviction's event always does (P4). */

@@ -16,7 +16,7 @@ import { deletionApplicationLifecycle, deletionApplicationState } from './deleti
 import { updateApplicationFrom } from './deletion-applications.repository.ts';
 import type { DeletionApplications } from './deletion-applications.ts';
 import type { deletionApplications } from './retention.tables.ts';
-import type { PersonFacts } from './retention.types.ts';
+import { type PersonFacts, unconvictedImageRules } from './retention.types.ts';
 import { loadPersonFacts } from './retention-facts.ts';
 import { endExceptionalRetention, insertInstrument } from './retention-instruments.repository.ts';
 import type { Redecision } from './retention-redecision.ts';
@@ -163,7 +163,7 @@ export class DeletionApplicationDecisions extends RetentionUseCase {
     requireSupport(unsupported, input.exceptionalGrantReason, problems);
     if (problems.length > 0) throw new LedsError('RETENTION_REASON_REQUIRED', 'the decision is incomplete', problems);
     const keptImages = decided.filter(
-      (d) => d.kind === 'CUSTODY_IMAGE' && d.decision === 'REFUSED' && ['C1', 'C2', 'C9'].includes(d.ruleId ?? ''),
+      (d) => d.kind === 'CUSTODY_IMAGE' && d.decision === 'REFUSED' && unconvictedImageRules.has(d.ruleId ?? ''),
     );
     if (keptImages.length > 0) requireReasonsToKeepImages(input);
     return { decided, met, status, keptImages };

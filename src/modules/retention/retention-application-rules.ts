@@ -1,4 +1,4 @@
-import type { RetentionDecision } from './retention.types.ts';
+import { type RetentionDecision, unconvictedImageRules } from './retention.types.ts';
 import type { PersonHistory } from './retention-person-history.ts';
 
 // Applications for deletion (brief 5.4 P5 to P7; 5.2 C1, C2, C6): what a granted item becomes.
@@ -18,6 +18,6 @@ export function grantedByApplication(p: PersonHistory, d: RetentionDecision): Re
   }
   const image = d.itemKind === 'CUSTODY_IMAGE' ? p.f.custodyImages.find((i) => i.id === d.itemId) : undefined;
   const under18 = image?.subjectAgeAtCapture != null && image.subjectAgeAtCapture < 18;
-  const ruleId = image && ['C1', 'C2', 'C9'].includes(d.ruleId) ? (under18 ? 'C2' : 'C1') : 'P5';
+  const ruleId = image && unconvictedImageRules.has(d.ruleId) ? (under18 ? 'C2' : 'C1') : 'P5';
   return p.overlay(p.decision(d.itemKind, d.itemId, ruleId, 'DESTROY', grant.decidedOn, granted));
 }

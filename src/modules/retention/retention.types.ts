@@ -23,6 +23,9 @@ export const instrumentKinds = [
 export type InstrumentKind = (typeof instrumentKinds)[number];
 
 /** Outcomes that count as a conviction for retention: cautions, reprimands and warnings do (brief 5.1). */
+/** The rules a custody image of someone not convicted is kept under: the presumption of deletion (brief 5.2). */
+export const unconvictedImageRules: ReadonlySet<string> = new Set(['C1', 'C2', 'C9']);
+
 export const convictionOutcomes: ReadonlySet<string> = new Set([
   'CONVICTED',
   'CAUTION',
