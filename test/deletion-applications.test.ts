@@ -322,4 +322,50 @@ describe('an application for deletion decided item by item (issue 13 items 1 and
       services.clock.set('2026-11-01T12:00:00Z');
     }
   });
+
+  it('covers only what the deciding force owns: fingerprints another force took on the arrest are that force’s', async () => {
+    const { chain, application } = await acquitted(610);
+    const other = await services.actingFor('RDP03', ['SYSTEM_INGEST', 'ADMINISTRATOR']);
+    const prints = personChain(610).records.find((r) => r.kind === 'biometric-reference') as Record<string, unknown>;
+    await services.ingest.ingestBatch(
+      other,
+      'RDP03-CUSTODY',
+      ndjson([{ ...prints, sourceRecordId: 'O610-F', reference: 'ID1-O-610', arrest: { asn: chain.asn } }]),
+    );
+    const [linked] = await queryRows<{ n: number }>(
+      services.database.db,
+      sql`SELECT count(*)::int AS n FROM biometric_references WHERE id = ${await recordIdOf(services, 'O610-F')}::uuid
+          AND arrest_id = ${await recordIdOf(services, 'T610-A')}::uuid`,
+    );
+    assert.equal(linked?.n, 1, 'the other force’s fingerprints hang from the arrest');
+    const view = await services.retention.applicationFor(officer, application.id);
+    const otherPrints = await recordIdOf(services, 'O610-F');
+    assert.ok(!view.toDecide.some((i) => i.itemId === otherPrints), 'not this force’s to decide');
+    const ownPrints = await recordIdOf(services, 'T610-F');
+    assert.ok(view.toDecide.some((i) => i.itemId === ownPrints));
+  });
+
+  it('tells another force that matches an arrest nothing of the owning force’s items', async () => {
+    const chain = personChain(611, { outcome: 'ACQUITTED', surname: 'Applicant611' });
+    await services.ingest.ingestBatch(
+      force,
+      'RDP-CUSTODY',
+      ndjson(
+        chain.records.filter((r) => ['person', 'arrest', 'custody-record', 'custody-image'].includes(r.kind as string)),
+      ),
+    );
+    const application = await services.retention.applyForDeletion(null, {
+      applicantName: 'Applicant 611',
+      applicantDateOfBirth: '1990-04-05',
+      contact: 'a611@example.org',
+      eventReference: chain.asn,
+      grounds: 'Not me.',
+    });
+    const other = await services.actingFor('RDP04', ['RETENTION_OFFICER'], 'DATA_QUALITY');
+    const matched = await services.retention.matchApplication(other, application.id, chain.asn);
+    assert.equal(matched.status, 'RECEIVED');
+    assert.deepEqual([matched.items, matched.toDecide], [[], []]);
+    const own = await services.retention.applicationFor(officer, application.id);
+    assert.ok(own.toDecide.length >= 2, 'the owning force sees what it decides');
+  });
 });

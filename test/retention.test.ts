@@ -926,11 +926,15 @@ describe("a deleted protected identity's retention stays hidden", () => {
     const withRole: RequestContext = { ...handler, actor: { kind: 'user', id: 'user-521b', name: 'handler' } };
     const seen = theirs(await services.retention.noticesFor(withRole, { status: 'ALL' }));
     assert.ok(seen.length >= 8, 'the named role sees them');
+    const forceSystem: RequestContext = { ...force, roles: ['SYSTEM_INGEST'] };
     assert.equal(
-      theirs(await services.retention.noticesFor(force, { status: 'ALL' })).length,
+      theirs(await services.retention.noticesFor(forceSystem, { status: 'ALL' })).length,
       seen.length,
       'and so does the force system',
     );
+    // A key that also holds a person's role could read the desk too: it is treated as that person.
+    const officerKey: RequestContext = { ...officer, roles: ['RETENTION_OFFICER', 'SYSTEM_READ'] };
+    assert.deepEqual(theirs(await services.retention.noticesFor(officerKey, { status: 'ALL' })), []);
     const hidden = seen[0] as (typeof seen)[number];
     await assert.rejects(
       services.retention.acknowledgeNotice(plain, hidden.id),

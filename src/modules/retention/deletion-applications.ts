@@ -157,7 +157,12 @@ export class DeletionApplications extends RetentionUseCase {
       ]);
     });
     await this.redecision.reevaluate(ctx, [arrest.personId]);
-    return this.applicationOutcome(applicationId);
+    const outcome = await this.applicationOutcome(applicationId);
+    // SECURITY: matching is open to every police force's retention officers, deciding to the owner alone: someone
+    // who matched another force's arrest learns nothing of that force's items.
+    if (await this.officer.handlesApplication(ctx, outcome)) return outcome;
+    const { items: _items, toDecide: _toDecide, ...matched } = outcome;
+    return { ...matched, items: [], toDecide: [] };
   }
 
   /** The applicant has been told the outcome (the letter or email sent). */

@@ -59,12 +59,18 @@ export class DeletionNotices extends RetentionUseCase {
   }
 
   /**
-   * SECURITY: a protected identity's notices are hidden from people without the named role, as the desk hides
+   * SECURITY: a protected identity's notices are hidden from anyone without the named role, as the desk hides
    * them (else comparing the two tells which deleted records were theirs). The force's own system still gets
-   * every notice: it carries out the local deletions, and a notice names only the force's own record.
+   * every notice: it carries out the local deletions, and a notice names only the force's own record. A system is
+   * a key holding system roles only; a key that also holds a person's role (retention officer, administrator)
+   * could read the desk too, and is treated as that person.
    */
   private async hidesProtectedIdentities(ctx: RequestContext): Promise<boolean> {
-    return ctx.actor.kind === 'user' && !(await this.officer.seesProtectedIdentities(ctx));
+    const forceSystem =
+      ctx.actor.kind !== 'user' &&
+      ctx.roles.length > 0 &&
+      ctx.roles.every((role) => role === 'SYSTEM_INGEST' || role === 'SYSTEM_READ');
+    return !forceSystem && !(await this.officer.seesProtectedIdentities(ctx));
   }
 
   /** Pending notices of an organisation as CSV rows, for a force's local deletion run. */
