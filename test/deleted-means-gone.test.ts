@@ -321,6 +321,16 @@ describe('deleted means gone, on disk too (issue 13 item 8)', () => {
       sql`SELECT count(*)::int AS n FROM audit_entries WHERE kind = 'DELETED_RECORD_VIEWED' AND actor_id = ${user.id}`,
     );
     assert.equal(opening?.n, 1, 'opening it is audited');
+    const [entry] = await queryRows<{ entry: string }>(
+      handle.db,
+      sql`SELECT entry FROM audit_entries WHERE kind = 'DELETED_RECORD_VIEWED' AND actor_id = ${user.id}`,
+    );
+    const returned = (JSON.parse(entry?.entry ?? '{}') as { details?: { entriesReturned?: number[] } }).details;
+    assert.deepEqual(
+      returned?.entriesReturned,
+      view.trail.map((e) => e.seq),
+      'with the trail entries it showed',
+    );
     // Without a case, and for anyone not an auditor, nothing.
     await assert.rejects(
       services.oversight.deletedRecord(auditor, tombstone.record_id),

@@ -91,7 +91,12 @@ export class OversightService {
       kind: 'DELETED_RECORD_VIEWED',
       action: 'audit.search',
       subjects: [view.personId],
-      details: { id, tombstones: view.tombstones.map((t) => t.id), content: view.content.state },
+      details: {
+        id,
+        tombstones: view.tombstones.map((t) => t.id),
+        content: view.content.state,
+        entriesReturned: view.trail.map((e) => e.seq),
+      },
     });
     return view;
   }
