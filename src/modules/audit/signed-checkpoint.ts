@@ -9,6 +9,15 @@ import {
 } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  checkKeyName,
+  NoteFormatError,
+  type NoteSignature,
+  parseCheckpointText,
+  parseSignedNote,
+  type SignedNote,
+  strictBase64,
+} from './signed-note.ts';
 
 /**
  * Checkpoints in the C2SP formats: `checkpoint` (origin, size, base64 root, each on its own line) inside a
@@ -17,7 +26,7 @@ import path from 'node:path';
  * sumdb/note package or any other signed-note verifier.
  */
 
-const ed25519Algorithm = 0x01;
+export const ed25519Algorithm = 0x01;
 
 export interface Checkpoint {
   origin: string;
@@ -36,7 +45,11 @@ export class CheckpointSigner {
     readonly name: string,
     private readonly privateKey: KeyObject,
   ) {
-    if (/[\s+]/.test(name) || name === '') throw new CheckpointError('a key name has no spaces or plus signs');
+    try {
+      checkKeyName(name);
+    } catch (error) {
+      throw new CheckpointError((error as Error).message);
+    }
     const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
     this.publicKeyRaw = Buffer.from(jwk.x as string, 'base64url');
     this.keyId = keyIdOf(name, this.publicKeyRaw);
@@ -44,16 +57,7 @@ export class CheckpointSigner {
 
   /** Loads the PEM key file, creating a new key (readable by the owner only) the first time. */
   static fromFile(name: string, file: string): { signer: CheckpointSigner; created: boolean } {
-    let created = false;
-    if (!existsSync(file)) {
-      mkdirSync(path.dirname(file), { recursive: true });
-      const { privateKey } = generateKeyPairSync('ed25519');
-      writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
-      chmodSync(file, 0o600);
-      created = true;
-    }
-    const key = createPrivateKey(readFileSync(file));
-    if (key.asymmetricKeyType !== 'ed25519') throw new CheckpointError(`\`${file}\` does not hold an Ed25519 key`);
+    const { key, created } = ed25519KeyFile(file);
     return { signer: new CheckpointSigner(name, key), created };
   }
 
@@ -81,9 +85,25 @@ export class CheckpointSigner {
   }
 }
 
-function keyIdOf(name: string, publicKey: Buffer): Buffer {
+/** An Ed25519 private key in a PEM file, made (readable by the owner only) the first time. */
+export function ed25519KeyFile(file: string): { key: KeyObject; created: boolean } {
+  let created = false;
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+    created = true;
+  }
+  const key = createPrivateKey(readFileSync(file));
+  if (key.asymmetricKeyType !== 'ed25519') throw new CheckpointError(`\`${file}\` does not hold an Ed25519 key`);
+  return { key, created };
+}
+
+/** SHA-256(key name || newline || signature type || public key)[:4], as signed-note recommends. */
+export function keyIdOf(name: string, publicKey: Buffer, type: number = ed25519Algorithm): Buffer {
   return createHash('sha256')
-    .update(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), Buffer.from([ed25519Algorithm]), publicKey]))
+    .update(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), Buffer.from([type]), publicKey]))
     .digest()
     .subarray(0, 4);
 }
@@ -95,59 +115,86 @@ export function checkpointBody({ origin, size, rootHash }: Checkpoint): string {
 /** A verifier made from the published verifier key string. */
 export class CheckpointVerifier {
   readonly name: string;
-  private readonly keyId: Buffer;
+  readonly keyId: Buffer;
   private readonly publicKey: KeyObject;
 
   constructor(verifierKey: string) {
-    // The base64 key may itself hold plus signs, so only the first two separate fields.
-    const [name, hash, ...keyParts] = verifierKey.split('+');
-    const key = keyParts.join('+');
-    const raw = Buffer.from(key ?? '', 'base64');
-    if (!name || !hash || raw.length !== 33 || raw[0] !== ed25519Algorithm)
-      throw new CheckpointError('not an Ed25519 verifier key');
+    const { name, keyId, publicKey } = parseVerifierKey(verifierKey, ed25519Algorithm);
     this.name = name;
-    const publicKeyRaw = raw.subarray(1);
-    this.keyId = keyIdOf(name, publicKeyRaw);
-    if (this.keyId.toString('hex') !== hash) throw new CheckpointError('the verifier key hash does not match its key');
-    this.publicKey = createPublicKey({
-      key: { kty: 'OKP', crv: 'Ed25519', x: publicKeyRaw.toString('base64url') },
-      format: 'jwk',
-    });
+    this.keyId = keyId;
+    this.publicKey = publicKey;
   }
 
-  /** The text of a signed note; throws CheckpointError unless this key signed it. */
+  /** The key signed this note's text (only its name and key id are looked at among the signatures). */
+  verifies(text: string, signatures: NoteSignature[]): boolean {
+    const ours = signatures.filter((s) => s.name === this.name && s.keyId.equals(this.keyId));
+    if (ours.length === 0) throw new CheckpointError(`the note carries no signature by \`${this.name}\``);
+    return ours.every((s) => verify(null, Buffer.from(text, 'utf8'), this.publicKey, s.signature));
+  }
+
+  /** The text of a signed note; throws CheckpointError unless it is well formed and this key signed it. */
   openNote(note: string): string {
-    const split = note.lastIndexOf('\n\n');
-    if (split < 0) throw new CheckpointError('a signed note has a blank line before its signatures');
-    const body = note.slice(0, split + 1);
-    const signatures = note
-      .slice(split + 2)
-      .split('\n')
-      .filter((line) => line !== '');
-    const ours = signatures
-      .map((line) => /^\u2014 (\S+) (\S+)$/.exec(line))
-      .find(
-        (match) =>
-          match?.[1] === this.name &&
-          Buffer.from(match[2] ?? '', 'base64')
-            .subarray(0, 4)
-            .equals(this.keyId),
-      );
-    if (!ours) throw new CheckpointError(`the note carries no signature by \`${this.name}\``);
-    const signature = Buffer.from(ours[2] as string, 'base64').subarray(4);
-    if (!verify(null, Buffer.from(body, 'utf8'), this.publicKey, signature))
-      throw new CheckpointError('the signature does not verify');
-    return body;
+    const { text, signatures } = parseNote(note);
+    if (!this.verifies(text, signatures)) throw new CheckpointError('the signature does not verify');
+    return text;
   }
 
   /** Opens a signed checkpoint; throws CheckpointError unless this key signed it and its text is well formed. */
   open(note: string, origin: string): Checkpoint {
-    const body = this.openNote(note);
-    const [noteOrigin, size, root] = body.split('\n');
-    if (noteOrigin !== origin) throw new CheckpointError(`the checkpoint is for \`${noteOrigin}\`, not \`${origin}\``);
-    if (!size || !/^(0|[1-9][0-9]*)$/.test(size)) throw new CheckpointError('the checkpoint size is not a number');
-    const rootHash = Buffer.from(root ?? '', 'base64');
-    if (rootHash.length !== 32) throw new CheckpointError('the checkpoint root is not a SHA-256 hash');
-    return { origin: noteOrigin, size: Number(size), rootHash };
+    const text = this.openNote(note);
+    const checkpoint = checkpointOf(text);
+    if (checkpoint.origin !== origin)
+      throw new CheckpointError(`the checkpoint is for \`${checkpoint.origin}\`, not \`${origin}\``);
+    return checkpoint;
   }
+}
+
+/** The signed-note rules broken, as a CheckpointError (one kind of error for everything a note can get wrong). */
+export function parseNote(note: string): SignedNote {
+  try {
+    return parseSignedNote(note);
+  } catch (error) {
+    if (error instanceof NoteFormatError) throw new CheckpointError(error.message);
+    throw error;
+  }
+}
+
+/** A checkpoint from its text, refusing extension lines: LEDS's log writes none, so one is not its checkpoint. */
+export function checkpointOf(text: string): Checkpoint {
+  try {
+    const { origin, size, rootHash, extensions } = parseCheckpointText(text);
+    if (extensions.length > 0) throw new CheckpointError('a checkpoint of this log has no extension lines');
+    return { origin, size, rootHash };
+  } catch (error) {
+    if (error instanceof NoteFormatError) throw new CheckpointError(error.message);
+    throw error;
+  }
+}
+
+/** `<name>+<hex key id>+<base64(type || 32-byte key)>`, checked: the id is the hash the signed-note spec gives. */
+export function parseVerifierKey(
+  verifierKey: string,
+  type: number,
+): { name: string; keyId: Buffer; publicKeyRaw: Buffer; publicKey: KeyObject } {
+  const [name = '', hash = '', key = '', ...rest] = verifierKey.split('+');
+  let raw: Buffer;
+  try {
+    checkKeyName(name);
+    raw = strictBase64(key, 'the key');
+  } catch (error) {
+    if (error instanceof NoteFormatError) throw new CheckpointError(`not a verifier key: ${error.message}`);
+    throw error;
+  }
+  if (rest.length > 0 || !/^[0-9a-f]{8}$/.test(hash) || raw.length !== 33 || raw[0] !== type)
+    throw new CheckpointError(
+      type === ed25519Algorithm ? 'not an Ed25519 verifier key' : 'not an Ed25519 cosigner key',
+    );
+  const publicKeyRaw = raw.subarray(1);
+  const keyId = keyIdOf(name, publicKeyRaw, type);
+  if (keyId.toString('hex') !== hash) throw new CheckpointError('the verifier key hash does not match its key');
+  const publicKey = createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: publicKeyRaw.toString('base64url') },
+    format: 'jwk',
+  });
+  return { name, keyId, publicKeyRaw, publicKey };
 }
