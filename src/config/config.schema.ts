@@ -64,6 +64,16 @@ const AuditSchema = Type.Object(
     signingKeyFile: Type.String({ minLength: 1 }),
     /** How often a new checkpoint is signed while entries arrive. */
     checkpointSeconds: count('LEDS_AUDIT_CHECKPOINT_SECONDS', 60),
+    /** The folder of the checkpoint history kept outside the database (`checkpoints.jsonl`). */
+    checkpointHistoryDir: Type.String({ minLength: 1 }),
+    /** Witnesses asked to cosign every checkpoint (LEDS_AUDIT_WITNESSES: `<url>|<verifier key>`, comma-separated). */
+    witnesses: Type.Array(
+      Type.Object({ url: Type.String({ minLength: 1 }), verifierKey: Type.String({ minLength: 1 }) }),
+    ),
+    /** How many witnesses must cosign a checkpoint for it to count as witnessed (default: all of them). */
+    witnessQuorum: Type.Integer({ minimum: 0 }),
+    /** How long a witness is given to answer. */
+    witnessTimeoutMs: count('LEDS_AUDIT_WITNESS_TIMEOUT_MS', 5000),
     /** Most entries committed together by one group commit. */
     groupCommitMax: count('LEDS_AUDIT_GROUP_COMMIT_MAX', 256),
     /** How long the audit vault keeps what users were shown (default 3 years); legal holds keep it longer. */

@@ -140,6 +140,24 @@ function oidcProvider(env: Env): Config['oidc'] {
   return issuer && jwksUrl && audience ? { issuer, audience, jwksUrl } : undefined;
 }
 
+/** LEDS_AUDIT_WITNESSES (`<url>|<verifier key>`, comma-separated) and LEDS_AUDIT_WITNESS_QUORUM. */
+function auditWitnesses(env: Env): { witnesses: { url: string; verifierKey: string }[]; witnessQuorum: number } {
+  const witnesses = (env.LEDS_AUDIT_WITNESSES ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [url = '', verifierKey = '', ...rest] = item.split('|').map((part) => part.trim());
+      if (!/^https?:\/\/[^\s]+$/.test(url) || verifierKey === '' || rest.length > 0)
+        throw new ConfigError(`LEDS_AUDIT_WITNESSES: \`${item}\` is not \`<http(s) url>|<verifier key>\``);
+      return { url: url.replace(/\/+$/, ''), verifierKey };
+    });
+  const quorum = env.LEDS_AUDIT_WITNESS_QUORUM === undefined ? witnesses.length : Number(env.LEDS_AUDIT_WITNESS_QUORUM);
+  if (!Number.isInteger(quorum) || quorum < 0 || quorum > witnesses.length)
+    throw new ConfigError(`LEDS_AUDIT_WITNESS_QUORUM must be a whole number from 0 to ${witnesses.length}, the witnesses configured`);
+  return { witnesses, witnessQuorum: quorum };
+}
+
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 
 /** The settings made from files, folders and lists rather than from one variable's value. */
@@ -166,6 +184,8 @@ function readCompoundSettings(env: Env, fromEnv: Record<string, unknown>, overri
     audit: {
       ...audit,
       signingKeyFile: path.resolve(env.LEDS_AUDIT_SIGNING_KEY_FILE ?? path.join(dataDir, 'audit-signing-key.pem')),
+      checkpointHistoryDir: path.resolve(env.LEDS_AUDIT_CHECKPOINT_HISTORY_DIR ?? path.join(dataDir, 'audit-checkpoints')),
+      ...auditWitnesses(env),
       workingHours: { ...workingHours(env.LEDS_AUDIT_WORKING_HOURS), timeZone: env.LEDS_TIME_ZONE ?? 'Europe/London' },
     },
     retention: {

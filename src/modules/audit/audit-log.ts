@@ -23,10 +23,9 @@ import {
   rangeNodes,
   TreeFrontier,
 } from './merkle.ts';
-import type { CheckpointSigner } from './signed-checkpoint.ts';
 
 /** Serialises appends across transactions and processes (pg_advisory_xact_lock): the tree has one right edge. */
-const appendLock = 0x4c454453;
+export const appendLock = 0x4c454453;
 
 /** An entry waiting to be appended: its body without the leaf index, and what the user was shown, if anything. */
 export interface AuditDraft {
@@ -211,7 +210,7 @@ export class AuditLog {
     return { entries, nodes, vault, seqs };
   }
 
-  private async storedSize(db: Database): Promise<number> {
+  async storedSize(db: Database): Promise<number> {
     const rows = await queryRows<{ size: string | number }>(
       db,
       sql`select coalesce(max(seq) + 1, 0)::int8 as size from audit_entries`,
@@ -255,7 +254,8 @@ export class AuditLog {
     });
   }
 
-  private async loadFrontier(db: Database, size: number): Promise<TreeFrontier> {
+  /** The tree's right edge at `size`, from the stored nodes. */
+  async loadFrontier(db: Database, size: number): Promise<TreeFrontier> {
     return TreeFrontier.of(size, await this.nodeHashes(db, rangeNodes(0, size)));
   }
 
@@ -289,20 +289,6 @@ export class AuditLog {
 
   async consistencyProof(from: number, to: number): Promise<Buffer[]> {
     return this.rangeHashes(consistencyProofRanges(from, to));
-  }
-
-  /** Signs a checkpoint of the log as it stands, unless the newest one already has this size. */
-  async signCheckpoint(signer: CheckpointSigner, origin: string, now: Date): Promise<StoredCheckpoint | undefined> {
-    return this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${appendLock})`);
-      const size = await this.storedSize(tx as Database);
-      const latest = await this.latestCheckpoint(tx as Database);
-      if (size === 0 || latest?.treeSize === size) return undefined;
-      const rootHash = await this.rootAt(size, tx as Database);
-      const checkpoint = { treeSize: size, rootHash, note: signer.sign({ origin, size, rootHash }), signedAt: now };
-      await tx.insert(auditCheckpoints).values(checkpoint);
-      return checkpoint;
-    });
   }
 
   async latestCheckpoint(db: Database = this.db): Promise<StoredCheckpoint | undefined> {

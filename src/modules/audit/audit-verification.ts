@@ -1,4 +1,4 @@
-import { and, asc, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, gte, inArray, lt, sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../../storage/database.ts';
 import { auditCheckpoints, auditEntries } from './audit.tables.ts';
 import type { AuditEntryBody } from './audit.types.ts';
@@ -15,6 +15,15 @@ export interface AuditVerificationReport {
   ok: boolean;
   entries: number;
   checkpoints: number;
+  /** Checkpoints given from outside the database (a history file, an outsider's list) that were checked. */
+  trustedCheckpoints: number;
+  /** Entries after the largest signed checkpoint: no signature covers them yet. */
+  unsigned: number;
+  /**
+   * Where entries were rewritten together with their hashes, the verifier cannot say which entry: it names the
+   * range between the largest checkpoint that still holds and the smallest that fails.
+   */
+  rewritten: { from: number; to: number } | null;
   rootHash: string;
   problems: AuditProblem[];
   firstBadEntry: number | null;
@@ -46,6 +55,18 @@ function columnDifferences(row: EntryRow, body: AuditEntryBody): string[] {
   return expected.filter(([, a, b]) => a !== b).map(([name]) => name);
 }
 
+/** A checkpoint kept outside the database, as given to the verifier: where it came from and its note. */
+export interface TrustedCheckpoint {
+  source: string;
+  note: string;
+}
+
+interface TrustedRoot {
+  source: string;
+  size: number;
+  rootHash: Buffer;
+}
+
 /** What one run of the verifier has found so far, and the tree it has recomputed. */
 interface Verification {
   verifier: CheckpointVerifier;
@@ -54,6 +75,11 @@ interface Verification {
   problems: AuditProblem[];
   frontier: TreeFrontier;
   checkpointsChecked: number;
+  /** Trusted checkpoints by size, checked against the recomputed root when the tree reaches that size. */
+  trusted: Map<number, TrustedRoot[]>;
+  /** Sizes of signed checkpoints (stored or trusted) whose root the entries still give, and those they do not. */
+  holding: number[];
+  failing: number[];
 }
 
 function report(v: Verification, seq: number | null, problem: string): void {
@@ -69,7 +95,13 @@ export async function verifyAuditLog(
   db: Database,
   verifier: CheckpointVerifier,
   origin: string,
-  options: { chunk?: number; maxProblems?: number; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    chunk?: number;
+    maxProblems?: number;
+    onProgress?: (done: number, total: number) => void;
+    /** Checkpoints from outside the database; see trusted-checkpoints.ts for how they are read and witnessed. */
+    trusted?: readonly TrustedCheckpoint[];
+  } = {},
 ): Promise<AuditVerificationReport> {
   const started = performance.now();
   const chunk = options.chunk ?? 16_384;
@@ -80,7 +112,11 @@ export async function verifyAuditLog(
     problems: [],
     frontier: new TreeFrontier(),
     checkpointsChecked: 0,
+    trusted: new Map(),
+    holding: [],
+    failing: [],
   };
+  const trusted = openTrusted(v, options.trusted ?? []);
   const [{ size, rows } = { size: 0, rows: 0 }] = (
     await queryRows<{ size: string; rows: string }>(
       db,
@@ -106,7 +142,51 @@ export async function verifyAuditLog(
       `checkpoint of ${checkpoint.treeSize} entries was signed, but only ${size} are stored: entries ${size} to ${checkpoint.treeSize - 1} were removed`,
     );
   }
-  return finish(v, size, started);
+  await checkTrustedAgainstStore(db, v, trusted, size);
+  return finish(v, size, started, trusted.length);
+}
+
+/** Opens each trusted checkpoint with the log's key; one that does not open is a failure, not something to skip. */
+function openTrusted(v: Verification, given: readonly TrustedCheckpoint[]): TrustedRoot[] {
+  const opened: TrustedRoot[] = [];
+  for (const { source, note } of given) {
+    try {
+      const { size, rootHash } = v.verifier.open(note, v.origin);
+      const root = { source, size, rootHash };
+      opened.push(root);
+      v.trusted.set(size, [...(v.trusted.get(size) ?? []), root]);
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      report(v, null, `a checkpoint from ${source} cannot be verified: ${error.message}`);
+    }
+  }
+  return opened;
+}
+
+/**
+ * Trusted checkpoints past the log's end mean it was rolled back; one the database no longer holds means its row
+ * was deleted; and a log with entries but no signed checkpoint at all cannot be checked against anything.
+ */
+async function checkTrustedAgainstStore(db: Database, v: Verification, trusted: TrustedRoot[], size: number) {
+  for (const t of trusted.filter((t) => t.size > size))
+    report(v, size, `the log holds ${size} entries, but ${t.source} holds a checkpoint of ${t.size}: the log was rolled back or cut`);
+  const sizes = [...new Set(trusted.filter((t) => t.size > 0 && t.size <= size).map((t) => t.size))];
+  if (sizes.length > 0) {
+    const stored = new Set(
+      (
+        await db
+          .select({ treeSize: auditCheckpoints.treeSize })
+          .from(auditCheckpoints)
+          .where(inArray(auditCheckpoints.treeSize, sizes))
+      ).map((r) => r.treeSize),
+    );
+    for (const missing of sizes.filter((s) => !stored.has(s))) {
+      const source = trusted.find((t) => t.size === missing)?.source;
+      report(v, null, `the checkpoint of ${missing} entries in ${source} is missing from the database: it was deleted`);
+    }
+  }
+  if (size > 0 && v.holding.length + v.failing.length === 0 && trusted.length === 0)
+    report(v, null, `no signed checkpoint covers any of the ${size} entries: the checkpoints were deleted, or none was ever signed`);
 }
 
 /**
@@ -149,6 +229,7 @@ async function verifyChunk(db: Database, v: Verification, start: number, end: nu
       v.checkpointsChecked += 1;
       checkCheckpoint(v, checkpoint, v.frontier.root());
     }
+    for (const t of v.trusted.get(v.frontier.size) ?? []) checkTrustedRoot(v, t, v.frontier.root());
   }
   if (next < entries.length) report(v, entries[next]?.seq ?? null, 'entries are stored out of order');
   return true;
@@ -195,26 +276,55 @@ function checkCheckpoint(v: Verification, checkpoint: typeof auditCheckpoints.$i
     if (opened.size !== checkpoint.treeSize || !opened.rootHash.equals(Buffer.from(checkpoint.rootHash)))
       report(v, null, `checkpoint of ${checkpoint.treeSize} entries: its columns differ from its signed note`);
     if (!opened.rootHash.equals(root)) {
+      v.failing.push(checkpoint.treeSize);
       const firstSuspect = v.problems.find((p) => p.seq !== null)?.seq;
       report(
         v,
         firstSuspect ?? null,
         `checkpoint of ${checkpoint.treeSize} entries: the entries no longer hash to its signed root`,
       );
-    }
+    } else v.holding.push(checkpoint.treeSize);
   } catch (error) {
     if (!(error instanceof CheckpointError)) throw error;
     report(v, null, `checkpoint of ${checkpoint.treeSize} entries: ${error.message}`);
   }
 }
 
-function finish(v: Verification, size: number, started: number): AuditVerificationReport {
+function checkTrustedRoot(v: Verification, t: TrustedRoot, root: Buffer): void {
+  if (t.rootHash.equals(root)) {
+    v.holding.push(t.size);
+    return;
+  }
+  v.failing.push(t.size);
+  report(v, null, `the checkpoint of ${t.size} entries in ${t.source}: the entries no longer hash to its signed root`);
+}
+
+/** Between the largest checkpoint that holds below the first that fails, and that one: where the rewrite is. */
+function rewrittenRange(v: Verification): { from: number; to: number } | null {
+  if (v.failing.length === 0) return null;
+  const firstFailing = Math.min(...v.failing);
+  const below = v.holding.filter((s) => s < firstFailing);
+  return { from: below.length > 0 ? Math.max(...below) : 0, to: firstFailing - 1 };
+}
+
+function finish(v: Verification, size: number, started: number, trusted = 0): AuditVerificationReport {
   const seconds = (performance.now() - started) / 1000;
+  const rewritten = rewrittenRange(v);
+  if (rewritten)
+    report(
+      v,
+      rewritten.from,
+      `entries ${rewritten.from} to ${rewritten.to} were changed: the checkpoint of ${rewritten.from} entries still holds, the one of ${rewritten.to + 1} does not`,
+    );
   const seqs = v.problems.map((p) => p.seq).filter((s): s is number => s !== null);
+  const signed = Math.max(0, ...v.holding, ...v.failing);
   return {
     ok: v.problems.length === 0,
     entries: size,
     checkpoints: v.checkpointsChecked,
+    trustedCheckpoints: trusted,
+    unsigned: Math.max(0, size - signed),
+    rewritten,
     rootHash: v.frontier.root().toString('base64'),
     problems: v.problems,
     firstBadEntry: seqs.length > 0 ? Math.min(...seqs) : null,

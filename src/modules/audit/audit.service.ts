@@ -7,7 +7,21 @@ import type { AuditLog, StoredCheckpoint } from './audit-log.ts';
 import type { AuditTrail } from './audit-trail.ts';
 import { destroyExpiredVaultContent, type VaultSweep } from './audit-vault-sweep.ts';
 import { consistencyProof, inclusionProof, type MonthlyAuditFigure, monthlyFigures } from './public-proofs.ts';
+import { CheckpointHistory } from './checkpoint-history.ts';
+import { checkpointPage } from './checkpoint-page.ts';
+import { type CheckpointSigning, signCheckedCheckpoint } from './checkpoint-signing.ts';
 import type { CheckpointSigner } from './signed-checkpoint.ts';
+import { type Cosigning, cosignedCheckpoint, requestCosignatures, type Witness, witnessesOf } from './witness-cosigning.ts';
+
+export interface CheckpointStatus {
+  checkedAt: Date;
+  /** Why the last checkpoint was not signed: the log failed the check. */
+  refused?: string;
+  witnessProblems: string[];
+  cosignedBy: string[];
+  /** The newest checkpoint carries the quorum of cosignatures. */
+  witnessed: boolean;
+}
 
 /**
  * The audit log's own use cases: signed checkpoints, the public proofs and monthly figures, the policy version in
@@ -22,7 +36,16 @@ export class AuditService {
     private readonly signer: CheckpointSigner,
     private readonly clock: Clock,
     private readonly settings: AuditSettings,
-  ) {}
+  ) {
+    this.history = new CheckpointHistory(settings.checkpointHistoryDir);
+    this.witnesses = witnessesOf(settings);
+    this.quorum = settings.witnessQuorum;
+  }
+
+  readonly history: CheckpointHistory;
+  private readonly witnesses: Witness[];
+  private quorum: number;
+  private status: CheckpointStatus | undefined;
 
   get origin(): string {
     return this.settings.origin;
@@ -49,12 +72,77 @@ export class AuditService {
 
   // ---- public: checkpoint, proofs, figures ----------------------------------------------------------------
 
+  /**
+   * Signs a checkpoint of the log as it stands, once the log has been proved consistent with every checkpoint
+   * signed before (checkpoint-signing.ts), then asks the witnesses to cosign it. Undefined when nothing new was
+   * signed; a refusal or a witness's problem is kept in `checkpointStatus` (health, auditor console, CLI), and
+   * never throws, so no row of any audit table can stop the server.
+   */
   async signCheckpoint(): Promise<StoredCheckpoint | undefined> {
-    return this.log.signCheckpoint(this.signer, this.settings.origin, this.clock.now());
+    const now = this.clock.now();
+    let outcome: CheckpointSigning;
+    try {
+      outcome = await signCheckedCheckpoint(
+        { db: this.db, log: this.log, signer: this.signer, history: this.history, origin: this.settings.origin },
+        now,
+      );
+    } catch (error) {
+      outcome = { refused: `the log could not be checked: ${(error as Error).message}` };
+    }
+    let cosigning: Cosigning = { cosignedBy: [], problems: [] };
+    if (!outcome.refused)
+      cosigning = await requestCosignatures(
+        {
+          db: this.db,
+          log: this.log,
+          history: this.history,
+          witnesses: this.witnesses,
+          timeoutMs: this.settings.witnessTimeoutMs,
+        },
+        now,
+      ).catch((error: Error) => ({ cosignedBy: [], problems: [`witnesses could not be asked: ${error.message}`] }));
+    this.status = {
+      checkedAt: now,
+      refused: outcome.refused,
+      witnessProblems: cosigning.problems,
+      cosignedBy: cosigning.cosignedBy,
+      witnessed: cosigning.cosignedBy.length >= this.quorum,
+    };
+    return outcome.signed;
+  }
+
+  /** What the last signing found: a refusal, witnesses' problems, and whether the quorum cosigned. */
+  get checkpointStatus(): CheckpointStatus | undefined {
+    return this.status;
+  }
+
+  /** The witnesses asked to cosign, by name and verifier key, and the quorum a checkpoint needs. */
+  get witnessKeys(): { quorum: number; witnesses: { name: string; verifierKey: string; url: string }[] } {
+    return {
+      quorum: this.quorum,
+      witnesses: this.witnesses.map((w) => ({ name: w.verifier.name, verifierKey: w.verifier.verifierKey, url: w.url })),
+    };
+  }
+
+  /** Adds a witness after start: the demo's own, started beside the server. */
+  addWitness(url: string, verifierKey: string): void {
+    this.witnesses.push(...witnessesOf({ witnesses: [{ url, verifierKey }] }));
+    this.quorum += 1;
   }
 
   latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
     return this.log.latestCheckpoint();
+  }
+
+  /** The newest checkpoint with the witnesses' cosignatures kept for it. */
+  async latestCosignedCheckpoint(): Promise<(StoredCheckpoint & { cosigned: string }) | undefined> {
+    const latest = await this.log.latestCheckpoint();
+    return latest && { ...latest, cosigned: await cosignedCheckpoint(this.db, latest) };
+  }
+
+  /** Signed checkpoints in order of size, a page at a time, with their cosignatures. */
+  checkpointPage(afterSize: number, limit: number) {
+    return checkpointPage(this.db, afterSize, limit);
   }
 
   inclusionProof(seq: number, treeSize: number) {

@@ -81,6 +81,22 @@ export const auditCheckpoints = pgTable('audit_checkpoints', {
 });
 
 /**
+ * Witnesses' cosignatures (c2sp.org/tlog-cosignature) of signed checkpoints: one signature line per witness and
+ * checkpoint, as the witness returned it. Append-only like the checkpoints they cosign.
+ */
+export const auditCosignatures = pgTable(
+  'audit_cosignatures',
+  {
+    treeSize: bigint('tree_size', { mode: 'number' }).notNull(),
+    /** The witness's verifier key: its name, key id and public key. */
+    witnessKey: text('witness_key').notNull(),
+    line: text('line').notNull(),
+    cosignedAt: timestamp('cosigned_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.treeSize, t.witnessKey] })],
+);
+
+/**
  * One content key per calendar month of audit entries. Destroying the key (and the content it sealed) ends the
  * audit vault's copy after the audit retention period; entries, hashes and proofs stay and still verify.
  */

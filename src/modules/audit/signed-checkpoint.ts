@@ -176,7 +176,9 @@ export function parseVerifierKey(
   verifierKey: string,
   type: number,
 ): { name: string; keyId: Buffer; publicKeyRaw: Buffer; publicKey: KeyObject } {
-  const [name = '', hash = '', key = '', ...rest] = verifierKey.split('+');
+  // The base64 key may itself hold plus signs, so only the first two separate fields.
+  const [name = '', hash = '', ...keyParts] = verifierKey.split('+');
+  const key = keyParts.join('+');
   let raw: Buffer;
   try {
     checkKeyName(name);
@@ -185,7 +187,7 @@ export function parseVerifierKey(
     if (error instanceof NoteFormatError) throw new CheckpointError(`not a verifier key: ${error.message}`);
     throw error;
   }
-  if (rest.length > 0 || !/^[0-9a-f]{8}$/.test(hash) || raw.length !== 33 || raw[0] !== type)
+  if (!/^[0-9a-f]{8}$/.test(hash) || raw.length !== 33 || raw[0] !== type)
     throw new CheckpointError(
       type === ed25519Algorithm ? 'not an Ed25519 verifier key' : 'not an Ed25519 cosigner key',
     );

@@ -1,0 +1,147 @@
+import { desc, eq } from 'drizzle-orm';
+import type { Database } from '../../storage/database.ts';
+import type { AuditLog, StoredCheckpoint } from './audit-log.ts';
+import { auditCheckpoints, auditCosignatures } from './audit.tables.ts';
+import type { CheckpointHistory } from './checkpoint-history.ts';
+import { CheckpointError } from './signed-checkpoint.ts';
+import { NoteFormatError, parseSignatureLines, parseSignedNote } from './signed-note.ts';
+import { CosignatureVerifier } from './witness-cosignature.ts';
+
+/**
+ * The log's side of c2sp.org/tlog-witness: each configured witness is sent the newest checkpoint with a
+ * consistency proof from the last one it cosigned, and its cosignature is checked and kept (in the database and,
+ * with the checkpoint, in the history outside it). A witness that refuses says the log is not what it saw before:
+ * that is reported, never worked around.
+ */
+
+export interface Witness {
+  url: string;
+  verifier: CosignatureVerifier;
+}
+
+export function witnessesOf(settings: { witnesses: { url: string; verifierKey: string }[] }): Witness[] {
+  return settings.witnesses.map(({ url, verifierKey }) => {
+    try {
+      return { url, verifier: new CosignatureVerifier(verifierKey) };
+    } catch (error) {
+      throw new CheckpointError(`LEDS_AUDIT_WITNESSES: ${url}: ${(error as Error).message}`);
+    }
+  });
+}
+
+interface CosigningDeps {
+  db: Database;
+  log: AuditLog;
+  history: CheckpointHistory;
+  witnesses: readonly Witness[];
+  timeoutMs: number;
+}
+
+export interface Cosigning {
+  /** Witnesses whose cosignature the newest checkpoint carries. */
+  cosignedBy: string[];
+  problems: string[];
+}
+
+/** Asks every witness that has not cosigned the newest checkpoint yet to cosign it. */
+export async function requestCosignatures(deps: CosigningDeps, now: Date): Promise<Cosigning> {
+  const [newest] = await deps.db.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.treeSize)).limit(1);
+  if (!newest || deps.witnesses.length === 0) return { cosignedBy: [], problems: [] };
+  const checkpoint = { ...newest, rootHash: Buffer.from(newest.rootHash) };
+  const results = await Promise.all(deps.witnesses.map((witness) => cosignedBy(deps, witness, checkpoint, now)));
+  const problems = results.filter((r): r is { problem: string } => 'problem' in r).map((r) => r.problem);
+  const fresh = results.filter((r): r is { line: string; fresh: boolean } => 'line' in r && r.fresh);
+  if (fresh.length > 0) {
+    deps.history.append({
+      treeSize: checkpoint.treeSize,
+      note: await cosignedCheckpoint(deps.db, checkpoint),
+      signedAt: checkpoint.signedAt.toISOString(),
+    });
+  }
+  const cosigned = deps.witnesses.filter((_, i) => 'line' in (results[i] as object)).map((w) => w.verifier.name);
+  return { cosignedBy: cosigned, problems };
+}
+
+type WitnessResult = { line: string; fresh: boolean } | { problem: string };
+
+async function cosignedBy(
+  deps: CosigningDeps,
+  witness: Witness,
+  checkpoint: StoredCheckpoint,
+  now: Date,
+): Promise<WitnessResult> {
+  const key = witness.verifier.verifierKey;
+  const kept = await deps.db
+    .select()
+    .from(auditCosignatures)
+    .where(eq(auditCosignatures.witnessKey, key))
+    .orderBy(desc(auditCosignatures.treeSize))
+    .limit(1);
+  if (kept[0]?.treeSize === checkpoint.treeSize) return { line: kept[0].line, fresh: false };
+  const name = `witness ${witness.verifier.name} (${witness.url})`;
+  try {
+    let old = kept[0]?.treeSize ?? 0;
+    let answer = await submit(deps, witness, checkpoint, old);
+    // The witness's own record of what it last cosigned wins over the database's: a row may be missing.
+    if (answer.status === 409 && answer.sizeTold !== undefined && answer.sizeTold !== old) {
+      if (answer.sizeTold > checkpoint.treeSize)
+        return {
+          problem: `${name} has cosigned ${answer.sizeTold} entries, but the log holds ${checkpoint.treeSize}: the log was rolled back`,
+        };
+      old = answer.sizeTold;
+      answer = await submit(deps, witness, checkpoint, old);
+    }
+    if (answer.status !== 200)
+      return { problem: `${name} refused the checkpoint of ${checkpoint.treeSize} entries (${answer.status}): ${answer.body.trim()}` };
+    const line = checkedCosignature(witness, checkpoint, answer.body);
+    await deps.db
+      .insert(auditCosignatures)
+      .values({ treeSize: checkpoint.treeSize, witnessKey: key, line, cosignedAt: now })
+      .onConflictDoNothing();
+    return { line, fresh: true };
+  } catch (error) {
+    return { problem: `${name}: ${(error as Error).message}` };
+  }
+}
+
+async function submit(deps: CosigningDeps, witness: Witness, checkpoint: StoredCheckpoint, old: number) {
+  const proof = old === 0 ? [] : await deps.log.consistencyProof(old, checkpoint.treeSize);
+  const body = `old ${old}\n${proof.map((hash) => `${hash.toString('base64')}\n`).join('')}\n${checkpoint.note}`;
+  const response = await fetch(`${witness.url}/add-checkpoint`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    body,
+    signal: AbortSignal.timeout(deps.timeoutMs),
+  });
+  const text = await response.text();
+  const sizeTold =
+    response.status === 409 && response.headers.get('content-type')?.startsWith('text/x.tlog.size') && /^\d+\n$/.test(text)
+      ? Number(text)
+      : undefined;
+  return { status: response.status, body: text, sizeTold };
+}
+
+/** The witness's signature line for this checkpoint, checked with its key; anything else is an error. */
+function checkedCosignature(witness: Witness, checkpoint: StoredCheckpoint, body: string): string {
+  try {
+    const { text } = parseSignedNote(checkpoint.note);
+    const signatures = parseSignatureLines(body);
+    if (witness.verifier.timestampOf(text, signatures) === undefined)
+      throw new CheckpointError('its answer carries no cosignature by its key');
+    const ours = signatures.find((s) => s.name === witness.verifier.name && s.keyId.equals(witness.verifier.keyId));
+    return ours?.line as string;
+  } catch (error) {
+    if (error instanceof NoteFormatError) throw new CheckpointError(`its answer is not signature lines: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The newest checkpoint with the cosignatures kept for it, as published. */
+export async function cosignedCheckpoint(db: Database, checkpoint: StoredCheckpoint): Promise<string> {
+  const lines = await db
+    .select({ line: auditCosignatures.line })
+    .from(auditCosignatures)
+    .where(eq(auditCosignatures.treeSize, checkpoint.treeSize))
+    .orderBy(auditCosignatures.witnessKey);
+  return `${checkpoint.note}${lines.map((l) => `${l.line}\n`).join('')}`;
+}
