@@ -239,8 +239,18 @@ function registerHealthChecks(app: FastifyInstance, services: Services): void {
     async (request, reply) => {
       try {
         await services.database.db.execute(sql`select 1`);
-        // SECURITY: public, so it says ready and nothing about how the server is built.
-        return { status: 'ready' };
+        // SECURITY: public, so it says ready and nothing about how the server is built. A log that failed its
+        // check before signing still serves (reads stay audited); that it is failing is public, as the signed
+        // checkpoints are, and the details are for the server log and the auditor console.
+        const checkpoints = services.audit.checkpointStatus;
+        return {
+          status: 'ready',
+          auditCheckpoints: checkpoints?.refused
+            ? 'failing: the audit log failed its check and no new checkpoint is signed'
+            : checkpoints && !checkpoints.witnessed
+              ? 'signed, not yet cosigned by the quorum of witnesses'
+              : 'signed',
+        };
       } catch (error) {
         request.log.error({ err: error }, 'readiness check failed');
         return reply

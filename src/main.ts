@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import { signAuditCheckpoint, sweepAuditVault, verifyAudit } from './cli/audit.ts';
+import { signAuditCheckpoint, sweepAuditVault, type VerifyOptions, verifyAudit } from './cli/audit.ts';
 import { disableUser, enableUser, printApiKeys, printUsers, revokeApiKey, rotateApiKey } from './cli/credentials.ts';
 import { importFile } from './cli/import.ts';
 import {
@@ -12,6 +12,7 @@ import {
   recordRetentionInstrument,
   sweepRetention,
 } from './cli/retention.ts';
+import type { WitnessServeOptions } from './cli/witness.ts';
 import { createServices, openConfiguredDatabase } from './composition.ts';
 import { ConfigError, loadConfig, requireAuditSigningKey } from './config/config.ts';
 import { type AgreementInput, agreementStatuses, organisationKinds, roles } from './modules/access/index.ts';
@@ -316,7 +317,14 @@ audit
   .command('verify')
   .description('recompute the Merkle tree from storage, check every signed checkpoint, name the first bad entry')
   .option('--verifier-key <key>', 'the published verifier key to check checkpoints with (default: this LEDS key)')
-  .action(async (options: { verifierKey?: string }) => {
+  .option('--history <file...>', "checkpoint history files to trust (default: this server's, when it has one)")
+  .option(
+    '--checkpoints <file...>',
+    'checkpoints kept by an outsider: pages of GET /api/v1/audit/checkpoints, or notes',
+  )
+  .option('--witness <key...>', "trust only checkpoints cosigned by these witnesses' verifier keys")
+  .option('--quorum <n>', 'how many of the witnesses must have cosigned (default: all)', wholeNumber)
+  .action(async (options: VerifyOptions) => {
     await withServices(false, async (services) => {
       const report = await verifyAudit(services, options, print);
       if (!report.ok) process.exitCode = 1;
@@ -326,7 +334,9 @@ audit
   .command('checkpoint')
   .description('sign a checkpoint of the audit log now')
   .action(async () => {
-    await withServices(false, (services) => signAuditCheckpoint(services, print));
+    await withServices(false, async (services) => {
+      if (!(await signAuditCheckpoint(services, print))) process.exitCode = 1;
+    });
   });
 audit
   .command('public-key')
@@ -339,6 +349,32 @@ audit
   .description('destroy what users were shown once the audit retention period has passed (legal holds excepted)')
   .action(async () => {
     await withServices(false, (services) => sweepAuditVault(services, print));
+  });
+
+const witness = program
+  .command('witness')
+  .description('a witness of audit logs (c2sp.org/tlog-witness): an independent party cosigning checkpoints');
+witness
+  .command('serve')
+  .description("cosign each log's checkpoints that extend the last one this witness cosigned")
+  .requiredOption('--name <name>', 'the witness name in its cosignatures, e.g. witness.ico.org.uk/leds')
+  .requiredOption('--key-file <file>', 'its Ed25519 key (PEM); made on first start')
+  .requiredOption('--state-dir <folder>', 'where it keeps the latest checkpoint of each log')
+  .requiredOption('--log <key...>', 'verifier keys of the logs it follows (`leds audit public-key`)')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on', wholeNumber, 7380)
+  .action(async (options: WitnessServeOptions) => {
+    const { serveWitness } = await import('./cli/witness.ts');
+    await serveWitness(options, print);
+  });
+witness
+  .command('key')
+  .description("print a witness's verifier key, for LEDS_AUDIT_WITNESSES and for verifiers")
+  .requiredOption('--name <name>', 'the witness name')
+  .requiredOption('--key-file <file>', 'its Ed25519 key (PEM); made if missing')
+  .action(async (options: { name: string; keyFile: string }) => {
+    const { witnessKey } = await import('./cli/witness.ts');
+    print(witnessKey(options));
   });
 
 const retention = program.command('retention').description('retention rules, decisions, deletion and notices');

@@ -9,7 +9,7 @@
 export type PartKind = 'platform' | 'config' | 'storage' | 'jobs' | 'api' | 'web' | 'demo' | 'cli' | 'module' | 'root';
 
 /** The files of the composition root: they wire everything, and nothing but the CLI imports them. */
-export const rootFiles = ['app.ts', 'composition.ts', 'main.ts'];
+export const rootFiles = ['app.ts', 'composition.ts', 'main.ts', 'witness-app.ts'];
 
 /**
  * What each part may import, besides itself and npm packages. `module` means another module, and only through

@@ -35,6 +35,8 @@ const refusedChange = (error: unknown) =>
   );
 
 async function verifyLog() {
+  await services.audit.signCheckpoint();
+  assert.equal(services.audit.checkpointStatus?.refused, undefined, 'the log passes the check before signing');
   const report = await verifyAuditLog(
     services.database.db,
     new CheckpointVerifier(services.audit.verifierKey),

@@ -12,11 +12,26 @@ export async function serve(services: Services, print: (line: string) => void): 
   const { config } = services;
   if (config.demo) await prepareDemo(services, print);
   const app = await buildApp(services);
-  await services.audit.recordPolicyVersion(services.decisions.policyVersion);
+  const witness =
+    config.demo && config.audit.witnesses.length === 0 ? await startDemoWitness(services, print) : undefined;
+  // INVARIANT: no row of any audit table stops the server from starting. An audit log that cannot be appended to
+  // answers every read with 503 (no audit, no data); the failure is logged and shown, not thrown.
+  try {
+    await services.audit.recordPolicyVersion(services.decisions.policyVersion);
+  } catch (error) {
+    app.log.error({ err: error }, 'the policy version could not be audited');
+  }
   // Checkpoints: one now, then every LEDS_AUDIT_CHECKPOINT_SECONDS while entries arrive, and a last one at stop.
   await services.audit.signCheckpoint();
+  const status = services.audit.checkpointStatus;
+  if (status?.refused) app.log.error({ problem: status.refused }, 'the audit log failed its check: nothing was signed');
+  for (const problem of status?.witnessProblems ?? []) app.log.warn({ problem }, 'a witness did not cosign');
   const jobs = new JobScheduler((job, error) => app.log.error({ err: error, job }, 'job failed'));
-  jobs.every('audit-checkpoint', config.audit.checkpointSeconds, () => services.audit.signCheckpoint());
+  jobs.every('audit-checkpoint', config.audit.checkpointSeconds, async () => {
+    await services.audit.signCheckpoint();
+    const refused = services.audit.checkpointStatus?.refused;
+    if (refused) app.log.error({ problem: refused }, 'the audit log failed its check: nothing was signed');
+  });
   jobs.every('audit-vault-sweep', 24 * 3600, () =>
     services.audit.destroyExpiredVaultContent(operatorContext('JOB', 'leds:audit-vault-sweep')),
   );
@@ -51,7 +66,29 @@ export async function serve(services: Services, print: (line: string) => void): 
     await app.close();
     await jobs.stop();
     await services.audit.signCheckpoint();
+    await witness?.close();
   };
+}
+
+/**
+ * Demo mode only: one witness beside the server, with its own key and state under the data folder, following
+ * this log, so the demo's checkpoints are cosigned as a real deployment's are by the ICO or an inspectorate.
+ */
+async function startDemoWitness(services: Services, print: (line: string) => void) {
+  const { buildWitnessApp } = await import('../witness-app.ts');
+  const folder = path.join(services.config.dataDir, 'demo-witness');
+  const { app, verifierKey } = await buildWitnessApp({
+    name: 'witness.demo.leds.local',
+    keyFile: path.join(folder, 'witness-key.pem'),
+    stateDir: path.join(folder, 'state'),
+    logKeys: [services.audit.verifierKey],
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  services.audit.addWitness(url, verifierKey);
+  print(`Demo witness ${verifierKey} is cosigning checkpoints at ${url}`);
+  return app;
 }
 
 /**

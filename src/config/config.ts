@@ -154,7 +154,9 @@ function auditWitnesses(env: Env): { witnesses: { url: string; verifierKey: stri
     });
   const quorum = env.LEDS_AUDIT_WITNESS_QUORUM === undefined ? witnesses.length : Number(env.LEDS_AUDIT_WITNESS_QUORUM);
   if (!Number.isInteger(quorum) || quorum < 0 || quorum > witnesses.length)
-    throw new ConfigError(`LEDS_AUDIT_WITNESS_QUORUM must be a whole number from 0 to ${witnesses.length}, the witnesses configured`);
+    throw new ConfigError(
+      `LEDS_AUDIT_WITNESS_QUORUM must be a whole number from 0 to ${witnesses.length}, the witnesses configured`,
+    );
   return { witnesses, witnessQuorum: quorum };
 }
 
@@ -184,7 +186,9 @@ function readCompoundSettings(env: Env, fromEnv: Record<string, unknown>, overri
     audit: {
       ...audit,
       signingKeyFile: path.resolve(env.LEDS_AUDIT_SIGNING_KEY_FILE ?? path.join(dataDir, 'audit-signing-key.pem')),
-      checkpointHistoryDir: path.resolve(env.LEDS_AUDIT_CHECKPOINT_HISTORY_DIR ?? path.join(dataDir, 'audit-checkpoints')),
+      checkpointHistoryDir: path.resolve(
+        env.LEDS_AUDIT_CHECKPOINT_HISTORY_DIR ?? path.join(dataDir, 'audit-checkpoints'),
+      ),
       ...auditWitnesses(env),
       workingHours: { ...workingHours(env.LEDS_AUDIT_WORKING_HOURS), timeZone: env.LEDS_TIME_ZONE ?? 'Europe/London' },
     },

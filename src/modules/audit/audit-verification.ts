@@ -3,7 +3,8 @@ import { type Database, queryRows } from '../../storage/database.ts';
 import { auditCheckpoints, auditEntries } from './audit.tables.ts';
 import type { AuditEntryBody } from './audit.types.ts';
 import { leafHash, TreeFrontier } from './merkle.ts';
-import { CheckpointError, type CheckpointVerifier } from './signed-checkpoint.ts';
+import { CheckpointError, type CheckpointVerifier, parseNote } from './signed-checkpoint.ts';
+import type { CosignatureVerifier } from './witness-cosignature.ts';
 
 export interface AuditProblem {
   /** The first entry the problem concerns, when one can be named. */
@@ -17,6 +18,8 @@ export interface AuditVerificationReport {
   checkpoints: number;
   /** Checkpoints given from outside the database (a history file, an outsider's list) that were checked. */
   trustedCheckpoints: number;
+  /** Trusted checkpoints not used because fewer than the quorum of witnesses cosigned them. */
+  unwitnessed: number;
   /** Entries after the largest signed checkpoint: no signature covers them yet. */
   unsigned: number;
   /**
@@ -80,6 +83,8 @@ interface Verification {
   /** Sizes of signed checkpoints (stored or trusted) whose root the entries still give, and those they do not. */
   holding: number[];
   failing: number[];
+  /** Trusted checkpoints left out for lacking the witnesses' quorum. */
+  unwitnessed: number;
 }
 
 function report(v: Verification, seq: number | null, problem: string): void {
@@ -99,8 +104,11 @@ export async function verifyAuditLog(
     chunk?: number;
     maxProblems?: number;
     onProgress?: (done: number, total: number) => void;
-    /** Checkpoints from outside the database; see trusted-checkpoints.ts for how they are read and witnessed. */
+    /** Checkpoints from outside the database: a history file, an outsider's copy of the published pages. */
     trusted?: readonly TrustedCheckpoint[];
+    /** When given, a trusted checkpoint counts only with cosignatures by at least `quorum` of these witnesses. */
+    witnesses?: readonly CosignatureVerifier[];
+    quorum?: number;
   } = {},
 ): Promise<AuditVerificationReport> {
   const started = performance.now();
@@ -115,8 +123,9 @@ export async function verifyAuditLog(
     trusted: new Map(),
     holding: [],
     failing: [],
+    unwitnessed: 0,
   };
-  const trusted = openTrusted(v, options.trusted ?? []);
+  const trusted = openTrusted(v, options.trusted ?? [], options.witnesses ?? [], options.quorum ?? 0);
   const [{ size, rows } = { size: 0, rows: 0 }] = (
     await queryRows<{ size: string; rows: string }>(
       db,
@@ -147,11 +156,20 @@ export async function verifyAuditLog(
 }
 
 /** Opens each trusted checkpoint with the log's key; one that does not open is a failure, not something to skip. */
-function openTrusted(v: Verification, given: readonly TrustedCheckpoint[]): TrustedRoot[] {
+function openTrusted(
+  v: Verification,
+  given: readonly TrustedCheckpoint[],
+  witnesses: readonly CosignatureVerifier[],
+  quorum: number,
+): TrustedRoot[] {
   const opened: TrustedRoot[] = [];
   for (const { source, note } of given) {
     try {
       const { size, rootHash } = v.verifier.open(note, v.origin);
+      if (witnesses.length > 0 && cosigners(note, witnesses) < quorum) {
+        v.unwitnessed += 1;
+        continue;
+      }
       const root = { source, size, rootHash };
       opened.push(root);
       v.trusted.set(size, [...(v.trusted.get(size) ?? []), root]);
@@ -163,13 +181,23 @@ function openTrusted(v: Verification, given: readonly TrustedCheckpoint[]): Trus
   return opened;
 }
 
+/** How many of the witnesses cosigned the note; a cosignature by one of them that does not verify throws. */
+function cosigners(note: string, witnesses: readonly CosignatureVerifier[]): number {
+  const { text, signatures } = parseNote(note);
+  return witnesses.filter((w) => w.timestampOf(text, signatures) !== undefined).length;
+}
+
 /**
  * Trusted checkpoints past the log's end mean it was rolled back; one the database no longer holds means its row
  * was deleted; and a log with entries but no signed checkpoint at all cannot be checked against anything.
  */
 async function checkTrustedAgainstStore(db: Database, v: Verification, trusted: TrustedRoot[], size: number) {
   for (const t of trusted.filter((t) => t.size > size))
-    report(v, size, `the log holds ${size} entries, but ${t.source} holds a checkpoint of ${t.size}: the log was rolled back or cut`);
+    report(
+      v,
+      size,
+      `the log holds ${size} entries, but ${t.source} holds a checkpoint of ${t.size}: the log was rolled back or cut`,
+    );
   const sizes = [...new Set(trusted.filter((t) => t.size > 0 && t.size <= size).map((t) => t.size))];
   if (sizes.length > 0) {
     const stored = new Set(
@@ -186,7 +214,11 @@ async function checkTrustedAgainstStore(db: Database, v: Verification, trusted: 
     }
   }
   if (size > 0 && v.holding.length + v.failing.length === 0 && trusted.length === 0)
-    report(v, null, `no signed checkpoint covers any of the ${size} entries: the checkpoints were deleted, or none was ever signed`);
+    report(
+      v,
+      null,
+      `no signed checkpoint covers any of the ${size} entries: the checkpoints were deleted, or none was ever signed`,
+    );
 }
 
 /**
@@ -309,20 +341,24 @@ function rewrittenRange(v: Verification): { from: number; to: number } | null {
 
 function finish(v: Verification, size: number, started: number, trusted = 0): AuditVerificationReport {
   const seconds = (performance.now() - started) / 1000;
+  const seqs = v.problems.map((p) => p.seq).filter((s): s is number => s !== null);
   const rewritten = rewrittenRange(v);
-  if (rewritten)
+  // Entries rewritten together with every hash above them leave nothing to name but the checkpoints around them.
+  if (rewritten && !seqs.some((seq) => seq >= rewritten.from && seq <= rewritten.to))
     report(
       v,
-      rewritten.from,
-      `entries ${rewritten.from} to ${rewritten.to} were changed: the checkpoint of ${rewritten.from} entries still holds, the one of ${rewritten.to + 1} does not`,
+      null,
+      rewritten.from === 0
+        ? `entries 0 to ${rewritten.to} were changed: the checkpoint of ${rewritten.to + 1} entries no longer holds, and none before it was kept`
+        : `entries ${rewritten.from} to ${rewritten.to} were changed: the checkpoint of ${rewritten.from} entries still holds, the one of ${rewritten.to + 1} does not`,
     );
-  const seqs = v.problems.map((p) => p.seq).filter((s): s is number => s !== null);
   const signed = Math.max(0, ...v.holding, ...v.failing);
   return {
     ok: v.problems.length === 0,
     entries: size,
     checkpoints: v.checkpointsChecked,
     trustedCheckpoints: trusted,
+    unwitnessed: v.unwitnessed,
     unsigned: Math.max(0, size - signed),
     rewritten,
     rootHash: v.frontier.root().toString('base64'),

@@ -5,7 +5,7 @@ import type { AuditService } from './audit.service.ts';
 
 /** What the public audit page uses: the log's checkpoint and figures, and what the identity bar asks for. */
 export type PublicAuditPageServices = {
-  audit: Pick<AuditService, 'latestCheckpoint' | 'verifierKey' | 'origin' | 'monthlyFigures'>;
+  audit: Pick<AuditService, 'latestCosignedCheckpoint' | 'witnessKeys' | 'verifierKey' | 'origin' | 'monthlyFigures'>;
 } & Parameters<typeof pageLocals>[0];
 
 /**
@@ -15,11 +15,12 @@ export type PublicAuditPageServices = {
 export const auditPages: FastifyPluginAsync<{ services: PublicAuditPageServices }> = async (app, { services }) => {
   const { audit } = services;
   app.get('/transparency/audit', { schema: pageSchema({ query: {} }) }, async (request, reply) => {
-    const checkpoint = await audit.latestCheckpoint();
+    const checkpoint = await audit.latestCosignedCheckpoint();
     return reply.view('pages/transparency-audit.njk', {
       ...pageLocals(services, request),
       checkpoint,
       verifierKey: audit.verifierKey,
+      witnesses: audit.witnessKeys,
       origin: audit.origin,
       figures: await audit.monthlyFigures(),
     });

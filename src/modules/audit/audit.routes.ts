@@ -7,7 +7,14 @@ import type { AuditService } from './audit.service.ts';
 export interface PublicAuditRouteServices {
   audit: Pick<
     AuditService,
-    'origin' | 'verifierKey' | 'latestCheckpoint' | 'inclusionProof' | 'consistencyProof' | 'monthlyFigures'
+    | 'origin'
+    | 'verifierKey'
+    | 'latestCosignedCheckpoint'
+    | 'checkpointPage'
+    | 'witnessKeys'
+    | 'inclusionProof'
+    | 'consistencyProof'
+    | 'monthlyFigures'
   >;
 }
 
@@ -20,7 +27,20 @@ const Checkpoint = Type.Object({
   treeSize: Type.Integer(),
   rootHash: Type.String({ description: 'base64 SHA-256 root of the RFC 9162 tree' }),
   signedAt: Type.String(),
-  note: Type.String({ description: 'the C2SP signed note: origin, size, root, blank line, Ed25519 signature' }),
+  note: Type.String({
+    description:
+      "the C2SP signed note: origin, size, root, blank line, the log's Ed25519 signature and the witnesses' cosignatures",
+  }),
+});
+const Witnesses = Type.Object({
+  quorum: Type.Integer({ description: 'how many witnesses must cosign a checkpoint for it to count as witnessed' }),
+  witnesses: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      verifierKey: Type.String({ description: 'c2sp.org/tlog-cosignature Ed25519 key (type 0x04)' }),
+      url: Type.String({ description: 'the witness submission prefix (c2sp.org/tlog-witness)' }),
+    }),
+  ),
 });
 const Figure = Type.Object({
   month: Type.String(),
@@ -34,14 +54,14 @@ const tags = ['audit (public)'];
 
 /** The newest signed checkpoint as the public sees it, or null before the first. */
 async function checkpointView(audit: PublicAudit) {
-  const latest = await audit.latestCheckpoint();
+  const latest = await audit.latestCosignedCheckpoint();
   return latest
     ? {
         origin: audit.origin,
         treeSize: latest.treeSize,
         rootHash: latest.rootHash.toString('base64'),
         signedAt: latest.signedAt.toISOString(),
-        note: latest.note,
+        note: latest.cosigned,
       }
     : null;
 }
@@ -55,11 +75,56 @@ function registerCheckpointRoute(app: Api, audit: PublicAudit) {
         security: [],
         summary: 'The newest signed checkpoint of the audit log, and the key that checks it',
         response: {
-          200: Type.Object({ verifierKey: Type.String(), checkpoint: Type.Union([Checkpoint, Type.Null()]) }),
+          200: Type.Object({
+            verifierKey: Type.String(),
+            checkpoint: Type.Union([Checkpoint, Type.Null()]),
+            witnesses: Witnesses,
+          }),
         },
       },
     },
-    async () => ({ verifierKey: audit.verifierKey, checkpoint: await checkpointView(audit) }),
+    async () => ({
+      verifierKey: audit.verifierKey,
+      checkpoint: await checkpointView(audit),
+      witnesses: audit.witnessKeys,
+    }),
+  );
+  app.get(
+    '/audit/checkpoints',
+    {
+      schema: {
+        tags,
+        security: [],
+        summary: 'Every signed checkpoint, smallest first, with its cosignatures: keep a copy to hold the log to it',
+        querystring: Type.Object(
+          {
+            afterSize: Type.Optional(count()),
+            limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]{0,2}|1000)$' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            checkpoints: Type.Array(
+              Type.Object({ treeSize: Type.Integer(), signedAt: Type.String(), note: Type.String() }),
+            ),
+            next: Type.Union([Type.String(), Type.Null()], { description: 'the address of the next page, if any' }),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const limit = Number(request.query.limit ?? 100);
+      const page = await audit.checkpointPage(Number(request.query.afterSize ?? 0), limit);
+      return {
+        checkpoints: page.checkpoints,
+        next:
+          page.nextAfterSize === undefined
+            ? null
+            : `/api/v1/audit/checkpoints?afterSize=${page.nextAfterSize}&limit=${limit}`,
+      };
+    },
   );
 }
 
@@ -123,6 +188,7 @@ function registerMonthlyFiguresRoute(app: Api, audit: PublicAudit) {
           200: Type.Object({
             verifierKey: Type.String(),
             checkpoint: Type.Union([Checkpoint, Type.Null()]),
+            witnesses: Witnesses,
             monthly: Type.Array(Figure),
           }),
         },
@@ -131,6 +197,7 @@ function registerMonthlyFiguresRoute(app: Api, audit: PublicAudit) {
     async () => ({
       verifierKey: audit.verifierKey,
       checkpoint: await checkpointView(audit),
+      witnesses: audit.witnessKeys,
       monthly: await audit.monthlyFigures(),
     }),
   );

@@ -6,12 +6,18 @@ import { type Database, queryRows } from '../../storage/database.ts';
 import type { AuditLog, StoredCheckpoint } from './audit-log.ts';
 import type { AuditTrail } from './audit-trail.ts';
 import { destroyExpiredVaultContent, type VaultSweep } from './audit-vault-sweep.ts';
-import { consistencyProof, inclusionProof, type MonthlyAuditFigure, monthlyFigures } from './public-proofs.ts';
 import { CheckpointHistory } from './checkpoint-history.ts';
 import { checkpointPage } from './checkpoint-page.ts';
 import { type CheckpointSigning, signCheckedCheckpoint } from './checkpoint-signing.ts';
+import { consistencyProof, inclusionProof, type MonthlyAuditFigure, monthlyFigures } from './public-proofs.ts';
 import type { CheckpointSigner } from './signed-checkpoint.ts';
-import { type Cosigning, cosignedCheckpoint, requestCosignatures, type Witness, witnessesOf } from './witness-cosigning.ts';
+import {
+  type Cosigning,
+  cosignedCheckpoint,
+  requestCosignatures,
+  type Witness,
+  witnessesOf,
+} from './witness-cosigning.ts';
 
 export interface CheckpointStatus {
   checkedAt: Date;
@@ -120,7 +126,11 @@ export class AuditService {
   get witnessKeys(): { quorum: number; witnesses: { name: string; verifierKey: string; url: string }[] } {
     return {
       quorum: this.quorum,
-      witnesses: this.witnesses.map((w) => ({ name: w.verifier.name, verifierKey: w.verifier.verifierKey, url: w.url })),
+      witnesses: this.witnesses.map((w) => ({
+        name: w.verifier.name,
+        verifierKey: w.verifier.verifierKey,
+        url: w.url,
+      })),
     };
   }
 

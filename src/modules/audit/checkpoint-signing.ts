@@ -1,7 +1,7 @@
 import { and, asc, desc, gte, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../storage/database.ts';
-import { appendLock, type AuditLog, type StoredCheckpoint } from './audit-log.ts';
 import { auditCheckpoints, auditEntries } from './audit.tables.ts';
+import { type AuditLog, appendLock, type StoredCheckpoint } from './audit-log.ts';
 import type { CheckpointHistory } from './checkpoint-history.ts';
 import { leafHash } from './merkle.ts';
 import { CheckpointError, type CheckpointSigner, CheckpointVerifier } from './signed-checkpoint.ts';

@@ -18,12 +18,16 @@ export { AuditLog, type StoredCheckpoint } from './audit-log.ts';
 export { AuditTrail } from './audit-trail.ts';
 export * from './audit-usage.query.ts';
 export type { VaultSweep } from './audit-vault-sweep.ts';
-export { type AuditProblem, type AuditVerificationReport, verifyAuditLog } from './audit-verification.ts';
-export type { MonthlyAuditFigure } from './public-proofs.ts';
-export { CheckpointSigner, CheckpointVerifier } from './signed-checkpoint.ts';
-export { type CheckpointSigning, signCheckedCheckpoint } from './checkpoint-signing.ts';
+export {
+  type AuditProblem,
+  type AuditVerificationReport,
+  type TrustedCheckpoint,
+  verifyAuditLog,
+} from './audit-verification.ts';
 export { CheckpointHistory, type HistoryCheckpoint, parseHistory } from './checkpoint-history.ts';
+export { type CheckpointSigning, signCheckedCheckpoint } from './checkpoint-signing.ts';
 export { ProofError, verifyConsistency } from './merkle.ts';
-export { CheckpointError, ed25519KeyFile } from './signed-checkpoint.ts';
+export type { MonthlyAuditFigure } from './public-proofs.ts';
+export { CheckpointError, CheckpointSigner, CheckpointVerifier, ed25519KeyFile } from './signed-checkpoint.ts';
 export { NoteFormatError, parseCheckpointText, parseSignedNote, strictBase64 } from './signed-note.ts';
 export { CosignatureVerifier, Cosigner } from './witness-cosignature.ts';

@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../storage/database.ts';
-import type { AuditLog, StoredCheckpoint } from './audit-log.ts';
 import { auditCheckpoints, auditCosignatures } from './audit.tables.ts';
+import type { AuditLog, StoredCheckpoint } from './audit-log.ts';
 import type { CheckpointHistory } from './checkpoint-history.ts';
 import { CheckpointError } from './signed-checkpoint.ts';
 import { NoteFormatError, parseSignatureLines, parseSignedNote } from './signed-note.ts';
@@ -92,7 +92,9 @@ async function cosignedBy(
       answer = await submit(deps, witness, checkpoint, old);
     }
     if (answer.status !== 200)
-      return { problem: `${name} refused the checkpoint of ${checkpoint.treeSize} entries (${answer.status}): ${answer.body.trim()}` };
+      return {
+        problem: `${name} refused the checkpoint of ${checkpoint.treeSize} entries (${answer.status}): ${answer.body.trim()}`,
+      };
     const line = checkedCosignature(witness, checkpoint, answer.body);
     await deps.db
       .insert(auditCosignatures)
@@ -115,7 +117,9 @@ async function submit(deps: CosigningDeps, witness: Witness, checkpoint: StoredC
   });
   const text = await response.text();
   const sizeTold =
-    response.status === 409 && response.headers.get('content-type')?.startsWith('text/x.tlog.size') && /^\d+\n$/.test(text)
+    response.status === 409 &&
+    response.headers.get('content-type')?.startsWith('text/x.tlog.size') &&
+    /^\d+\n$/.test(text)
       ? Number(text)
       : undefined;
   return { status: response.status, body: text, sizeTold };
@@ -131,7 +135,8 @@ function checkedCosignature(witness: Witness, checkpoint: StoredCheckpoint, body
     const ours = signatures.find((s) => s.name === witness.verifier.name && s.keyId.equals(witness.verifier.keyId));
     return ours?.line as string;
   } catch (error) {
-    if (error instanceof NoteFormatError) throw new CheckpointError(`its answer is not signature lines: ${error.message}`);
+    if (error instanceof NoteFormatError)
+      throw new CheckpointError(`its answer is not signature lines: ${error.message}`);
     throw error;
   }
 }

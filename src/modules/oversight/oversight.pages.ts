@@ -11,7 +11,7 @@ import {
   signedInSession,
 } from '../../web/page-session.ts';
 import type { AccessService } from '../access/index.ts';
-import type { AuditSearch } from '../audit/index.ts';
+import type { AuditSearch, AuditService } from '../audit/index.ts';
 import type { OversightService } from './oversight.service.ts';
 
 /** What the auditor console's pages use, and what the shared page guard and identity bar ask for. */
@@ -21,6 +21,8 @@ export type AuditorConsolePageServices = {
     'openCase' | 'listCases' | 'closeCase' | 'searchEntries' | 'entry' | 'placeLegalHold' | 'patterns' | 'deletedRecord'
   >;
   access: Pick<AccessService, 'declarePurpose'>;
+  /** The audit log's last signing: a log that failed its check is the first thing an auditor must see. */
+  audit: Pick<AuditService, 'checkpointStatus'>;
   config: Pick<Config, 'purposes'>;
 } & Parameters<typeof requireSignedIn>[0] &
   Parameters<typeof pageLocals>[0];
@@ -42,6 +44,7 @@ async function renderConsole(
     ...pageLocals(services, request),
     cases,
     currentCase: ctx.purpose === 'AUDIT' ? ctx.caseReference : undefined,
+    checkpointStatus: services.audit.checkpointStatus,
     errors,
   });
 }

@@ -60,7 +60,8 @@ export async function addCheckpoint(settings: WitnessSettings, body: string): Pr
         body,
         at: settings.now().toISOString(),
       });
-    if (error.sizeBody !== undefined) return { status: error.status, contentType: 'text/x.tlog.size', body: error.sizeBody };
+    if (error.sizeBody !== undefined)
+      return { status: error.status, contentType: 'text/x.tlog.size', body: error.sizeBody };
     return { status: error.status, contentType: 'text/plain; charset=utf-8', body: `${error.message}\n` };
   }
 }
@@ -98,7 +99,8 @@ async function cosignIfConsistent(settings: WitnessSettings, request: Submission
   const { checkpoint, oldSize, proof } = request;
   const keys = settings.logs.get(checkpoint.origin);
   if (!keys) throw new Refusal(404, `this witness does not follow the log \`${checkpoint.origin}\``);
-  if (!signedByTrustedKey(keys, request)) throw new Refusal(403, 'no signature by a key this witness trusts for the log');
+  if (!signedByTrustedKey(keys, request))
+    throw new Refusal(403, 'no signature by a key this witness trusts for the log');
   if (oldSize > checkpoint.size) throw new Refusal(400, `the old size ${oldSize} is larger than the checkpoint's`);
   const latest = settings.state.latest(checkpoint.origin);
   const latestSize = latest?.size ?? 0;
@@ -112,7 +114,10 @@ async function cosignIfConsistent(settings: WitnessSettings, request: Submission
       verifyConsistency(oldSize, checkpoint.size, proof, Buffer.from(latest.rootHash, 'base64'), checkpoint.rootHash);
     } catch (error) {
       if (error instanceof ProofError)
-        throw new Refusal(422, `the checkpoint does not extend the one of ${oldSize} entries cosigned: ${error.message}`);
+        throw new Refusal(
+          422,
+          `the checkpoint does not extend the one of ${oldSize} entries cosigned: ${error.message}`,
+        );
       throw error;
     }
   } else if (proof.length > 0) throw new Refusal(400, 'the proof is empty when the old size is zero');

@@ -16,13 +16,15 @@ export function registerWitnessRoutes(app: FastifyInstance, settings: WitnessSet
   });
   // What the witness is: its name and key, and the logs it follows, for whoever sets up a log or a verifier.
   app.get('/', async (_request, reply) =>
-    reply.type('text/plain; charset=utf-8').send(
-      [
-        `witness ${settings.cosigner.name}`,
-        `key ${settings.cosigner.verifierKey}`,
-        ...[...settings.logs.keys()].map((origin) => `log ${origin}`),
-        '',
-      ].join('\n'),
-    ),
+    reply
+      .type('text/plain; charset=utf-8')
+      .send(
+        [
+          `witness ${settings.cosigner.name}`,
+          `key ${settings.cosigner.verifierKey}`,
+          ...[...settings.logs.keys()].map((origin) => `log ${origin}`),
+          '',
+        ].join('\n'),
+      ),
   );
 }
