@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { createServices } from '../src/composition.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { auditEntries } from '../src/modules/audit/audit.tables.ts';
+import { auditCheckpoints, auditEntries } from '../src/modules/audit/audit.tables.ts';
 import { entryRow } from '../src/modules/audit/audit-log.ts';
 import { recordsetInsert } from '../src/storage/bulk-insert.ts';
 import { type DatabaseHandle, queryRows } from '../src/storage/database.ts';
@@ -16,11 +16,23 @@ import { asDatabaseOwner, createScratchPostgres, testDatabaseKind } from './supp
 import { ndjson, personChain } from './support/records.ts';
 import { givePoliceAgreement } from './support/services.ts';
 import { testSigningKeyFile } from './support/signing-key.ts';
+import {
+  type AuditSnapshot,
+  asSuperuser,
+  recomputeStoredTree,
+  restoreAudit,
+  rollBack,
+  snapshotAudit,
+  startServer,
+} from './support/tamper.ts';
 
 const leds = path.resolve(import.meta.dirname, '..', 'bin', 'leds.js');
 let folder: string;
 let scratch: Awaited<ReturnType<typeof createScratchPostgres>>;
 let env: NodeJS.ProcessEnv;
+/** The sizes of the two checkpoints signed in setup. */
+let firstSigned: number;
+let lastSigned: number;
 
 const auditVerify = () => spawnSync(process.execPath, [leds, 'audit', 'verify'], { env, encoding: 'utf8' });
 
@@ -84,8 +96,11 @@ before(async () => {
     const chain = personChain(501);
     await services.ingest.ingestBatch(ctx, 'TAMP-CUSTODY', ndjson(chain.records));
     const [person] = await services.records.searchPeople(ctx, { pncId: chain.pncId });
-    for (let i = 0; i < 10; i += 1) await services.records.viewPerson(ctx, person?.personId as string);
-    await services.audit.signCheckpoint();
+    // Two checkpoints, so that a change between them can be placed: the first still holds, the second does not.
+    for (let i = 0; i < 5; i += 1) await services.records.viewPerson(ctx, person?.personId as string);
+    firstSigned = (await services.audit.signCheckpoint())?.treeSize as number;
+    for (let i = 0; i < 5; i += 1) await services.records.viewPerson(ctx, person?.personId as string);
+    lastSigned = (await services.audit.signCheckpoint())?.treeSize as number;
   } finally {
     await services.close();
   }
@@ -100,7 +115,9 @@ describe(`leds audit verify on ${testDatabaseKind}`, () => {
   it('passes on the log as written', () => {
     const result = auditVerify();
     assert.equal(result.status, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /audit log verified: \d+ entries, 1 signed checkpoints/);
+    assert.match(result.stdout, /audit log verified: \d+ entries, 2 signed checkpoints/);
+    assert.match(result.stdout, /checked against 2 checkpoints kept outside the database/);
+    assert.match(result.stdout, /every entry is covered by a signed checkpoint/);
   });
 
   it('names an entry whose stored text was changed, and passes again once it is put back', async () => {
@@ -163,5 +180,134 @@ describe(`leds audit verify on ${testDatabaseKind}`, () => {
       `update audit_tree_nodes set hash = '\\x${leafHash(original).toString('hex')}'::bytea where level = 0 and node_index = 6`,
     ]);
     assert.equal(auditVerify().status, 0);
+  });
+});
+
+// Issue 14: what a superuser can do that the tree alone cannot show, each caught from outside the database (the
+// checkpoint history, an outsider's copy, a witness), and each refused by `leds audit checkpoint`.
+describe(`tampering caught from outside the database, on ${testDatabaseKind}`, () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [leds, ...args], { env, encoding: 'utf8' });
+  let original: AuditSnapshot;
+  before(async () => {
+    original = await withOwnerHandle(snapshotAudit);
+  });
+  afterEach(async () => {
+    await withOwnerHandle((handle) => restoreAudit(handle, original));
+    const result = auditVerify();
+    assert.equal(result.status, 0, `put back: ${result.stdout}`);
+  });
+
+  it('names the range of entries rewritten with their hashes when the checkpoints above them were deleted', async () => {
+    const seq = firstSigned + 2;
+    const forged = (await entryText(seq)).replace('"v":1', '"v":1 ');
+    await withOwnerHandle(async (handle) => {
+      await asSuperuser(handle, [
+        `update audit_entries set entry = ${quoted(forged)} where seq = ${seq}`,
+        `delete from audit_checkpoints where tree_size > ${firstSigned}`,
+      ]);
+      await recomputeStoredTree(handle);
+    });
+    const result = auditVerify();
+    assert.equal(result.status, 1, result.stdout);
+    assert.match(result.stdout, new RegExp(`checkpoint of ${lastSigned} entries in \\S+ is missing from the database`));
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `entries ${firstSigned} to ${lastSigned - 1} were changed: the checkpoint of ${firstSigned} entries still holds`,
+      ),
+    );
+    assert.match(result.stdout, new RegExp(`changed between entries ${firstSigned} and ${lastSigned - 1}`));
+    const signing = cli('audit', 'checkpoint');
+    assert.equal(signing.status, 1, signing.stdout);
+    assert.match(
+      signing.stdout,
+      new RegExp(`refused to sign: the log is not consistent with the signed checkpoint of ${lastSigned} entries`),
+    );
+  });
+
+  it('catches a log rolled back with the later checkpoints deleted, and will not sign it', async () => {
+    await withOwnerHandle((handle) => rollBack(handle, firstSigned));
+    const result = auditVerify();
+    assert.equal(result.status, 1, result.stdout);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `the log holds ${firstSigned} entries, but \\S+ holds a checkpoint of ${lastSigned}: the log was rolled back`,
+      ),
+    );
+    const signing = cli('audit', 'checkpoint');
+    assert.equal(signing.status, 1, signing.stdout);
+    assert.match(
+      signing.stdout,
+      new RegExp(`refused to sign: the log holds ${firstSigned} entries, but a checkpoint of ${lastSigned} was signed`),
+    );
+  });
+
+  it('fails with every checkpoint deleted: missing from the database, or no checkpoint at all without the history', async () => {
+    await withOwnerHandle((handle) => asSuperuser(handle, ['delete from audit_checkpoints']));
+    const result = auditVerify();
+    assert.equal(result.status, 1, result.stdout);
+    assert.match(result.stdout, /0 signed checkpoints|FAILED/);
+    assert.match(
+      result.stdout,
+      new RegExp(`the checkpoint of ${firstSigned} entries in \\S+ is missing from the database`),
+    );
+    const empty = path.join(folder, 'empty-history.jsonl');
+    await writeFile(empty, '');
+    const alone = cli('audit', 'verify', '--history', empty);
+    assert.equal(alone.status, 1, alone.stdout);
+    assert.match(alone.stdout, new RegExp(`no signed checkpoint covers any of the ${lastSigned} entries`));
+    const signing = cli('audit', 'checkpoint');
+    assert.equal(signing.status, 1, signing.stdout);
+    assert.match(signing.stdout, /refused to sign: the checkpoint of \d+ entries in \S+ is missing from the database/);
+  });
+
+  it('says how many entries no signature covers when one was appended after the last checkpoint', async () => {
+    const last = JSON.parse(await entryText(lastSigned - 1)) as { seq: number };
+    const forged = JSON.stringify({ ...last, seq: lastSigned, correlationId: 'forged' });
+    await withOwnerHandle(async (handle) => {
+      await handle.db.execute(recordsetInsert(auditEntries, [entryRow(JSON.parse(forged), forged)]));
+      await recomputeStoredTree(handle);
+    });
+    const result = auditVerify();
+    assert.match(result.stdout, /1 entries after the last signed checkpoint are not covered by any signature yet/);
+  });
+
+  it('refuses a checkpoint an outsider kept whose signature does not verify', async () => {
+    const kept = original.checkpoints[0]?.note as string;
+    const bad = kept.replace(/\n(\d+)\n/, (_, n) => `\n${Number(n) + 1}\n`);
+    const file = path.join(folder, 'outsider-copy.txt');
+    await writeFile(file, `${kept}${bad}`);
+    const result = cli('audit', 'verify', '--checkpoints', file);
+    assert.equal(result.status, 1, result.stdout);
+    assert.match(result.stdout, /a checkpoint from \S+ cannot be verified: the signature does not verify/);
+  });
+
+  it('starts and serves with a stray checkpoint row beyond the log, and says on /health/ready that the log is failing', async () => {
+    await withOwnerHandle((handle) =>
+      handle.db.insert(auditCheckpoints).values({
+        treeSize: lastSigned + 100,
+        rootHash: Buffer.alloc(32, 1),
+        note: 'junk\n\n— nobody AAAA\n',
+        signedAt: new Date(),
+      }),
+    );
+    const server = await startServer({
+      ...env,
+      LEDS_PORT: '0',
+      LEDS_SESSION_SECRET: 'x'.repeat(40),
+      LEDS_RETENTION_SWEEP_SECONDS: '86400',
+    });
+    try {
+      const ready = await fetch(`${server.url}/health/ready`);
+      assert.equal(ready.status, 200);
+      assert.match((await ready.json()).auditCheckpoints, /^failing/);
+      assert.match(server.output(), /the audit log failed its check: nothing was signed/);
+    } finally {
+      await server.stop();
+    }
+    const result = auditVerify();
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, new RegExp(`checkpoint of ${lastSigned + 100} entries was signed, but only`));
   });
 });
