@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { inArray } from 'drizzle-orm';
 import { auditEntries } from '../src/modules/audit/audit.tables.ts';
 import { Cosigner } from '../src/modules/audit/witness-cosignature.ts';
 import { assertAuditLogVerifies } from './support/audit.ts';
+import { buildGoProgram, goMissing, goSkip } from './support/go.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
 
 // LEDS says its checkpoints are C2SP signed notes that the Go checksum database's packages open, and that its
@@ -17,21 +17,7 @@ import { startTestServices, type TestServices } from './support/services.ts';
 // golang.org/x/mod's sumdb/note and sumdb/tlog check them (interop/go/audit-check), and checks that they refuse
 // the same material with one byte changed, so a pass means they looked.
 
-const goModule = path.resolve(import.meta.dirname, '..', 'interop', 'go');
-const xMod = '/usr/share/gocode/src/golang.org/x/mod';
-const packages = 'golang-go golang-golang-x-mod-dev';
-
-/** Why the Go check cannot run here, or undefined when it can. */
-function goMissing(): string | undefined {
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.error || go.status !== 0) return `no \`go\` on PATH: apt-get install ${packages}`;
-  if (!existsSync(path.join(xMod, 'sumdb', 'note', 'note.go')) || !existsSync(path.join(xMod, 'sumdb', 'tlog')))
-    return `golang.org/x/mod is not under ${xMod}: apt-get install ${packages}`;
-  return undefined;
-}
-
 const missing = goMissing();
-const required = process.env.LEDS_REQUIRE_GO_INTEROP === '1';
 
 interface InteropInput {
   logKey: string;
@@ -46,38 +32,6 @@ let services: TestServices;
 let folder: string;
 let checker: string;
 let good: InteropInput;
-
-/**
- * Only the toolchain, the Debian x/mod sources (the go.mod's replace) and this temporary folder: no module proxy,
- * no network, no `go env` file or module cache from the home folder.
- */
-function goEnvironment(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    GOCACHE: path.join(folder, 'cache'),
-    GOPATH: path.join(folder, 'gopath'),
-    GOENV: 'off',
-    GOWORK: 'off',
-    GOFLAGS: '-mod=readonly',
-    GOPROXY: 'off',
-    GOSUMDB: 'off',
-    GOTOOLCHAIN: 'local',
-    CGO_ENABLED: '0',
-  };
-}
-
-function buildChecker(): void {
-  checker = path.join(folder, 'audit-check');
-  const started = performance.now();
-  const built = spawnSync('go', ['build', '-o', checker, './audit-check'], {
-    cwd: goModule,
-    env: goEnvironment(),
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  assert.equal(built.status, 0, `go build failed:\n${built.stderr}${built.error ?? ''}`);
-  console.log(`# go build of interop/go/audit-check: ${Math.round(performance.now() - started)} ms`);
-}
 
 function check(input: InteropInput): { status: number | null; output: string } {
   const run = spawnSync(checker, [], { input: JSON.stringify(input), encoding: 'utf8', timeout: 30_000 });
@@ -160,13 +114,11 @@ function tampered(change: (input: InteropInput) => void): InteropInput {
   return copy;
 }
 
-describe('the Go checksum database packages check LEDS audit material', {
-  skip: missing && !required ? `${missing} (LEDS_REQUIRE_GO_INTEROP=1 makes this a failure)` : false,
-}, () => {
+describe('the Go checksum database packages check LEDS audit material', { skip: goSkip(missing) }, () => {
   before(async () => {
     if (missing) throw new Error(`LEDS_REQUIRE_GO_INTEROP=1, and ${missing}`);
     folder = await mkdtemp(path.join(tmpdir(), 'leds-go-interop-'));
-    buildChecker();
+    checker = buildGoProgram(folder, 'audit-check');
     services = await startTestServices();
     good = await buildInput();
   });
