@@ -119,7 +119,7 @@ function invalidSizes(): CorpusEntry[] {
       'checkpoint-size-beyond-uint64',
       `${sizeRule}: 2^64 leaves, more than any implementation counts (LEDS to 2^53 - 1, Go's int64 to 2^63 - 1)`,
       withSize('18446744073709551616'),
-      'decimal number',
+      'larger than LEDS handles',
     ),
   ];
 }

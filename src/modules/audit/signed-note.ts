@@ -32,7 +32,8 @@ const maxNoteBytes = 1_000_000;
 const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is exactly about control characters
 const controlCharacter = /[\u0000-\u0009\u000B-\u001F]/;
-const unicodeSpace = /[\s\p{Zs}\u0085\u180E]/u;
+// Unicode's White_Space property, as Go's unicode.IsSpace: JavaScript's \s also takes U+FEFF, which is not a space.
+const unicodeSpace = /\p{White_Space}/u;
 const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** A note's bytes as text, refusing what is not UTF-8. */
@@ -109,8 +110,9 @@ export function parseCheckpointText(text: string): CheckpointText {
   if (!text.endsWith('\n')) throw new NoteFormatError('a checkpoint ends with a newline');
   const [origin = '', size = '', root = '', ...extensions] = text.slice(0, -1).split('\n');
   if (origin === '') throw new NoteFormatError('a checkpoint starts with its origin');
-  if (!/^(0|[1-9][0-9]*)$/.test(size) || !Number.isSafeInteger(Number(size)))
+  if (!/^(0|[1-9][0-9]*)$/.test(size))
     throw new NoteFormatError('the checkpoint size is a decimal number with no leading zero');
+  if (!Number.isSafeInteger(Number(size))) throw new NoteFormatError('the checkpoint size is larger than LEDS handles');
   const rootHash = strictBase64(root, 'the checkpoint root');
   if (rootHash.length !== 32) throw new NoteFormatError('the checkpoint root is a SHA-256 hash');
   if (extensions.some((line) => line === '')) throw new NoteFormatError('a checkpoint has no empty line');
