@@ -10,7 +10,7 @@ import {
   PolicyEngine,
   UserAccountsService,
 } from './modules/access/index.ts';
-import { AuditLog, AuditService, AuditTrail, CheckpointSigner } from './modules/audit/index.ts';
+import { AuditLog, AuditService, AuditTrail, CheckpointSigner, VaultKeyFile } from './modules/audit/index.ts';
 import { IngestService } from './modules/integration/index.ts';
 import { OversightService } from './modules/oversight/index.ts';
 import {
@@ -99,12 +99,14 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const database = options.database ?? (await openMigratedDatabase(config));
   const { db } = database;
   const custodyImages = new CustodyImageStore(config.blobDir);
-  const auditLog = new AuditLog(db, config.audit);
+  const auditLog = new AuditLog(db, { ...config.audit, vaultKeys: VaultKeyFile.open(config.audit.vaultKeyFile) });
   const auditTrail = new AuditTrail(auditLog, clock);
   const agreements = new AgreementsService(db, clock, auditTrail, config);
   const decisions = new AccessDecisions(PolicyEngine.load(config.policyDir), agreements, config);
   const { signer } = CheckpointSigner.fromFile(config.audit.origin, config.audit.signingKeyFile);
-  const audit = new AuditService(db, auditLog, auditTrail, signer, clock, config.audit);
+  const scrub = (tables: string[]) => scrubDeletedRows(database, tables, config.retention.scrubAfterDeletion);
+  const audit = new AuditService(db, auditLog, auditTrail, signer, clock, config.audit, scrub);
+  await audit.wrapClearVaultKeys();
   const retentionRules = RetentionRuleSet.load(config.retention.rulesFile);
   const oversight = new OversightService(db, auditLog, auditTrail, decisions, clock, config.audit, retentionRules);
   const applications = new AccessApplicationsService(db, clock, decisions, agreements, auditTrail);
@@ -126,7 +128,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     clock,
     config.retention,
     retentionRules,
-    (tables) => scrubDeletedRows(database, tables, config.retention.scrubAfterDeletion),
+    scrub,
   );
   // A fact arriving by ingest (a disposal, a conviction) re-decides its person at once: nobody presses a button.
   const reevaluate = (personIds: string[]) => retention.reevaluate(operatorContext('JOB', 'leds:retention'), personIds);

@@ -137,7 +137,7 @@ describe('what is recorded', () => {
     assert.equal(createHash('sha256').update(kept).digest('hex'), body.shown?.sha256);
   });
 
-  it('records a search with its criteria and the ids it returned', async () => {
+  it('records a search with the criteria it was given, by name, and the ids it returned; the values sealed in the vault', async () => {
     const response = await app.inject({
       method: 'GET',
       url: `/api/v1/people?surname=Hollowell&forename=Testina`,
@@ -147,8 +147,21 @@ describe('what is recorded', () => {
     const [row] = await entriesFor('corr-search-0001');
     const body = bodyOf(row as { entry: string });
     assert.equal(body.kind, 'SEARCH_PERFORMED');
-    assert.deepEqual(body.details.criteria, { surname: 'Hollowell', forename: 'Testina' });
+    assert.deepEqual(body.details.criteriaGiven, ['forename', 'surname']);
+    assert.ok(!(row as { entry: string }).entry.includes('Hollowell'), 'no searched name in the entry itself');
     assert.deepEqual(body.subjects, [personId]);
+    const sealed = JSON.parse(((await services.auditLog.shownContent(body.seq)) as Buffer).toString('utf8'));
+    assert.deepEqual(sealed.criteria, { surname: 'Hollowell', forename: 'Testina' });
+    assert.deepEqual(
+      sealed.results.map((p: { personId: string }) => p.personId),
+      [personId],
+    );
+    assert.match(sealed.pepper, /^[A-Za-z0-9_-]{22}$/);
+    const [clear] = await queryRows<{ n: number }>(
+      services.database.db,
+      sql`select count(*)::int as n from audit_vault_keys where key is not null or wrapped_key is null`,
+    );
+    assert.equal(clear?.n, 0, 'every vault key is wrapped, none in clear');
   });
 
   it('salts every entry, so that its public leaf hash cannot confirm a guess of what it records', async () => {

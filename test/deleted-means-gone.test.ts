@@ -55,14 +55,15 @@ async function relationOf(file: string): Promise<string> {
 }
 
 /** Every file of the database (and the blob folder) whose bytes hold any needle, as `file: needle`. */
-async function onDisk(needles: string[]): Promise<string[]> {
+async function onDisk(needles: (string | Buffer)[]): Promise<string[]> {
   await files.flush();
   const found: string[] = [];
   for (const dir of [...files.folders, path.join(folder, 'blobs')]) {
     for (const file of await allFiles(dir)) {
       const bytes = await readFile(file).catch(() => Buffer.alloc(0));
       for (const needle of needles)
-        if (bytes.includes(Buffer.from(needle))) found.push(`${file}${await relationOf(file)}: ${needle}`);
+        if (bytes.includes(Buffer.from(needle)))
+          found.push(`${file}${await relationOf(file)}: ${typeof needle === 'string' ? needle : 'bytes'}`);
     }
   }
   return found;
@@ -344,5 +345,58 @@ describe('deleted means gone, on disk too (issue 13 item 8)', () => {
       services.oversight.deletedRecord(inCase, '00000000-0000-4000-8000-000000000801'),
       (e: LedsError) => e.code === 'AUDIT_DELETED_RECORD_NOT_FOUND',
     );
+  });
+
+  it('a person searched for and then deleted: what was searched for is in no entry, no table, no file', async () => {
+    const chain = personChain(803, { surname: 'Vellacottian', outcome: 'CONVICTED' });
+    await services.ingest.ingestBatch(force, 'GONE-CUSTODY', ndjson(chain.records));
+    const reader = { ...force, roles: ['SYSTEM_READ' as const], purpose: 'INVESTIGATION' };
+    const [found] = await services.records.searchPeople(reader, { surname: 'Vellacottian', forename: 'Test' });
+    await services.records.searchPeople(reader, { pncId: chain.pncId });
+    assert.ok(found);
+    const [person] = await queryRows<{ record_id: string }>(
+      handle.db,
+      sql`SELECT record_id FROM source_records WHERE source_record_id = 'T803-P'`,
+    );
+    await services.retention.recordReview(officer, {
+      itemId: person?.record_id as string,
+      outcome: 'DISPOSE',
+      reason: 'No policing purpose remains (MoPI review).',
+    });
+    const needles = ['Vellacottian', 'VELLACOTTIAN', 'vellacottian', chain.pncId];
+    assert.deepEqual(await inTables(needles), [], 'the search entries name the criteria given, not their values');
+    assert.deepEqual(await onDisk(needles), []);
+    await assertAuditLogVerifies(services);
+  });
+
+  it("keeps the vault's keys wrapped by a key outside the database: a clear one is wrapped at start, and a destroyed one leaves no byte in the files", async () => {
+    const clearKey = Buffer.from('0123456789abcdef0123456789abcdef');
+    await handle.db.execute(
+      sql`INSERT INTO audit_vault_keys (period, key, created_at) VALUES ('2019-01', ${clearKey}, now())`,
+    );
+    assert.equal(await services.audit.wrapClearVaultKeys(), 1);
+    const rows = await queryRows<{ period: string; key: Uint8Array | null; wrapped_key: Uint8Array | null }>(
+      handle.db,
+      sql`SELECT period, key, wrapped_key FROM audit_vault_keys`,
+    );
+    assert.ok(rows.length >= 2 && rows.every((r) => r.key === null && r.wrapped_key !== null), 'none in clear');
+    const keys = rows.map((r) =>
+      services.auditLog.periodKey({ period: r.period, key: null, wrappedKey: r.wrapped_key }),
+    );
+    assert.ok(keys[rows.findIndex((r) => r.period === '2019-01')]?.equals(clearKey), 'the old key, now wrapped');
+    assert.deepEqual(await onDisk(keys as Buffer[]), [], 'no vault key in clear in any file');
+    // Three years and a month on, the vault sweep destroys the months past retention: their wrapped keys go too.
+    clock.set('2030-01-01T00:00:00Z');
+    let destroyed: string[];
+    try {
+      destroyed = (await services.audit.destroyExpiredVaultContent(operatorContext('JOB', 'test:vault'))).periods;
+    } finally {
+      clock.set('2026-11-01T12:00:00Z');
+    }
+    assert.ok(destroyed.includes('2019-01') && destroyed.includes('2026-11'));
+    const wrapped = rows
+      .filter((r) => destroyed.includes(r.period))
+      .map((r) => Buffer.from(r.wrapped_key as Uint8Array));
+    assert.deepEqual(await onDisk(wrapped), [], 'no wrapped key of a destroyed month in any file');
   });
 });

@@ -64,6 +64,8 @@ const AuditSchema = Type.Object(
     signingKeyFile: Type.String({ minLength: 1 }),
     /** How often a new checkpoint is signed while entries arrive. */
     checkpointSeconds: count('LEDS_AUDIT_CHECKPOINT_SECONDS', 60),
+    /** The key-encryption key of the audit vault's keys (32 bytes), outside the database; made on first start. */
+    vaultKeyFile: Type.String({ minLength: 1 }),
     /** The folder of the checkpoint history kept outside the database (`checkpoints.jsonl`). */
     checkpointHistoryDir: Type.String({ minLength: 1 }),
     /** Witnesses asked to cosign every checkpoint (LEDS_AUDIT_WITNESSES: `<url>|<verifier key>`, comma-separated). */

@@ -186,6 +186,7 @@ function readCompoundSettings(env: Env, fromEnv: Record<string, unknown>, overri
     audit: {
       ...audit,
       signingKeyFile: path.resolve(env.LEDS_AUDIT_SIGNING_KEY_FILE ?? path.join(dataDir, 'audit-signing-key.pem')),
+      vaultKeyFile: path.resolve(env.LEDS_AUDIT_VAULT_KEY_FILE ?? path.join(dataDir, 'audit-vault-key.bin')),
       checkpointHistoryDir: path.resolve(
         env.LEDS_AUDIT_CHECKPOINT_HISTORY_DIR ?? path.join(dataDir, 'audit-checkpoints'),
       ),

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../storage/database.ts';
 import { auditLegalHolds } from './audit.tables.ts';
+import type { AuditLog } from './audit-log.ts';
 
 // A legal hold is the vault's: it carries the key that keeps sealed content past the retention period (see
 // audit-vault-sweep.ts). Who may place or lift one is decided by the auditor console (modules/oversight), which
@@ -13,12 +13,13 @@ export interface LegalHold {
   reason: string;
 }
 
-/** Stores a hold in force from `placedAt`, with a fresh key of its own. */
+/** Stores a hold in force from `placedAt`, with a fresh key of its own, wrapped (vault-key-wrapping.ts). */
 export async function storeLegalHold(
   tx: Database,
+  log: Pick<AuditLog, 'newHoldKey'>,
   hold: LegalHold & { id: string; placedBy: string; placedAt: Date },
 ): Promise<void> {
-  await tx.insert(auditLegalHolds).values({ ...hold, key: randomBytes(32) });
+  await tx.insert(auditLegalHolds).values({ ...hold, wrappedKey: log.newHoldKey(hold.id) });
 }
 
 /** Ends the hold if it is still in force; false when there is no such hold in force. */

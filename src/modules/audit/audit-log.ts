@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, inArray, sql } from 'drizzle-orm';
 import stringify from 'safe-stable-stringify';
 import { LedsError } from '../../platform/errors.ts';
 import { recordsetInsert } from '../../storage/bulk-insert.ts';
@@ -23,6 +23,7 @@ import {
   rangeNodes,
   TreeFrontier,
 } from './merkle.ts';
+import { holdLabel, periodLabel, type VaultKeyWrapping } from './vault-key-wrapping.ts';
 
 /** Serialises appends across transactions and processes (pg_advisory_xact_lock): the tree has one right edge. */
 export const appendLock = 0x4c454453;
@@ -102,7 +103,7 @@ export class AuditLog {
 
   constructor(
     private readonly db: Database,
-    private readonly settings: { groupCommitMax: number },
+    private readonly settings: { groupCommitMax: number; vaultKeys: VaultKeyWrapping },
   ) {}
 
   /** Appends one entry durably; resolves with its leaf index once the commit holding it is done. */
@@ -224,13 +225,41 @@ export class AuditLog {
     if (cached) return cached;
     await tx
       .insert(auditVaultKeys)
-      .values({ period, key: randomBytes(32), createdAt: new Date() })
+      .values({
+        period,
+        wrappedKey: this.settings.vaultKeys.wrap(periodLabel(period), randomBytes(32)),
+        createdAt: new Date(),
+      })
       .onConflictDoNothing();
     const [row] = await tx.select().from(auditVaultKeys).where(eq(auditVaultKeys.period, period));
-    if (!row?.key) return undefined;
-    const key = Buffer.from(row.key);
-    this.vaultKeys.set(period, key);
+    const key = row && this.periodKey(row);
+    if (key) this.vaultKeys.set(period, key);
     return key;
+  }
+
+  /** A month's key in clear, unwrapped; undefined once destroyed. */
+  periodKey(row: { period: string; key: Uint8Array | null; wrappedKey: Uint8Array | null }): Buffer | undefined {
+    if (row.wrappedKey) return this.settings.vaultKeys.unwrap(periodLabel(row.period), row.wrappedKey);
+    return row.key ? Buffer.from(row.key) : undefined;
+  }
+
+  /** A legal hold's key in clear, unwrapped; undefined once destroyed. */
+  holdKey(hold: { id: string; key: Uint8Array | null; wrappedKey: Uint8Array | null }): Buffer | undefined {
+    if (hold.wrappedKey) return this.settings.vaultKeys.unwrap(holdLabel(hold.id), hold.wrappedKey);
+    return hold.key ? Buffer.from(hold.key) : undefined;
+  }
+
+  /** A new legal hold's key, wrapped for storing. */
+  newHoldKey(id: string): Buffer {
+    return this.wrapHoldKey(id, randomBytes(32));
+  }
+
+  wrapHoldKey(id: string, key: Buffer): Buffer {
+    return this.settings.vaultKeys.wrap(holdLabel(id), key);
+  }
+
+  wrapPeriodKey(period: string, key: Buffer): Buffer {
+    return this.settings.vaultKeys.wrap(periodLabel(period), key);
   }
 
   /** Forgets cached vault keys, after the retention sweep destroyed some. */
@@ -298,19 +327,36 @@ export class AuditLog {
 
   /** What a user was shown in an entry, for auditors; undefined when nothing was kept or it has been destroyed. */
   async shownContent(seq: number): Promise<Buffer | undefined> {
-    const [row] = await this.db
+    return (await this.shownContents([seq])).get(seq);
+  }
+
+  /** What users were shown in these entries, where the vault still holds it. */
+  async shownContents(seqs: readonly number[]): Promise<Map<number, Buffer>> {
+    if (seqs.length === 0) return new Map();
+    const rows = await this.db
       .select({
+        seq: auditVaultContent.seq,
         nonce: auditVaultContent.nonce,
         sealed: auditVaultContent.sealed,
+        period: auditVaultContent.period,
         periodKey: auditVaultKeys.key,
+        periodWrapped: auditVaultKeys.wrappedKey,
+        holdId: auditLegalHolds.id,
         holdKey: auditLegalHolds.key,
+        holdWrapped: auditLegalHolds.wrappedKey,
       })
       .from(auditVaultContent)
       .leftJoin(auditVaultKeys, eq(auditVaultKeys.period, auditVaultContent.period))
       .leftJoin(auditLegalHolds, eq(auditLegalHolds.id, auditVaultContent.legalHoldId))
-      .where(eq(auditVaultContent.seq, seq));
-    const key = row?.holdKey ?? row?.periodKey;
-    return row && key ? unseal(key, row.nonce, row.sealed) : undefined;
+      .where(inArray(auditVaultContent.seq, [...seqs]));
+    const shown = new Map<number, Buffer>();
+    for (const row of rows) {
+      const key = row.holdId
+        ? this.holdKey({ id: row.holdId, key: row.holdKey, wrappedKey: row.holdWrapped })
+        : this.periodKey({ period: row.period, key: row.periodKey, wrappedKey: row.periodWrapped });
+      if (key) shown.set(row.seq, unseal(key, row.nonce, row.sealed));
+    }
+    return shown;
   }
 
   /** Seals content for a legal hold's key, for the retention sweep moving held content off a period key. */

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { AuditSettings } from '../../config/config.ts';
 import { type Database, queryRows } from '../../storage/database.ts';
+import type { AuditLog } from './audit-log.ts';
 
 // The log's queries behind the auditors' usage patterns (modules/oversight decides who sees them and audits it).
 // Each is a query over the log between two instants.
@@ -93,40 +94,74 @@ export async function unusualVolumes(
  */
 export async function ownNameOrAddressLookups(
   db: Database,
+  log: Pick<AuditLog, 'shownContents'>,
   window: UsageWindow,
   own: OwnNamesAndAddresses,
 ): Promise<OwnNameOrAddressLookup[]> {
   const users = usersBetween(window);
-  const rows = await queryRows<{
+  // Search criteria are sealed in the vault with what the search showed (records' searchPeople), so they expire
+  // with it: the searches of users with a surname on file are read, opened, and matched here.
+  const searches = await queryRows<{ seq: string; actor_id: string; actor_name: string; recorded_at: string }>(
+    db,
+    sql`
+      select e.seq::text as seq, e.actor_id, e.actor_name, e.recorded_at::text as recorded_at
+      from audit_entries e
+      join jsonb_to_recordset(${JSON.stringify(own.surnames)}::jsonb) as u("actorId" text, surname text) on u."actorId" = e.actor_id
+      where ${users} and e.kind = 'SEARCH_PERFORMED'`,
+  );
+  const surnameOf = new Map(own.surnames.map((u) => [u.actorId, u.surname]));
+  const opened = await log.shownContents(searches.map((r) => Number(r.seq)));
+  const bySurname = searches.flatMap((r) => {
+    const searched = searchedSurname(opened.get(Number(r.seq)));
+    return searched && searched === surnameOf.get(r.actor_id)
+      ? [
+          {
+            seq: r.seq,
+            actor_name: r.actor_name,
+            recorded_at: r.recorded_at,
+            match: 'SURNAME' as const,
+            value: searched,
+          },
+        ]
+      : [];
+  });
+  const byAddress = await queryRows<{
     seq: string;
     actor_name: string;
     recorded_at: string;
-    match: 'SURNAME' | 'POSTCODE';
+    match: 'POSTCODE';
     value: string;
   }>(
     db,
     sql`
-      select e.seq::text as seq, e.actor_name, e.recorded_at::text as recorded_at, 'SURNAME' as match,
-             lower(e.entry::jsonb -> 'details' -> 'criteria' ->> 'surname') as value
-      from audit_entries e
-      join jsonb_to_recordset(${JSON.stringify(own.surnames)}::jsonb) as u("actorId" text, surname text) on u."actorId" = e.actor_id
-      where ${users} and e.kind = 'SEARCH_PERFORMED'
-        and lower(e.entry::jsonb -> 'details' -> 'criteria' ->> 'surname') = u.surname
-      union all
-      select e.seq::text, e.actor_name, e.recorded_at::text, 'POSTCODE', a.postcode
+      select e.seq::text as seq, e.actor_name, e.recorded_at::text as recorded_at, 'POSTCODE' as match, a.postcode as value
       from audit_entries e
       join jsonb_to_recordset(${JSON.stringify(own.addresses)}::jsonb) as a("actorId" text, "personId" uuid, postcode text)
         on a."actorId" = e.actor_id and a."personId" = any (e.subject_ids)
       where ${users} and e.kind in ('PERSON_VIEWED', 'PERSON_SECTION_VIEWED')
       order by seq desc limit 100`,
   );
-  return rows.map((r) => ({
-    seq: Number(r.seq),
-    actorName: r.actor_name,
-    recordedAt: new Date(r.recorded_at).toISOString(),
-    match: r.match,
-    value: r.value,
-  }));
+  return [...bySurname, ...byAddress]
+    .sort((a, b) => Number(b.seq) - Number(a.seq))
+    .slice(0, 100)
+    .map((r) => ({
+      seq: Number(r.seq),
+      actorName: r.actor_name,
+      recordedAt: new Date(r.recorded_at).toISOString(),
+      match: r.match,
+      value: r.value,
+    }));
+}
+
+/** The surname a search asked for, from its sealed content; undefined once the vault has destroyed it. */
+function searchedSurname(content: Buffer | undefined): string | undefined {
+  if (!content) return undefined;
+  try {
+    const surname = (JSON.parse(content.toString('utf8')) as { criteria?: { surname?: unknown } }).criteria?.surname;
+    return typeof surname === 'string' ? surname.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Users' reads outside working hours (local time) or at weekends. */

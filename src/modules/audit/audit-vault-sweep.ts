@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, lte } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, lte } from 'drizzle-orm';
 import type { AuditSettings } from '../../config/config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -29,14 +29,14 @@ export async function destroyExpiredVaultContent(
   const { db, clock, settings } = deps;
   const cutoff = periodOf(new Date(clock.now().getTime() - settings.retentionDays * day).toISOString());
   const expired = await db
-    .select({ period: auditVaultKeys.period, key: auditVaultKeys.key })
+    .select({ period: auditVaultKeys.period, key: auditVaultKeys.key, wrappedKey: auditVaultKeys.wrappedKey })
     .from(auditVaultKeys)
     .where(and(lt(auditVaultKeys.period, cutoff), isNull(auditVaultKeys.destroyedAt)));
   const holds = await db.select().from(auditLegalHolds).where(isNull(auditLegalHolds.liftedAt));
   let kept = 0;
   let destroyed = 0;
-  for (const { period, key } of expired) {
-    const swept = await destroyPeriod(deps, ctx, period, key, holds);
+  for (const row of expired) {
+    const swept = await destroyPeriod(deps, ctx, row.period, deps.log.periodKey(row), holds);
     kept += swept.kept;
     destroyed += swept.destroyed;
   }
@@ -50,7 +50,7 @@ async function destroyPeriod(
   deps: { db: Database; log: AuditLog; trail: AuditTrail; clock: Clock },
   ctx: RequestContext,
   period: string,
-  key: Uint8Array | null,
+  key: Buffer | undefined,
   holds: Hold[],
 ): Promise<{ kept: number; destroyed: number }> {
   let kept = 0;
@@ -71,8 +71,9 @@ async function destroyPeriod(
       const hold = holds.find((h) =>
         h.subjectKind === 'PERSON' ? row.subjects.includes(h.subjectId.toLowerCase()) : h.subjectId === row.actorId,
       );
-      if (hold?.key && key) {
-        const resealed = deps.log.sealForHold(hold.key, unseal(key, row.nonce, row.sealed));
+      const holdKey = hold && deps.log.holdKey(hold);
+      if (hold && holdKey && key) {
+        const resealed = deps.log.sealForHold(holdKey, unseal(key, row.nonce, row.sealed));
         await tx
           .update(auditVaultContent)
           .set({ legalHoldId: hold.id, ...resealed })
@@ -87,7 +88,7 @@ async function destroyPeriod(
     destroyed += gone.length;
     await tx
       .update(auditVaultKeys)
-      .set({ key: null, destroyedAt: deps.clock.now() })
+      .set({ key: null, wrappedKey: null, destroyedAt: deps.clock.now() })
       .where(eq(auditVaultKeys.period, period));
     await deps.trail.recordWithin(tx as Database, ctx, [
       {
@@ -120,4 +121,23 @@ async function destroyLiftedHoldContent(db: Database, clock: Clock, cutoff: stri
     )
     .returning({ seq: auditVaultContent.seq });
   return gone.length;
+}
+
+/** Vault keys from before wrapping: each wrapped under the key-encryption key and its clear column emptied. */
+export async function wrapClearVaultKeys(db: Database, log: AuditLog): Promise<number> {
+  return db.transaction(async (tx) => {
+    const periods = await tx.select().from(auditVaultKeys).where(isNotNull(auditVaultKeys.key));
+    for (const row of periods)
+      await tx
+        .update(auditVaultKeys)
+        .set({ key: null, wrappedKey: log.wrapPeriodKey(row.period, Buffer.from(row.key as Uint8Array)) })
+        .where(eq(auditVaultKeys.period, row.period));
+    const holds = await tx.select().from(auditLegalHolds).where(isNotNull(auditLegalHolds.key));
+    for (const hold of holds)
+      await tx
+        .update(auditLegalHolds)
+        .set({ key: null, wrappedKey: log.wrapHoldKey(hold.id, Buffer.from(hold.key as Uint8Array)) })
+        .where(eq(auditLegalHolds.id, hold.id));
+    return periods.length + holds.length;
+  });
 }

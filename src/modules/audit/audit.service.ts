@@ -5,7 +5,7 @@ import { operatorContext, type RequestContext } from '../../platform/request-con
 import { type Database, queryRows } from '../../storage/database.ts';
 import type { AuditLog, StoredCheckpoint } from './audit-log.ts';
 import type { AuditTrail } from './audit-trail.ts';
-import { destroyExpiredVaultContent, type VaultSweep } from './audit-vault-sweep.ts';
+import { destroyExpiredVaultContent, type VaultSweep, wrapClearVaultKeys } from './audit-vault-sweep.ts';
 import { CheckpointHistory } from './checkpoint-history.ts';
 import { checkpointPage } from './checkpoint-page.ts';
 import { type CheckpointSigning, signCheckedCheckpoint } from './checkpoint-signing.ts';
@@ -42,6 +42,8 @@ export class AuditService {
     private readonly signer: CheckpointSigner,
     private readonly clock: Clock,
     private readonly settings: AuditSettings,
+    /** Removes what deleted and changed rows leave in the database files (storage's scrub). */
+    private readonly scrub: (tables: string[]) => Promise<unknown> = async () => undefined,
   ) {
     this.history = new CheckpointHistory(settings.checkpointHistoryDir);
     this.witnesses = witnessesOf(settings);
@@ -170,11 +172,27 @@ export class AuditService {
 
   // ---- the audit vault's retention ------------------------------------------------------------------------
 
-  /** See audit-vault-sweep.ts: months past retention lose their content, except what legal holds keep. */
-  destroyExpiredVaultContent(ctx: RequestContext): Promise<VaultSweep> {
-    return destroyExpiredVaultContent(
+  /**
+   * See audit-vault-sweep.ts: months past retention lose their content, except what legal holds keep. Then the
+   * files are scrubbed, so that a destroyed key and its content are gone from the disk, not only from the tables.
+   */
+  async destroyExpiredVaultContent(ctx: RequestContext): Promise<VaultSweep> {
+    const swept = await destroyExpiredVaultContent(
       { db: this.db, log: this.log, trail: this.trail, clock: this.clock, settings: this.settings },
       ctx,
     );
+    if (swept.periods.length > 0 || swept.destroyed > 0)
+      await this.scrub(['audit_vault_keys', 'audit_vault_content', 'audit_legal_holds']);
+    return swept;
+  }
+
+  /**
+   * Wraps any vault key still stored in clear (written before keys were wrapped) and scrubs the clear bytes from
+   * the files. Runs at every start; returns how many keys it wrapped.
+   */
+  async wrapClearVaultKeys(): Promise<number> {
+    const wrapped = await wrapClearVaultKeys(this.db, this.log);
+    if (wrapped > 0) await this.scrub(['audit_vault_keys', 'audit_legal_holds']);
+    return wrapped;
   }
 }

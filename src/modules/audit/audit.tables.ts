@@ -102,7 +102,10 @@ export const auditCosignatures = pgTable(
  */
 export const auditVaultKeys = pgTable('audit_vault_keys', {
   period: text('period').primaryKey(),
+  /** A key from before keys were wrapped; LEDS wraps it at start and clears this. */
   key: bytea('key'),
+  /** The month's key wrapped with the key-encryption key outside the database (vault-key-wrapping.ts). */
+  wrappedKey: bytea('wrapped_key'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   destroyedAt: timestamp('destroyed_at', { withTimezone: true }),
 });
@@ -132,7 +135,9 @@ export const auditLegalHolds = pgTable('audit_legal_holds', {
   placedBy: text('placed_by').notNull(),
   placedAt: timestamp('placed_at', { withTimezone: true }).notNull(),
   liftedAt: timestamp('lifted_at', { withTimezone: true }),
+  /** A key from before keys were wrapped; LEDS wraps it at start and clears this. */
   key: bytea('key'),
+  wrappedKey: bytea('wrapped_key'),
 });
 
 // The auditors' cases (audit_cases) belong to the auditor console: modules/oversight/oversight.tables.ts.

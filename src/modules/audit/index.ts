@@ -30,4 +30,5 @@ export { ProofError, verifyConsistency } from './merkle.ts';
 export type { MonthlyAuditFigure } from './public-proofs.ts';
 export { CheckpointError, CheckpointSigner, CheckpointVerifier, ed25519KeyFile } from './signed-checkpoint.ts';
 export { NoteFormatError, parseCheckpointText, parseSignedNote, strictBase64 } from './signed-note.ts';
+export { VaultKeyFile, type VaultKeyWrapping } from './vault-key-wrapping.ts';
 export { CosignatureVerifier, Cosigner } from './witness-cosignature.ts';

@@ -4,10 +4,11 @@ import { LedsError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { Database } from '../../storage/database.ts';
 import type { AccessDecisions } from '../access/index.ts';
-import { type AuditTrail, endLegalHold, type LegalHold, storeLegalHold } from '../audit/index.ts';
+import { type AuditLog, type AuditTrail, endLegalHold, type LegalHold, storeLegalHold } from '../audit/index.ts';
 
 interface LegalHoldDeps {
   db: Database;
+  log: AuditLog;
   trail: AuditTrail;
   decisions: AccessDecisions;
   clock: Clock;
@@ -26,7 +27,7 @@ export async function placeLegalHold(
     ]);
   const id = randomUUID();
   await deps.db.transaction(async (tx) => {
-    await storeLegalHold(tx as Database, {
+    await storeLegalHold(tx as Database, deps.log, {
       id,
       subjectKind: hold.subjectKind,
       subjectId: hold.subjectId,

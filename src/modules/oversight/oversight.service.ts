@@ -106,7 +106,10 @@ export class OversightService {
   /** Reports that point auditors at use worth a look. Each is a query over the log between two dates. */
   async patterns(ctx: RequestContext, range: { from?: string; to?: string } = {}): Promise<AuditPatterns> {
     await this.cases.requireOpenCase(ctx);
-    const patterns = await usagePatterns({ db: this.db, clock: this.clock, settings: this.settings }, range);
+    const patterns = await usagePatterns(
+      { db: this.db, log: this.log, clock: this.clock, settings: this.settings },
+      range,
+    );
     await this.trail.record(ctx, {
       kind: 'AUDIT_PATTERNS_VIEWED',
       action: 'audit.search',
@@ -126,6 +129,6 @@ export class OversightService {
   }
 
   private holdDeps() {
-    return { db: this.db, trail: this.trail, decisions: this.decisions, clock: this.clock };
+    return { db: this.db, log: this.log, trail: this.trail, decisions: this.decisions, clock: this.clock };
   }
 }

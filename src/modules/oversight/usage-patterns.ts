@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../storage/database.ts';
 import { userSurnamesAndHomePostcodes } from '../access/index.ts';
 import {
+  type AuditLog,
   type OutOfHoursUse,
   type OwnNameOrAddressLookup,
   type OwnNamesAndAddresses,
@@ -33,7 +34,7 @@ export interface AuditPatterns {
  * caller has checked the audit case and audits the viewing.
  */
 export async function usagePatterns(
-  deps: { db: Database; clock: Clock; settings: AuditSettings },
+  deps: { db: Database; log: AuditLog; clock: Clock; settings: AuditSettings },
   range: { from?: string; to?: string },
 ): Promise<AuditPatterns> {
   const { db, clock, settings } = deps;
@@ -41,7 +42,7 @@ export async function usagePatterns(
   const from = range.from ? searchDate(range.from, 'from') : new Date(to.getTime() - 30 * day);
   const window: UsageWindow = { from, end: new Date(to.getTime() + day) };
   const unusual = await unusualVolumes(db, window, settings);
-  const own = await ownNameOrAddressLookups(db, window, await ownNamesAndAddresses(db));
+  const own = await ownNameOrAddressLookups(db, deps.log, window, await ownNamesAndAddresses(db));
   const outOfHours = await outOfHoursUse(db, window, settings);
   const denials = await repeatedDenials(db, window, settings);
   return {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { LedsError } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -91,7 +92,12 @@ export class RecordsService {
   async searchPeople(ctx: RequestContext, query: PersonSearchQuery): Promise<PersonSummary[]> {
     return this.audited(
       ctx,
-      { kind: 'SEARCH_PERFORMED', action: 'person.search', details: { criteria: { ...query } } },
+      // PRIVACY: the entry says which criteria were given, never their values. The names, dates of birth and
+      // numbers searched for are sealed in the vault with the results (below), so they expire with what was shown
+      // instead of staying in the log for ever, a deleted person's among them (DPA 2018 s62 asks for what was
+      // consulted, by id, and why). A random pepper in the sealed content keeps the entry's hash of it from
+      // confirming a guess of a few criteria.
+      { kind: 'SEARCH_PERFORMED', action: 'person.search', details: { criteriaGiven: Object.keys(query).sort() } },
       async () => {
         const decision = await this.access.require(ctx, 'person.search');
         const { rules, reasons } = await this.visibilityFor(ctx, 'person.search');
@@ -99,7 +105,7 @@ export class RecordsService {
         return {
           value: people,
           subjects: people.map((p) => p.personId),
-          shown: people,
+          shown: { criteria: { ...query }, results: people, pepper: randomBytes(16).toString('base64url') },
           reasons: [...decision.reasons, ...reasons],
           // SECURITY: who a search matched but did not show, and why, is for auditors: the caller is told nothing.
           details: withheld.length > 0 ? { withheld } : undefined,
