@@ -16,6 +16,7 @@ import type { WitnessServeOptions } from './cli/witness.ts';
 import { createServices, openConfiguredDatabase } from './composition.ts';
 import { ConfigError, loadConfig, requireAuditSigningKey } from './config/config.ts';
 import { type AgreementInput, agreementStatuses, organisationKinds, roles } from './modules/access/index.ts';
+import { CheckpointError, CheckpointHistoryError } from './modules/audit/index.ts';
 import { instrumentKinds } from './modules/retention/index.ts';
 import { isLedsError } from './platform/errors.ts';
 import { migrateDatabase } from './storage/open-database.ts';
@@ -440,8 +441,16 @@ retention
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError || isLedsError(error) || error instanceof InvalidArgumentError) {
-    process.stderr.write(`leds: ${error.message}\n`);
+  // A bad key, note, history file or path is the user's to fix: its message, not a stack.
+  const told =
+    error instanceof ConfigError ||
+    isLedsError(error) ||
+    error instanceof InvalidArgumentError ||
+    error instanceof CheckpointError ||
+    error instanceof CheckpointHistoryError ||
+    ['ENOENT', 'EACCES', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
+  if (told) {
+    process.stderr.write(`leds: ${(error as Error).message}\n`);
     if (isLedsError(error))
       for (const problem of error.fieldProblems) process.stderr.write(`  ${problem.field}: ${problem.message}\n`);
   } else {

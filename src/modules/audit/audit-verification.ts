@@ -133,9 +133,15 @@ export async function verifyAuditLog(
     )
   ).map((r) => ({ size: Number(r.size), rows: Number(r.rows) }));
 
+  // The next chunk is read while this one is hashed and checked, so the database and the CPU work side by side.
+  let reading = size > 0 ? readChunk(db, 0, Math.min(chunk, size)) : undefined;
   for (let start = 0; start < size; start += chunk) {
     const end = Math.min(start + chunk, size);
-    if (!(await verifyChunk(db, v, start, end))) return finish(v, size, started);
+    const current = await (reading as Promise<Chunk>);
+    reading = end < size ? readChunk(db, end, Math.min(end + chunk, size)) : undefined;
+    // A read started ahead and not awaited must not reject unseen if the run stops here.
+    reading?.catch(() => undefined);
+    if (!verifyChunk(v, current, start, end)) return finish(v, size, started);
     options.onProgress?.(end, size);
   }
   if (rows !== size) report(v, null, `the log has ${rows} rows for ${size} leaf indexes`);
@@ -225,18 +231,30 @@ async function checkTrustedAgainstStore(db: Database, v: Verification, trusted: 
  * Leaves [start, end): each entry against its hash and columns, each completed node against the stored one, each
  * checkpoint of a size reached against the recomputed root. False when the tree cannot be recomputed past a gap.
  */
-async function verifyChunk(db: Database, v: Verification, start: number, end: number): Promise<boolean> {
-  const entries = await db
-    .select()
-    .from(auditEntries)
-    .where(and(gte(auditEntries.seq, start), lt(auditEntries.seq, end)))
-    .orderBy(asc(auditEntries.seq));
-  const stored = await storedNodes(db, start, end);
-  const checkpoints = await db
-    .select()
-    .from(auditCheckpoints)
-    .where(and(gte(auditCheckpoints.treeSize, start + 1), lt(auditCheckpoints.treeSize, end + 1)))
-    .orderBy(asc(auditCheckpoints.treeSize));
+interface Chunk {
+  entries: EntryRow[];
+  stored: Map<string, Buffer>;
+  checkpoints: (typeof auditCheckpoints.$inferSelect)[];
+}
+
+async function readChunk(db: Database, start: number, end: number): Promise<Chunk> {
+  const [entries, stored, checkpoints] = await Promise.all([
+    db
+      .select()
+      .from(auditEntries)
+      .where(and(gte(auditEntries.seq, start), lt(auditEntries.seq, end)))
+      .orderBy(asc(auditEntries.seq)),
+    storedNodes(db, start, end),
+    db
+      .select()
+      .from(auditCheckpoints)
+      .where(and(gte(auditCheckpoints.treeSize, start + 1), lt(auditCheckpoints.treeSize, end + 1)))
+      .orderBy(asc(auditCheckpoints.treeSize)),
+  ]);
+  return { entries, stored, checkpoints };
+}
+
+function verifyChunk(v: Verification, { entries, stored, checkpoints }: Chunk, start: number, end: number): boolean {
   let next = 0;
   for (let seq = start; seq < end; seq += 1) {
     const row = entries[next]?.seq === seq ? entries[next] : undefined;

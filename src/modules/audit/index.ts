@@ -24,7 +24,12 @@ export {
   type TrustedCheckpoint,
   verifyAuditLog,
 } from './audit-verification.ts';
-export { CheckpointHistory, type HistoryCheckpoint, parseHistory } from './checkpoint-history.ts';
+export {
+  CheckpointHistory,
+  CheckpointHistoryError,
+  type HistoryCheckpoint,
+  parseHistory,
+} from './checkpoint-history.ts';
 export { type CheckpointSigning, signCheckedCheckpoint } from './checkpoint-signing.ts';
 export { ProofError, verifyConsistency } from './merkle.ts';
 export type { MonthlyAuditFigure } from './public-proofs.ts';
