@@ -43,6 +43,7 @@ const carriesNoPersonData: Record<string, string> = {
   '/api/v1/access-register.csv': 'the same register as CSV',
   '/access-register': 'the same register as a page',
   '/api/v1/audit/checkpoint': 'the signed size and root of the log',
+  '/api/v1/audit/checkpoints': 'every signed size and root of the log, with cosignatures',
   '/api/v1/audit/proofs/inclusion': 'hashes of the log',
   '/api/v1/audit/proofs/consistency': 'hashes of the log',
   '/api/v1/transparency/audit': 'monthly counts, never rows',

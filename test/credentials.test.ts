@@ -7,9 +7,10 @@ import { buildApp } from '../src/app.ts';
 import { webSessions } from '../src/modules/access/access.tables.ts';
 import { AccessService } from '../src/modules/access/index.ts';
 import { auditEntries } from '../src/modules/audit/audit.tables.ts';
-import { type AuditEntryBody, CheckpointVerifier, verifyAuditLog } from '../src/modules/audit/index.ts';
+import type { AuditEntryBody } from '../src/modules/audit/index.ts';
 import { isLedsError } from '../src/platform/errors.ts';
 import type { RequestContext } from '../src/platform/request-context.ts';
+import { assertAuditLogVerifies } from './support/audit.ts';
 import { testDatabaseKind } from './support/database.ts';
 import { startTestServices, type TestServices } from './support/services.ts';
 
@@ -421,11 +422,6 @@ describe(`the administrator's page of users and API keys on ${testDatabaseKind}`
 
 describe('audit', () => {
   it('verifies the audit log after every change above', async () => {
-    const report = await verifyAuditLog(
-      services.database.db,
-      new CheckpointVerifier(services.audit.verifierKey),
-      services.config.audit.origin,
-    );
-    assert.deepEqual(report.problems, [], 'the audit log verifies');
+    await assertAuditLogVerifies(services);
   });
 });

@@ -72,7 +72,7 @@ describe(`storage on ${testDatabaseKind}`, () => {
   it('every person-scoped table carries person_id', async () => {
     const result = (await database.db.execute(sql`
       select table_name from information_schema.tables t
-      where table_schema = 'public' and table_name not in ('organisations', 'users', 'api_keys', 'web_sessions', 'ingest_batches', 'unidentified_remains', 'data_sharing_agreements', 'agreement_grants', 'access_applications', 'access_application_items', 'audit_entries', 'audit_tree_nodes', 'audit_checkpoints', 'audit_vault_keys', 'audit_vault_content', 'audit_legal_holds', 'audit_cases', 'job_leases', 'source_systems')
+      where table_schema = 'public' and table_name not in ('organisations', 'users', 'api_keys', 'web_sessions', 'ingest_batches', 'unidentified_remains', 'data_sharing_agreements', 'agreement_grants', 'access_applications', 'access_application_items', 'audit_entries', 'audit_tree_nodes', 'audit_checkpoints', 'audit_cosignatures', 'audit_vault_keys', 'audit_vault_content', 'audit_legal_holds', 'audit_cases', 'job_leases', 'source_systems')
         and not exists (select 1 from information_schema.columns c where c.table_schema = 'public' and c.table_name = t.table_name and c.column_name = 'person_id')`)) as unknown as {
       rows: { table_name: string }[];
     };

@@ -15,7 +15,7 @@ import { removeTempFolders, tempFolder } from './support/witness.ts';
 /**
  * LEDS's side of c2sp.org/tlog-witness (witness-cosigning.ts) against a witness that lies, stalls or floods: every
  * answer but a cosignature by the witness's own key over the checkpoint is a problem in the status, never a
- * cosignature kept, and no answer can hang the signing or crash it. Tests named BREAK found a fault in src/.
+ * cosignature kept, and no answer can hang the signing or crash it. The outside review found each fault named below.
  */
 
 type Answer = (request: { old: number; text: string; url: string }, res: ServerResponse) => unknown;
@@ -167,8 +167,8 @@ describe(`LEDS refuses every answer of a witness but its cosignature, on ${testD
   });
 });
 
-describe(`BREAK: faults found in LEDS's side of tlog-witness (witness-cosigning.ts), on ${testDatabaseKind}`, () => {
-  it('BREAK: it reads a witness answer of any size whole, and copies it into the status', async () => {
+describe(`LEDS's side of tlog-witness, as the outside review broke it (witness-cosigning.ts), on ${testDatabaseKind}`, () => {
+  it('it reads no more than 64 KiB of a witness answer, and quotes 200 characters of it', async () => {
     const total = 64 * 1024 * 1024;
     let sent = 0;
     const result = await signWith(async (_, res) => {
@@ -196,7 +196,7 @@ describe(`BREAK: faults found in LEDS's side of tlog-witness (witness-cosigning.
     assert.ok(sent < total / 4, `LEDS read ${sent} bytes of the answer before it hung up`);
   });
 
-  it('BREAK: it follows a witness redirect, posting to and quoting whatever address the witness names', async () => {
+  it('it follows no witness redirect, so posts nowhere the witness names', async () => {
     const hits: string[] = [];
     const inside = await listen((req, res) => {
       hits.push(`${req.method} ${req.url}`);

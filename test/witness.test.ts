@@ -48,7 +48,17 @@ const refusals = (witness: RunningWitness) =>
   readFileSync(path.join(witness.stateDir, 'refusals.jsonl'), 'utf8')
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { origin: string; status: number; reason: string; body: string; at: string });
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          origin: string;
+          status: number;
+          reason: string;
+          oldSize: number;
+          checkpoint: string;
+          at: string;
+        },
+    );
 
 after(async () => {
   for (const witness of running) await witness.close();
@@ -226,21 +236,25 @@ describe('a witness refuses what does not extend the latest checkpoint it cosign
     assertCosigned(witness, await witness.add(log.body(50)), log.checkpoint());
   });
 
-  it('keeps each refusal of a checkpoint signed by the log in refusals.jsonl, with why and the body', async () => {
+  it('keeps each refusal that proves the log inconsistent (a split view, a proof that fails) in refusals.jsonl, once, with why', async () => {
     const { log, witness } = await cosignedOnce(30);
     const split = log.fork(29).grow(1).body(30);
     assert.equal((await witness.add(split)).status, 409);
     const regrown = log.fork(20).grow(20);
     const rollback = requestBody(30, regrown.proof(30), regrown.checkpoint());
     assert.equal((await witness.add(rollback)).status, 422);
+    assert.equal((await witness.add(rollback)).status, 422, 'the same evidence again');
+    assertSizeTold(await witness.add(log.body(0)), 30);
     const kept = refusals(witness);
     assert.deepEqual(
-      kept.map((r) => [r.origin, r.status, r.body]),
+      kept.map((r) => [r.origin, r.status, r.oldSize]),
       [
-        [log.origin, 409, split],
-        [log.origin, 422, rollback],
+        [log.origin, 409, 30],
+        [log.origin, 422, 30],
       ],
+      'each once; a stale size is not evidence',
     );
+    assert.ok(split.includes(kept[0]?.checkpoint as string) && rollback.includes(kept[1]?.checkpoint as string));
     assert.match(kept[0]?.reason ?? '', /split view/);
     assert.match(kept[1]?.reason ?? '', /does not extend/);
   });
@@ -332,7 +346,7 @@ describe('leds witness, the command', () => {
     }
   });
 
-  it('BREAK: with --port 0 it prints port 0, not the port it listens on', async () => {
+  it('with --port 0 it prints the port it listens on', async () => {
     const state = ['--state-dir', path.join(folder, 'state-0'), '--log', log.verifierKey, '--port', '0'];
     const served = await serveCommand([...name, ...state]);
     try {

@@ -19,8 +19,8 @@ export async function serveWitness(options: WitnessServeOptions, print: (line: s
     logKeys: options.log,
     logger: true,
   });
-  await app.listen({ host: options.host, port: options.port });
-  print(`witness ${verifierKey} is listening on http://${options.host}:${options.port}/add-checkpoint`);
+  const address = await app.listen({ host: options.host, port: options.port });
+  print(`witness ${verifierKey} is listening on ${address}/add-checkpoint`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

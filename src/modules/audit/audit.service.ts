@@ -138,7 +138,7 @@ export class AuditService {
 
   /** Adds a witness after start: the demo's own, started beside the server. */
   addWitness(url: string, verifierKey: string): void {
-    this.witnesses.push(...witnessesOf({ witnesses: [{ url, verifierKey }] }));
+    this.witnesses.push(...witnessesOf({ witnesses: [{ url: url.replace(/\/+$/, ''), verifierKey }] }));
     this.quorum += 1;
   }
 

@@ -77,10 +77,16 @@ async function cosignedBy(
     .where(eq(auditCosignatures.witnessKey, key))
     .orderBy(desc(auditCosignatures.treeSize))
     .limit(1);
-  if (kept[0]?.treeSize === checkpoint.treeSize) return { line: kept[0].line, fresh: false };
   const name = `witness ${witness.verifier.name} (${witness.url})`;
+  const keptSize = kept[0]?.treeSize ?? 0;
+  if (keptSize > checkpoint.treeSize)
+    return {
+      problem: `${name} cosigned ${keptSize} entries, but the newest checkpoint is of ${checkpoint.treeSize}: the log was rolled back`,
+    };
   try {
-    let old = kept[0]?.treeSize ?? 0;
+    // Sent even when this checkpoint was cosigned already: only the witness can say it has since seen a larger
+    // tree, which is how a log rolled back to an old, cosigned size is caught.
+    let old = keptSize;
     let answer = await submit(deps, witness, checkpoint, old);
     // The witness's own record of what it last cosigned wins over the database's: a row may be missing.
     if (answer.status === 409 && answer.sizeTold !== undefined && answer.sizeTold !== old) {
@@ -93,17 +99,42 @@ async function cosignedBy(
     }
     if (answer.status !== 200)
       return {
-        problem: `${name} refused the checkpoint of ${checkpoint.treeSize} entries (${answer.status}): ${answer.body.trim()}`,
+        problem: `${name} refused the checkpoint of ${checkpoint.treeSize} entries (${answer.status}): ${quoted(answer.body)}`,
       };
     const line = checkedCosignature(witness, checkpoint, answer.body);
+    if (kept[0]?.treeSize === checkpoint.treeSize) return { line: kept[0].line, fresh: false };
     await deps.db
       .insert(auditCosignatures)
       .values({ treeSize: checkpoint.treeSize, witnessKey: key, line, cosignedAt: now })
       .onConflictDoNothing();
     return { line, fresh: true };
   } catch (error) {
-    return { problem: `${name}: ${(error as Error).message}` };
+    return { problem: `${name}: ${quoted((error as Error).message)}` };
   }
+}
+
+/** A witness's words, shortened and escaped: they go to the log and the auditor console, and are not ours. */
+const quoted = (text: string) => JSON.stringify(text.trim().slice(0, 200));
+
+/** Most of a witness's answer read: a cosignature is a line; anything longer is cut off, not read whole. */
+const maxAnswerBytes = 64 * 1024;
+
+async function cappedText(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    bytes += value.length;
+    if (bytes > maxAnswerBytes) {
+      await reader.cancel();
+      throw new CheckpointError(`its answer is longer than ${maxAnswerBytes} bytes`);
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function submit(deps: CosigningDeps, witness: Witness, checkpoint: StoredCheckpoint, old: number) {
@@ -113,9 +144,12 @@ async function submit(deps: CosigningDeps, witness: Witness, checkpoint: StoredC
     method: 'POST',
     headers: { 'content-type': 'text/plain; charset=utf-8' },
     body,
+    // A witness that redirects is not followed: LEDS would post its checkpoint wherever it was sent, and quote back
+    // what that address answered.
+    redirect: 'error',
     signal: AbortSignal.timeout(deps.timeoutMs),
   });
-  const text = await response.text();
+  const text = await cappedText(response);
   const sizeTold =
     response.status === 409 &&
     response.headers.get('content-type')?.startsWith('text/x.tlog.size') &&

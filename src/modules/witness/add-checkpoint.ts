@@ -39,25 +39,32 @@ class Refusal extends Error {
     readonly status: WitnessAnswer['status'],
     message: string,
     readonly sizeBody?: string,
+    /** The log signed something inconsistent with what it showed before: kept as evidence of misbehaviour. */
+    readonly evidence = false,
   ) {
     super(message);
   }
 }
 
 export async function addCheckpoint(settings: WitnessSettings, body: string): Promise<WitnessAnswer> {
-  let origin = '';
+  let request: Submission | undefined;
   try {
-    const request = parseRequest(body);
-    origin = request.checkpoint.origin;
-    return await settings.state.exclusive(() => cosignIfConsistent(settings, request));
+    request = parseRequest(body);
+    const submitted = request;
+    return await settings.state.exclusive(() => cosignIfConsistent(settings, submitted));
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
-    if (origin !== '' && settings.logs.has(origin))
-      settings.state.recordRefusal({
-        origin,
+    // Only what the log itself signed and cannot take back is kept: a rollback or split view it proved inconsistent.
+    // A forged or stale submission is anyone's to send, and keeping it would let anyone fill the witness's disk.
+    if (error.evidence && request)
+      settings.state.recordEvidence({
+        origin: request.checkpoint.origin,
         status: error.status,
         reason: error.message,
-        body,
+        oldSize: request.oldSize,
+        proof: request.proof.map((hash) => hash.toString('base64')),
+        checkpoint: request.text,
+        logSignatures: request.signatures.filter((s) => request?.trustedSignature(s)).map((s) => s.line),
         at: settings.now().toISOString(),
       });
     if (error.sizeBody !== undefined)
@@ -67,6 +74,8 @@ export async function addCheckpoint(settings: WitnessSettings, body: string): Pr
 }
 
 interface Submission {
+  /** Set once the log's key is known: whether a signature line is the log's. */
+  trustedSignature: (signature: ReturnType<typeof parseSignedNote>['signatures'][number]) => boolean;
   oldSize: number;
   proof: Buffer[];
   note: string;
@@ -88,7 +97,8 @@ function parseRequest(body: string): Submission {
     if (proof.some((hash) => hash.length !== 32)) throw new NoteFormatError('a proof line is one SHA-256 hash');
     const note = body.slice(blank + 2);
     const { text, signatures } = parseSignedNote(note);
-    return { oldSize: Number(old[1]), proof, note, text, signatures, checkpoint: parseCheckpointText(text) };
+    const checkpoint = parseCheckpointText(text);
+    return { oldSize: Number(old[1]), proof, note, text, signatures, checkpoint, trustedSignature: () => false };
   } catch (error) {
     if (error instanceof NoteFormatError) throw new Refusal(400, error.message);
     throw error;
@@ -106,21 +116,37 @@ async function cosignIfConsistent(settings: WitnessSettings, request: Submission
   const latestSize = latest?.size ?? 0;
   if (oldSize !== latestSize)
     throw new Refusal(409, `the latest checkpoint cosigned is of ${latestSize} entries`, `${latestSize}\n`);
-  if (latest && oldSize === checkpoint.size) {
-    if (latest.rootHash !== checkpoint.rootHash.toString('base64'))
-      throw new Refusal(409, `a different tree of ${oldSize} entries was cosigned: the log shows a split view`);
-  } else if (latest) {
+  if (oldSize === 0) {
+    if (proof.length > 0) throw new Refusal(400, 'the proof is empty when the old size is zero');
+  } else if (oldSize === checkpoint.size) {
+    if (latest?.rootHash !== checkpoint.rootHash.toString('base64'))
+      throw new Refusal(
+        409,
+        `a different tree of ${oldSize} entries was cosigned: the log shows a split view`,
+        undefined,
+        true,
+      );
+    if (proof.length > 0) throw new Refusal(422, 'a consistency proof between trees of the same size is empty');
+  } else {
     try {
-      verifyConsistency(oldSize, checkpoint.size, proof, Buffer.from(latest.rootHash, 'base64'), checkpoint.rootHash);
+      verifyConsistency(
+        oldSize,
+        checkpoint.size,
+        proof,
+        Buffer.from(latest?.rootHash ?? '', 'base64'),
+        checkpoint.rootHash,
+      );
     } catch (error) {
       if (error instanceof ProofError)
         throw new Refusal(
           422,
           `the checkpoint does not extend the one of ${oldSize} entries cosigned: ${error.message}`,
+          undefined,
+          true,
         );
       throw error;
     }
-  } else if (proof.length > 0) throw new Refusal(400, 'the proof is empty when the old size is zero');
+  }
   const now = settings.now();
   settings.state.save({
     origin: checkpoint.origin,

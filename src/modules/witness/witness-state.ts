@@ -27,13 +27,15 @@ export class WitnessState {
   }
 
   private fileOf(origin: string): string {
-    return path.join(this.dir, `${createHash('sha256').update(origin).digest('hex').slice(0, 32)}.json`);
+    return path.join(this.dir, `${createHash('sha256').update(origin).digest('hex')}.json`);
   }
 
   latest(origin: string): WitnessedCheckpoint | undefined {
     try {
       const state = JSON.parse(readFileSync(this.fileOf(origin), 'utf8')) as WitnessedCheckpoint;
-      return state.origin === origin ? state : undefined;
+      // Fail closed: a state file of another log (a bad restore) must not read as "never seen this log".
+      if (state.origin !== origin) throw new Error(`the state file of \`${origin}\` holds \`${state.origin}\``);
+      return state;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -51,6 +53,13 @@ export class WitnessState {
       closeSync(fd);
     }
     renameSync(temporary, file);
+    // The rename is durable only once the folder is: without this a power cut could bring back the older size.
+    const folder = openSync(this.dir, 'r');
+    try {
+      fsyncSync(folder);
+    } finally {
+      closeSync(folder);
+    }
   }
 
   /** Runs `work` with no other check-and-update of this witness in between. */
@@ -60,13 +69,31 @@ export class WitnessState {
     return run;
   }
 
-  /** Keeps a refused submission as possible evidence of a misbehaving log (the spec allows logging it). */
-  recordRefusal(refusal: { origin: string; status: number; reason: string; body: string; at: string }): void {
-    const fd = openSync(path.join(this.dir, 'refusals.jsonl'), 'a', 0o600);
+  /**
+   * Keeps a submission that proves the log inconsistent (signed by it), once each, in `refusals.jsonl`; at most
+   * `maxEvidenceBytes` of them, so that even a log that misbehaves over and over cannot fill the disk.
+   */
+  recordEvidence(
+    evidence: { origin: string; checkpoint: string; oldSize: number; proof: string[] } & Record<string, unknown>,
+  ): void {
+    const file = path.join(this.dir, 'refusals.jsonl');
+    const digest = createHash('sha256')
+      .update(JSON.stringify([evidence.origin, evidence.oldSize, evidence.proof, evidence.checkpoint]))
+      .digest('hex');
+    let kept = '';
     try {
-      writeSync(fd, `${JSON.stringify(refusal)}\n`);
+      kept = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (kept.includes(`"digest":"${digest}"`) || Buffer.byteLength(kept) > maxEvidenceBytes) return;
+    const fd = openSync(file, 'a', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify({ digest, ...evidence })}\n`);
     } finally {
       closeSync(fd);
     }
   }
 }
+
+const maxEvidenceBytes = 16 * 1024 * 1024;
