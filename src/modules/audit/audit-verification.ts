@@ -34,28 +34,56 @@ export interface AuditVerificationReport {
   leavesPerSecond: number;
 }
 
-type EntryRow = typeof auditEntries.$inferSelect;
+/**
+ * An entry as the verifier reads it: its text, and its searchable columns in one JSON array made by the database.
+ * Measured on PGlite: decoding seventeen columns a row was most of the verifier's time; three is not.
+ */
+interface EntryRow {
+  seq: number;
+  entry: string;
+  columns: string;
+}
+
+const columnNames = [
+  'recorded_at',
+  'kind',
+  'action',
+  'outcome',
+  'actor_id',
+  'actor_name',
+  'actor_kind',
+  'organisation_id',
+  'organisation_code',
+  'organisation_kind',
+  'purpose',
+  'case_reference',
+  'channel',
+  'correlation_id',
+  'subject_ids',
+] as const;
 
 /** The columns auditors search by must still say what the hashed entry says. */
 function columnDifferences(row: EntryRow, body: AuditEntryBody): string[] {
-  const expected: [string, unknown, unknown][] = [
-    ['recorded_at', new Date(row.recordedAt).toISOString(), body.recordedAt],
-    ['kind', row.kind, body.kind],
-    ['action', row.action, body.action],
-    ['outcome', row.outcome, body.outcome],
-    ['actor_id', row.actorId, body.actor.id],
-    ['actor_name', row.actorName, body.actor.name],
-    ['actor_kind', row.actorKind, body.actor.kind],
-    ['organisation_id', row.organisationId, body.organisation?.id ?? null],
-    ['organisation_code', row.organisationCode, body.organisation?.code ?? null],
-    ['organisation_kind', row.organisationKind, body.organisation?.kind ?? null],
-    ['purpose', row.purpose, body.purpose],
-    ['case_reference', row.caseReference, body.caseReference],
-    ['channel', row.channel, body.channel],
-    ['correlation_id', row.correlationId, body.correlationId],
-    ['subject_ids', JSON.stringify(row.subjectIds), JSON.stringify(body.subjects)],
+  const [recordedAt, ...rest] = JSON.parse(row.columns) as unknown[];
+  const stored = [new Date(String(recordedAt)).toISOString(), ...rest.slice(0, -1), JSON.stringify(rest.at(-1))];
+  const hashed = [
+    body.recordedAt,
+    body.kind,
+    body.action,
+    body.outcome,
+    body.actor.id,
+    body.actor.name,
+    body.actor.kind,
+    body.organisation?.id ?? null,
+    body.organisation?.code ?? null,
+    body.organisation?.kind ?? null,
+    body.purpose,
+    body.caseReference,
+    body.channel,
+    body.correlationId,
+    JSON.stringify(body.subjects),
   ];
-  return expected.filter(([, a, b]) => a !== b).map(([name]) => name);
+  return columnNames.filter((_, i) => stored[i] !== hashed[i]);
 }
 
 /** A checkpoint kept outside the database, as given to the verifier: where it came from and its note. */
@@ -239,11 +267,11 @@ interface Chunk {
 
 async function readChunk(db: Database, start: number, end: number): Promise<Chunk> {
   const [entries, stored, checkpoints] = await Promise.all([
-    db
-      .select()
-      .from(auditEntries)
-      .where(and(gte(auditEntries.seq, start), lt(auditEntries.seq, end)))
-      .orderBy(asc(auditEntries.seq)),
+    queryRows<{ seq: string | number; entry: string; columns: string }>(
+      db,
+      sql`select seq, entry, json_build_array(${sql.raw(columnNames.join(', '))})::text as columns
+          from audit_entries where seq >= ${start} and seq < ${end} order by seq`,
+    ).then((rows) => rows.map((r) => ({ seq: Number(r.seq), entry: r.entry, columns: r.columns }))),
     storedNodes(db, start, end),
     db
       .select()
