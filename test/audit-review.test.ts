@@ -106,6 +106,7 @@ describe(`review 14: the checkpoint history and signing, on ${testDatabaseKind}`
   /** Entries after the first checkpoint rewritten with every hash, and the newest checkpoint row deleted. */
   async function rewriteAfterFirstCheckpoint(): Promise<void> {
     const seq = firstSigned + 2;
+    assert.ok(seq < lastSigned, 'the rewritten entry lies between the two checkpoints');
     const forged = (await entryText(seq)).replace('"v":1', '"v":1 ');
     await withOwnerHandle(async (handle) => {
       await asSuperuser(handle, [
