@@ -4,6 +4,7 @@ import {
   type AuditVerificationReport,
   CheckpointVerifier,
   CosignatureVerifier,
+  historyTail,
   parseHistory,
   type TrustedCheckpoint,
   verifyAuditLog,
@@ -18,6 +19,7 @@ export interface VerifyOptions {
   history?: string[];
   /** Files of checkpoints an outsider kept: signed notes one after another, or pages of the public API. */
   checkpoints?: string[];
+  /** Witnesses whose cosignatures are counted: a checkpoint with fewer than `quorum` of them is not witnessed. */
   witness?: string[];
   quorum?: number;
 }
@@ -27,16 +29,25 @@ export interface VerifyOptions {
  * outsider kept of the published checkpoints (JSON pages of GET /api/v1/audit/checkpoints, or notes one after
  * another), each named by where it came from.
  */
-function trustedCheckpoints(services: Services, options: VerifyOptions): TrustedCheckpoint[] {
+function trustedCheckpoints(
+  services: Services,
+  options: VerifyOptions,
+): { trusted: TrustedCheckpoint[]; problems: string[] } {
   const own = services.audit.history;
   const histories = options.history ?? (own.exists() ? [own.file] : []);
-  const fromHistories = histories.flatMap((file) =>
-    parseHistory(readFileSync(file, 'utf8'), file).map(({ note }) => ({ source: file, note })),
-  );
+  const problems: string[] = [];
+  const fromHistories = histories.flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    // A line cut short may be a write that never finished, or a checkpoint cut to hide it: the server mends the
+    // first at its next signing (from the database's row); until then it cannot be told from the second.
+    if (historyTail(text) !== '')
+      problems.push(`${file} ends in a line cut short: a checkpoint may have been cut from it`);
+    return parseHistory(text, file).map(({ note }) => ({ source: file, note }));
+  });
   const fromFiles = (options.checkpoints ?? []).flatMap((file) =>
     checkpointsInFile(readFileSync(file, 'utf8')).map((note) => ({ source: file, note })),
   );
-  return [...fromHistories, ...fromFiles];
+  return { trusted: [...fromHistories, ...fromFiles], problems };
 }
 
 /** Notes from a file: a JSON page (or list of pages) of the public API, JSON lines, or notes one after another. */
@@ -78,7 +89,7 @@ export async function verifyAudit(
 ): Promise<AuditVerificationReport> {
   const verifier = new CheckpointVerifier(options.verifierKey ?? services.audit.verifierKey);
   const witnesses = (options.witness ?? []).map((key) => new CosignatureVerifier(key));
-  const trusted = trustedCheckpoints(services, options);
+  const { trusted, problems: sourceProblems } = trustedCheckpoints(services, options);
   const total = await services.auditLog.size();
   const bar = options.progress === false || total < 50_000 ? undefined : progressBar('Verifying audit log', total);
   let report: AuditVerificationReport;
@@ -86,18 +97,24 @@ export async function verifyAudit(
     report = await verifyAuditLog(services.database.db, verifier, services.config.audit.origin, {
       onProgress: (done) => bar?.update(done),
       trusted,
+      sourceProblems,
       witnesses,
       quorum: options.quorum ?? witnesses.length,
     });
   } finally {
     bar?.stop();
   }
+  // The witnesses this server is configured with are asked too: they hold what the log showed them, outside it.
+  const asked = await services.audit.askWitnesses();
+  for (const problem of asked.problems) report.problems.push({ seq: null, problem });
+  report.ok = report.problems.length === 0;
   const speed = `${report.seconds.toFixed(2)} s, ${report.leavesPerSecond.toLocaleString('en-GB')} leaves/s`;
   if (report.ok) {
     print(
       `audit log verified: ${report.entries} entries, ${report.checkpoints} signed checkpoints, root ${report.rootHash} (${speed})`,
     );
     print(`checked against ${report.trustedCheckpoints} checkpoints kept outside the database`);
+    if (asked.cosignedBy.length > 0) print(`the newest checkpoint is consistent with what ${asked.cosignedBy.join(', ')} saw`);
   } else {
     print(
       `audit log FAILED verification: ${report.problems.length} problem(s) in ${report.entries} entries (${speed})`,
@@ -108,7 +125,7 @@ export async function verifyAudit(
     if (report.rewritten) print(`changed between entries ${report.rewritten.from} and ${report.rewritten.to}`);
   }
   if (report.unwitnessed > 0)
-    print(`${report.unwitnessed} checkpoints lacked the quorum of witness cosignatures and were not relied on`);
+    print(`${report.unwitnessed} checkpoints lack the quorum of witness cosignatures (checked as the log's own)`);
   print(
     report.unsigned === 0
       ? 'every entry is covered by a signed checkpoint'
@@ -119,7 +136,9 @@ export async function verifyAudit(
 
 /** `leds audit checkpoint`: signs a checkpoint of the log as it stands now. */
 export async function signAuditCheckpoint(services: Services, print: (line: string) => void): Promise<boolean> {
-  const checkpoint = await services.audit.signCheckpoint();
+  // From the command line every leaf is recomputed from its entry first: an operator asking for a signature gets
+  // the whole check, an entry changed without its hashes included.
+  const checkpoint = await services.audit.signCheckpoint({ full: true });
   const status = services.audit.checkpointStatus;
   for (const problem of status?.witnessProblems ?? []) print(`witness: ${problem}`);
   if (status?.refused) {

@@ -36,7 +36,15 @@ export async function destroyExpiredVaultContent(
   let kept = 0;
   let destroyed = 0;
   for (const row of expired) {
-    const swept = await destroyPeriod(deps, ctx, row.period, deps.log.periodKey(row), holds);
+    // A month whose key cannot be unwrapped (a damaged or swapped row) is still destroyed: its content can no
+    // longer be opened for a hold, and keeping it past retention would be the worse failure. The entry says so.
+    let key: Buffer | undefined;
+    try {
+      key = deps.log.periodKey(row);
+    } catch {
+      key = undefined;
+    }
+    const swept = await destroyPeriod(deps, ctx, row.period, key, holds, key === undefined && row.wrappedKey !== null);
     kept += swept.kept;
     destroyed += swept.destroyed;
   }
@@ -52,6 +60,7 @@ async function destroyPeriod(
   period: string,
   key: Buffer | undefined,
   holds: Hold[],
+  keyUnreadable = false,
 ): Promise<{ kept: number; destroyed: number }> {
   let kept = 0;
   let destroyed = 0;
@@ -94,7 +103,7 @@ async function destroyPeriod(
       {
         kind: 'AUDIT_VAULT_PERIOD_DESTROYED',
         action: 'audit-vault.destroy',
-        details: { period, contentDestroyed: gone.length },
+        details: { period, contentDestroyed: gone.length, ...(keyUnreadable ? { keyUnreadable: true } : {}) },
       },
     ]);
   });

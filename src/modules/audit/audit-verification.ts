@@ -18,7 +18,7 @@ export interface AuditVerificationReport {
   checkpoints: number;
   /** Checkpoints given from outside the database (a history file, an outsider's list) that were checked. */
   trustedCheckpoints: number;
-  /** Trusted checkpoints not used because fewer than the quorum of witnesses cosigned them. */
+  /** Trusted checkpoints fewer than the quorum of witnesses cosigned (still checked: the log signed them). */
   unwitnessed: number;
   /** Entries after the largest signed checkpoint: no signature covers them yet. */
   unsigned: number;
@@ -137,6 +137,8 @@ export async function verifyAuditLog(
     /** When given, a trusted checkpoint counts only with cosignatures by at least `quorum` of these witnesses. */
     witnesses?: readonly CosignatureVerifier[];
     quorum?: number;
+    /** What reading the trusted checkpoints found wrong (a history file's line cut short), reported as problems. */
+    sourceProblems?: readonly string[];
   } = {},
 ): Promise<AuditVerificationReport> {
   const started = performance.now();
@@ -153,7 +155,15 @@ export async function verifyAuditLog(
     failing: [],
     unwitnessed: 0,
   };
-  const trusted = openTrusted(v, options.trusted ?? [], options.witnesses ?? [], options.quorum ?? 0);
+  for (const problem of options.sourceProblems ?? []) report(v, null, problem);
+  const quorum = options.quorum ?? 0;
+  if (quorum > (options.witnesses ?? []).length)
+    report(
+      v,
+      null,
+      `a quorum of ${quorum} needs at least that many witness keys; ${(options.witnesses ?? []).length} given`,
+    );
+  const trusted = openTrusted(v, options.trusted ?? [], options.witnesses ?? [], quorum);
   const [{ size, rows } = { size: 0, rows: 0 }] = (
     await queryRows<{ size: string; rows: string }>(
       db,
@@ -200,10 +210,9 @@ function openTrusted(
   for (const { source, note } of given) {
     try {
       const { size, rootHash } = v.verifier.open(note, v.origin);
-      if (witnesses.length > 0 && cosigners(note, witnesses) < quorum) {
-        v.unwitnessed += 1;
-        continue;
-      }
+      // Every checkpoint the log signed binds it, witnessed or not: the quorum only says which were witnessed.
+      // Leaving the others out would let a log drop its newest checkpoints, not yet cosigned, and pass.
+      if (witnesses.length > 0 && cosigners(note, witnesses) < quorum) v.unwitnessed += 1;
       const root = { source, size, rootHash };
       opened.push(root);
       v.trusted.set(size, [...(v.trusted.get(size) ?? []), root]);

@@ -8,7 +8,7 @@ import type { AuditTrail } from './audit-trail.ts';
 import { destroyExpiredVaultContent, type VaultSweep, wrapClearVaultKeys } from './audit-vault-sweep.ts';
 import { CheckpointHistory } from './checkpoint-history.ts';
 import { checkpointPage } from './checkpoint-page.ts';
-import { type CheckpointSigning, signCheckedCheckpoint } from './checkpoint-signing.ts';
+import { type CheckpointSigning, newSigningMemory, signCheckedCheckpoint } from './checkpoint-signing.ts';
 import { consistencyProof, inclusionProof, type MonthlyAuditFigure, monthlyFigures } from './public-proofs.ts';
 import type { CheckpointSigner } from './signed-checkpoint.ts';
 import {
@@ -54,6 +54,7 @@ export class AuditService {
   private readonly witnesses: Witness[];
   private quorum: number;
   private status: CheckpointStatus | undefined;
+  private readonly signingMemory = newSigningMemory();
 
   get origin(): string {
     return this.settings.origin;
@@ -86,13 +87,21 @@ export class AuditService {
    * signed; a refusal or a witness's problem is kept in `checkpointStatus` (health, auditor console, CLI), and
    * never throws, so no row of any audit table can stop the server.
    */
-  async signCheckpoint(): Promise<StoredCheckpoint | undefined> {
+  async signCheckpoint(options: { full?: boolean } = {}): Promise<StoredCheckpoint | undefined> {
     const now = this.clock.now();
     let outcome: CheckpointSigning;
     try {
       outcome = await signCheckedCheckpoint(
-        { db: this.db, log: this.log, signer: this.signer, history: this.history, origin: this.settings.origin },
+        {
+          db: this.db,
+          log: this.log,
+          signer: this.signer,
+          history: this.history,
+          origin: this.settings.origin,
+          memory: this.signingMemory,
+        },
         now,
+        options,
       );
     } catch (error) {
       outcome = { refused: `the log could not be checked: ${(error as Error).message}` };
@@ -117,6 +126,18 @@ export class AuditService {
       witnessed: cosigning.cosignedBy.length >= this.quorum,
     };
     return outcome.signed;
+  }
+
+  /**
+   * For the verifier: asks each witness about the newest checkpoint without trusting or storing anything of the
+   * database's; the problems are what the witnesses refused (a rollback, a rewrite they can prove).
+   */
+  async askWitnesses(): Promise<Cosigning> {
+    return requestCosignatures(
+      { db: this.db, log: this.log, history: this.history, witnesses: this.witnesses, timeoutMs: this.settings.witnessTimeoutMs },
+      this.clock.now(),
+      { keep: false },
+    );
   }
 
   /** What the last signing found: a refusal, witnesses' problems, and whether the quorum cosigned. */

@@ -7,6 +7,7 @@ import {
   readFileSync,
   readSync,
   statSync,
+  truncateSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -72,15 +73,45 @@ export class CheckpointHistory {
         closeSync(fd);
       }
       const complete = bytes.lastIndexOf(0x0a) + 1;
-      for (const checkpoint of parseHistory(bytes.subarray(0, complete).toString('utf8'), this.file))
+      for (const checkpoint of parseHistory(bytes.subarray(0, complete).toString('utf8'), this.file)) {
         if (!this.largestRead || checkpoint.treeSize >= this.largestRead.treeSize) this.largestRead = checkpoint;
+        this.sizesRead.add(checkpoint.treeSize);
+      }
       this.readUpTo += complete;
-    }
+      this.tornTail = bytes.subarray(complete).toString('utf8');
+    } else if (size === this.readUpTo) this.tornTail = '';
     return this.largestRead;
+  }
+
+  /** Every size the file holds a checkpoint of, as last read by `largest()`. */
+  get sizes(): ReadonlySet<number> {
+    return this.sizesRead;
+  }
+
+  /**
+   * What follows the last complete line, as last read by `largest()`: empty unless a write was cut short, or
+   * someone cut the file to hide its newest checkpoint (the signing tells the two apart by the database's rows).
+   */
+  get torn(): string {
+    return this.tornTail;
+  }
+
+  /** Replaces a line cut short by the whole line it began, once the database has shown which that was. */
+  repairTail(checkpoint: HistoryCheckpoint): void {
+    truncateSync(this.file, this.readUpTo);
+    this.tornTail = '';
+    this.append(checkpoint);
   }
 
   private readUpTo = 0;
   private largestRead: HistoryCheckpoint | undefined;
+  private readonly sizesRead = new Set<number>();
+  private tornTail = '';
+}
+
+/** What a history text holds after its last complete line: a line cut short, or nothing. */
+export function historyTail(text: string): string {
+  return text.slice(text.lastIndexOf('\n') + 1);
 }
 
 /**

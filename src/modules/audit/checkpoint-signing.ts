@@ -1,10 +1,11 @@
-import { and, asc, desc, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, gt, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../storage/database.ts';
 import { auditCheckpoints, auditEntries } from './audit.tables.ts';
 import { type AuditLog, appendLock, type StoredCheckpoint } from './audit-log.ts';
 import type { CheckpointHistory } from './checkpoint-history.ts';
 import { leafHash } from './merkle.ts';
 import { CheckpointError, type CheckpointSigner, CheckpointVerifier } from './signed-checkpoint.ts';
+import { cosignedCheckpoint } from './witness-cosigning.ts';
 
 /**
  * INVARIANT: LEDS never signs a log it has not checked. Before a checkpoint is signed (at start, on the timer, by
@@ -26,6 +27,7 @@ interface SigningDeps {
   signer: CheckpointSigner;
   history: CheckpointHistory;
   origin: string;
+  memory: SigningMemory;
 }
 
 /** A checkpoint the log must extend: where it was found, its size and its signed root. */
@@ -37,7 +39,26 @@ interface Reference {
 
 const chunk = 16_384;
 
-export async function signCheckedCheckpoint(deps: SigningDeps, now: Date): Promise<CheckpointSigning> {
+/**
+ * What this process has already checked, so that each signing checks only what is new: the checkpoint rows up to
+ * `rowsOpenedUpTo` opened with the log's key, and the history's sizes found in the database.
+ */
+export interface SigningMemory {
+  rowsOpenedUpTo: number;
+  historySizesConfirmed: Set<number>;
+}
+
+export const newSigningMemory = (): SigningMemory => ({ rowsOpenedUpTo: 0, historySizesConfirmed: new Set() });
+
+/**
+ * Signs the log as it stands once it passes the checks. `full` (the CLI) recomputes every leaf from the entries,
+ * so that an entry changed without its hashes is refused too; the server's timer recomputes only the new ones.
+ */
+export async function signCheckedCheckpoint(
+  deps: SigningDeps,
+  now: Date,
+  options: { full?: boolean } = {},
+): Promise<CheckpointSigning> {
   const verifier = new CheckpointVerifier(deps.signer.verifierKey);
   // The history's largest checkpoint is read before the lock: the file is this process's to append to.
   const fromHistory = deps.history.largest();
@@ -48,6 +69,8 @@ export async function signCheckedCheckpoint(deps: SigningDeps, now: Date): Promi
     const [newest] = await tx.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.treeSize)).limit(1);
     const references: Reference[] = [];
     try {
+      await openNewRows(tx, deps, verifier);
+      await historyKeptInDatabase(tx, deps);
       if (newest) references.push(reference('the database', newest.note, verifier, deps.origin, newest.treeSize));
       if (fromHistory) references.push(reference(deps.history.file, fromHistory.note, verifier, deps.origin));
     } catch (error) {
@@ -58,14 +81,11 @@ export async function signCheckedCheckpoint(deps: SigningDeps, now: Date): Promi
       const problem = await inconsistency(tx, deps.log, ref, size);
       if (problem) return { refused: problem };
     }
-    if (fromHistory && (!newest || newest.treeSize < fromHistory.treeSize))
-      return {
-        refused: `the checkpoint of ${fromHistory.treeSize} entries in ${deps.history.file} is missing from the database: checkpoints were deleted`,
-      };
     const base = references.reduce<Reference | undefined>((a, b) => (a && a.size >= b.size ? a : b), undefined);
-    if (size === 0 || (newest && newest.treeSize === size)) return {};
-    const computed = await rootFromEntries(tx, deps.log, base, size);
+    if (size === 0 || (newest && newest.treeSize === size && !options.full)) return {};
+    const computed = await rootFromEntries(tx, deps.log, options.full ? undefined : base, size, references);
     if (typeof computed === 'string') return { refused: computed };
+    if (newest && newest.treeSize === size) return {};
     const checkpoint = {
       treeSize: size,
       rootHash: computed,
@@ -82,6 +102,76 @@ export async function signCheckedCheckpoint(deps: SigningDeps, now: Date): Promi
   return outcome;
 }
 
+/**
+ * Every checkpoint row this process has not opened yet (all of them at its first signing) must be signed by the
+ * log's key and say in its columns what its note says: a stray or altered row anywhere is refused, not only the
+ * newest.
+ */
+async function openNewRows(tx: Database, deps: SigningDeps, verifier: CheckpointVerifier): Promise<void> {
+  const rows = await tx
+    .select()
+    .from(auditCheckpoints)
+    .where(gt(auditCheckpoints.treeSize, deps.memory.rowsOpenedUpTo))
+    .orderBy(asc(auditCheckpoints.treeSize));
+  for (const row of rows) {
+    const opened = reference(`the database (row of ${row.treeSize})`, row.note, verifier, deps.origin, row.treeSize);
+    if (!opened.rootHash.equals(Buffer.from(row.rootHash)))
+      throw new CheckpointError(`the checkpoint row of ${row.treeSize} entries holds a root its note does not`);
+  }
+  const last = rows.at(-1);
+  if (last) deps.memory.rowsOpenedUpTo = last.treeSize;
+}
+
+/**
+ * Every checkpoint the history holds must still be in the database: one missing was deleted. A line cut short at
+ * the end is a write the process did not finish only if it begins a checkpoint the database holds; then it is
+ * mended. Otherwise it may be a checkpoint cut to hide it, and nothing is signed.
+ */
+async function historyKeptInDatabase(tx: Database, deps: SigningDeps): Promise<void> {
+  const { history, memory } = deps;
+  if (history.torn !== '') {
+    const rows = await tx
+      .select()
+      .from(auditCheckpoints)
+      .where(gt(auditCheckpoints.treeSize, history.largest()?.treeSize ?? -1))
+      .orderBy(asc(auditCheckpoints.treeSize));
+    const lines = await Promise.all(
+      rows.flatMap((row) => [
+        { treeSize: row.treeSize, note: row.note, signedAt: row.signedAt.toISOString() },
+        cosignedCheckpoint(tx, { ...row, rootHash: Buffer.from(row.rootHash) }).then((note) => ({
+          treeSize: row.treeSize,
+          note,
+          signedAt: row.signedAt.toISOString(),
+        })),
+      ]),
+    );
+    const whole = lines.find((line) => JSON.stringify(line).startsWith(history.torn));
+    if (!whole)
+      throw new CheckpointError(
+        `${history.file} ends in a line cut short that begins no checkpoint the database holds: a checkpoint may have been cut from it`,
+      );
+    history.repairTail(whole);
+  }
+  const unconfirmed = [...history.sizes].filter((s) => !memory.historySizesConfirmed.has(s));
+  for (let i = 0; i < unconfirmed.length; i += 1000) {
+    const wanted = unconfirmed.slice(i, i + 1000);
+    const found = new Set(
+      (
+        await tx
+          .select({ treeSize: auditCheckpoints.treeSize })
+          .from(auditCheckpoints)
+          .where(inArray(auditCheckpoints.treeSize, wanted))
+      ).map((r) => r.treeSize),
+    );
+    const missing = wanted.find((s) => !found.has(s));
+    if (missing !== undefined)
+      throw new CheckpointError(
+        `the checkpoint of ${missing} entries in ${history.file} is missing from the database: checkpoints were deleted`,
+      );
+    for (const s of wanted) memory.historySizesConfirmed.add(s);
+  }
+}
+
 /** Opens a stored checkpoint with the log's own key; a row whose columns and note differ is refused too. */
 function reference(source: string, note: string, verifier: CheckpointVerifier, origin: string, column?: number) {
   let opened: ReturnType<CheckpointVerifier['open']>;
@@ -89,11 +179,11 @@ function reference(source: string, note: string, verifier: CheckpointVerifier, o
     opened = verifier.open(note, origin);
   } catch (error) {
     if (error instanceof CheckpointError)
-      throw new CheckpointError(`the newest checkpoint in ${source} does not verify: ${error.message}`);
+      throw new CheckpointError(`the checkpoint in ${source} does not verify: ${error.message}`);
     throw error;
   }
   if (column !== undefined && column !== opened.size)
-    throw new CheckpointError(`the newest checkpoint in ${source} says ${opened.size} entries, its row ${column}`);
+    throw new CheckpointError(`the checkpoint in ${source} says ${opened.size} entries, its row ${column}`);
   return { source, size: opened.size, rootHash: opened.rootHash };
 }
 
@@ -109,17 +199,20 @@ async function inconsistency(tx: Database, log: AuditLog, ref: Reference, size: 
 }
 
 /**
- * The root of the log at `size`, from the reference's right edge (checked against its signed root) and the leaf
- * hashes of the entries after it, recomputed here. A string when the entries or the stored nodes disagree.
+ * The root of the log at `size`, from the right edge at `base` (checked against its signed root) and the leaf
+ * hashes of the entries after it, recomputed here; on the way, each reference's root at its size. A string when
+ * the entries, the stored nodes or a signed root disagree.
  */
 async function rootFromEntries(
   tx: Database,
   log: AuditLog,
   base: Reference | undefined,
   size: number,
+  references: readonly Reference[],
 ): Promise<Buffer | string> {
   const from = base?.size ?? 0;
   const frontier = await log.loadFrontier(tx, from);
+  const checkAt = new Map(references.filter((r) => r.size > from).map((r) => [r.size, r]));
   for (let start = from; start < size; start += chunk) {
     const end = Math.min(start + chunk, size);
     const rows = await tx
@@ -130,6 +223,9 @@ async function rootFromEntries(
     for (const [i, row] of rows.entries()) {
       if (row.seq !== start + i) return `entry ${start + i} is missing: the log cannot be signed past it`;
       frontier.append(leafHash(row.entry));
+      const ref = checkAt.get(frontier.size);
+      if (ref && !frontier.root().equals(ref.rootHash))
+        return `the entries no longer give the signed root of the checkpoint of ${ref.size} entries (${ref.source}): entries before it were changed`;
     }
     if (rows.length !== end - start) return `entry ${start + rows.length} is missing: the log cannot be signed past it`;
   }

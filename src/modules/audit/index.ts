@@ -28,6 +28,7 @@ export {
   CheckpointHistory,
   CheckpointHistoryError,
   type HistoryCheckpoint,
+  historyTail,
   parseHistory,
 } from './checkpoint-history.ts';
 export { type CheckpointSigning, signCheckedCheckpoint } from './checkpoint-signing.ts';

@@ -43,15 +43,24 @@ export interface Cosigning {
   problems: string[];
 }
 
-/** Asks every witness that has not cosigned the newest checkpoint yet to cosign it. */
-export async function requestCosignatures(deps: CosigningDeps, now: Date): Promise<Cosigning> {
+/**
+ * Asks every witness to cosign the newest checkpoint, and keeps what they give. With `keep: false` (the verifier)
+ * nothing is stored and no row is trusted: each witness is asked from size 0, so its own answer says what it has
+ * seen, and a log rolled back or rewritten behind the database's back is refused by it.
+ */
+export async function requestCosignatures(
+  deps: CosigningDeps,
+  now: Date,
+  options: { keep?: boolean } = {},
+): Promise<Cosigning> {
+  const keep = options.keep ?? true;
   const [newest] = await deps.db.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.treeSize)).limit(1);
   if (!newest || deps.witnesses.length === 0) return { cosignedBy: [], problems: [] };
   const checkpoint = { ...newest, rootHash: Buffer.from(newest.rootHash) };
-  const results = await Promise.all(deps.witnesses.map((witness) => cosignedBy(deps, witness, checkpoint, now)));
+  const results = await Promise.all(deps.witnesses.map((witness) => cosignedBy(deps, witness, checkpoint, now, keep)));
   const problems = results.filter((r): r is { problem: string } => 'problem' in r).map((r) => r.problem);
   const fresh = results.filter((r): r is { line: string; fresh: boolean } => 'line' in r && r.fresh);
-  if (fresh.length > 0) {
+  if (fresh.length > 0 && keep) {
     deps.history.append({
       treeSize: checkpoint.treeSize,
       note: await cosignedCheckpoint(deps.db, checkpoint),
@@ -69,14 +78,17 @@ async function cosignedBy(
   witness: Witness,
   checkpoint: StoredCheckpoint,
   now: Date,
+  keep: boolean,
 ): Promise<WitnessResult> {
   const key = witness.verifier.verifierKey;
-  const kept = await deps.db
-    .select()
-    .from(auditCosignatures)
-    .where(eq(auditCosignatures.witnessKey, key))
-    .orderBy(desc(auditCosignatures.treeSize))
-    .limit(1);
+  const kept = keep
+    ? await deps.db
+        .select()
+        .from(auditCosignatures)
+        .where(eq(auditCosignatures.witnessKey, key))
+        .orderBy(desc(auditCosignatures.treeSize))
+        .limit(1)
+    : [];
   const name = `witness ${witness.verifier.name} (${witness.url})`;
   const keptSize = kept[0]?.treeSize ?? 0;
   if (keptSize > checkpoint.treeSize)
@@ -102,6 +114,7 @@ async function cosignedBy(
         problem: `${name} refused the checkpoint of ${checkpoint.treeSize} entries (${answer.status}): ${quoted(answer.body)}`,
       };
     const line = checkedCosignature(witness, checkpoint, answer.body);
+    if (!keep) return { line, fresh: false };
     if (kept[0]?.treeSize === checkpoint.treeSize) return { line: kept[0].line, fresh: false };
     await deps.db
       .insert(auditCosignatures)

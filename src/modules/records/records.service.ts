@@ -206,7 +206,11 @@ export class RecordsService {
           outcome: denied ? 'DENIED' : 'FAILED',
           subjects: event.subjects,
           reasons: [error.code, ...(cause instanceof LedsError ? [cause.code] : [])],
-          details: { ...event.details, message: error.message },
+          // PRIVACY: a refusal's own words are LEDS's; a bad request's echo what the caller typed (a PNC ID that
+          // does not parse), which would stay in the log for ever: only the fields it names are kept.
+          details: denied
+            ? { ...event.details, message: error.message }
+            : { ...event.details, fields: error.fieldProblems.map((problem) => problem.field) },
         });
       }
       throw error;
