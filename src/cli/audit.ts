@@ -114,7 +114,8 @@ export async function verifyAudit(
       `audit log verified: ${report.entries} entries, ${report.checkpoints} signed checkpoints, root ${report.rootHash} (${speed})`,
     );
     print(`checked against ${report.trustedCheckpoints} checkpoints kept outside the database`);
-    if (asked.cosignedBy.length > 0) print(`the newest checkpoint is consistent with what ${asked.cosignedBy.join(', ')} saw`);
+    if (asked.cosignedBy.length > 0)
+      print(`the newest checkpoint is consistent with what ${asked.cosignedBy.join(', ')} saw`);
   } else {
     print(
       `audit log FAILED verification: ${report.problems.length} problem(s) in ${report.entries} entries (${speed})`,

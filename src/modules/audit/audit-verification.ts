@@ -1,6 +1,6 @@
 import { and, asc, gte, inArray, lt, sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../../storage/database.ts';
-import { auditCheckpoints, auditEntries } from './audit.tables.ts';
+import { auditCheckpoints } from './audit.tables.ts';
 import type { AuditEntryBody } from './audit.types.ts';
 import { leafHash, TreeFrontier } from './merkle.ts';
 import { CheckpointError, type CheckpointVerifier, parseNote } from './signed-checkpoint.ts';

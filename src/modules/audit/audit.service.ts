@@ -108,16 +108,10 @@ export class AuditService {
     }
     let cosigning: Cosigning = { cosignedBy: [], problems: [] };
     if (!outcome.refused)
-      cosigning = await requestCosignatures(
-        {
-          db: this.db,
-          log: this.log,
-          history: this.history,
-          witnesses: this.witnesses,
-          timeoutMs: this.settings.witnessTimeoutMs,
-        },
-        now,
-      ).catch((error: Error) => ({ cosignedBy: [], problems: [`witnesses could not be asked: ${error.message}`] }));
+      cosigning = await requestCosignatures(this.cosigningDeps(), now).catch((error: Error) => ({
+        cosignedBy: [],
+        problems: [`witnesses could not be asked: ${error.message}`],
+      }));
     this.status = {
       checkedAt: now,
       refused: outcome.refused,
@@ -133,11 +127,17 @@ export class AuditService {
    * database's; the problems are what the witnesses refused (a rollback, a rewrite they can prove).
    */
   async askWitnesses(): Promise<Cosigning> {
-    return requestCosignatures(
-      { db: this.db, log: this.log, history: this.history, witnesses: this.witnesses, timeoutMs: this.settings.witnessTimeoutMs },
-      this.clock.now(),
-      { keep: false },
-    );
+    return requestCosignatures(this.cosigningDeps(), this.clock.now(), { keep: false });
+  }
+
+  private cosigningDeps() {
+    return {
+      db: this.db,
+      log: this.log,
+      history: this.history,
+      witnesses: this.witnesses,
+      timeoutMs: this.settings.witnessTimeoutMs,
+    };
   }
 
   /** What the last signing found: a refusal, witnesses' problems, and whether the quorum cosigned. */
