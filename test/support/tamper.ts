@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { asc, sql } from 'drizzle-orm';
+import { signAuditCheckpoint, type VerifyOptions, verifyAudit } from '../../src/cli/audit.ts';
+import { createServices } from '../../src/composition.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import {
   auditCheckpoints,
   auditCosignatures,
@@ -9,6 +12,7 @@ import {
 } from '../../src/modules/audit/audit.tables.ts';
 import { leafHash, TreeFrontier } from '../../src/modules/audit/merkle.ts';
 import { type DatabaseHandle, queryRows } from '../../src/storage/database.ts';
+import { openDatabase } from '../../src/storage/open-database.ts';
 import { asDatabaseOwner } from './database.ts';
 
 // What a database superuser can do to the audit log: triggers off for the session (session_replication_role =
@@ -112,4 +116,58 @@ export function startServer(
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`leds serve exited with ${code} before serving:\n${output}`)));
   });
+}
+
+/**
+ * The database a tamper test changes, opened as its owner for one piece of work: the scratch PostgreSQL database,
+ * or the embedded one in the test's data folder (opened only while no LEDS process holds it).
+ */
+export function ownerHandles(where: () => { url?: string; dataDir: string }) {
+  const withOwnerHandle = async <T>(run: (handle: DatabaseHandle) => Promise<T>): Promise<T> => {
+    const { url, dataDir } = where();
+    const handle = url
+      ? await openDatabase({ kind: 'postgres', url })
+      : await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      return await run(handle);
+    } finally {
+      await handle.close();
+    }
+  };
+  const entryText = async (seq: number): Promise<string> => {
+    const [row] = await withOwnerHandle((handle) =>
+      queryRows<{ entry: string }>(handle.db, sql`select entry from audit_entries where seq = ${seq}`),
+    );
+    return row?.entry as string;
+  };
+  return { withOwnerHandle, entryText };
+}
+
+/**
+ * `leds audit verify` or `leds audit checkpoint` run in this process, with the services a command would make from
+ * `env`, printing what the command prints: the same code as the command, without the 3 s a process costs to start
+ * (the tamper tests run dozens on both databases). The commands themselves are run as processes elsewhere.
+ */
+export async function auditCommand(
+  env: NodeJS.ProcessEnv,
+  command: 'verify' | 'checkpoint',
+  options: VerifyOptions = {},
+): Promise<{ status: number; stdout: string }> {
+  const lines: string[] = [];
+  const print = (line: string) => lines.push(`${line}\n`);
+  const services = await createServices(loadConfig(env));
+  let status: number;
+  try {
+    status =
+      command === 'verify'
+        ? (await verifyAudit(services, { ...options, progress: false }, print)).ok
+          ? 0
+          : 1
+        : (await signAuditCheckpoint(services, print))
+          ? 0
+          : 1;
+  } finally {
+    await services.close();
+  }
+  return { status, stdout: lines.join('') };
 }

@@ -45,14 +45,7 @@ export class CheckpointSigner {
     readonly name: string,
     private readonly privateKey: KeyObject,
   ) {
-    try {
-      checkKeyName(name);
-    } catch (error) {
-      throw new CheckpointError((error as Error).message);
-    }
-    const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
-    this.publicKeyRaw = Buffer.from(jwk.x as string, 'base64url');
-    this.keyId = keyIdOf(name, this.publicKeyRaw);
+    ({ publicKeyRaw: this.publicKeyRaw, keyId: this.keyId } = namedKey(name, privateKey, ed25519Algorithm));
   }
 
   /** Loads the PEM key file, creating a new key (readable by the owner only) the first time. */
@@ -83,6 +76,17 @@ export class CheckpointSigner {
   sign(checkpoint: Checkpoint): string {
     return this.signNote(checkpointBody(checkpoint));
   }
+}
+
+/** A signing key's public half and its signed-note key id, once its name is checked. */
+export function namedKey(name: string, privateKey: KeyObject, type: number): { publicKeyRaw: Buffer; keyId: Buffer } {
+  try {
+    checkKeyName(name);
+  } catch (error) {
+    throw new CheckpointError((error as Error).message);
+  }
+  const publicKeyRaw = Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x as string, 'base64url');
+  return { publicKeyRaw, keyId: keyIdOf(name, publicKeyRaw, type) };
 }
 
 /** An Ed25519 private key in a PEM file, made (readable by the owner only) the first time. */

@@ -1,6 +1,6 @@
-import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { CheckpointError, keyIdOf, parseVerifierKey } from './signed-checkpoint.ts';
-import { checkKeyName, type NoteSignature } from './signed-note.ts';
+import { type KeyObject, sign, verify } from 'node:crypto';
+import { CheckpointError, namedKey, parseVerifierKey } from './signed-checkpoint.ts';
+import type { NoteSignature } from './signed-note.ts';
 
 /**
  * Witness cosignatures, c2sp.org/tlog-cosignature (the Ed25519 `cosignature/v1` type): a note signature whose key
@@ -24,13 +24,7 @@ export class Cosigner {
     readonly name: string,
     private readonly privateKey: KeyObject,
   ) {
-    try {
-      checkKeyName(name);
-    } catch (error) {
-      throw new CheckpointError((error as Error).message);
-    }
-    this.publicKeyRaw = Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x as string, 'base64url');
-    this.keyId = keyIdOf(name, this.publicKeyRaw, cosignatureAlgorithm);
+    ({ publicKeyRaw: this.publicKeyRaw, keyId: this.keyId } = namedKey(name, privateKey, cosignatureAlgorithm));
   }
 
   /** `<name>+<hex key id>+<base64(0x04 || public key)>`, the vkey form the spec allows. */
