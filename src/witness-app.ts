@@ -21,10 +21,10 @@ export interface WitnessOptions {
 
 export async function buildWitnessApp(options: WitnessOptions): Promise<{ app: FastifyInstance; verifierKey: string }> {
   const cosigner = new Cosigner(options.name, ed25519KeyFile(options.keyFile).key);
-  const logs = new Map<string, string[]>();
+  const logs = new Map<string, CheckpointVerifier[]>();
   for (const key of options.logKeys) {
-    const { name } = new CheckpointVerifier(key);
-    logs.set(name, [...(logs.get(name) ?? []), key]);
+    const verifier = new CheckpointVerifier(key);
+    logs.set(verifier.name, [...(logs.get(verifier.name) ?? []), verifier]);
   }
   const app = Fastify({ logger: options.logger ?? false });
   await app.register(helmet);

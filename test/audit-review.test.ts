@@ -18,6 +18,7 @@ import {
   asSuperuser,
   auditCommand,
   ownerHandles,
+  quoted,
   recomputeStoredTree,
   restoreAudit,
   snapshotAudit,
@@ -38,7 +39,6 @@ let original: AuditSnapshot;
 let witness: ChildProcess | undefined;
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [leds, ...args], { env, encoding: 'utf8' });
-const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 const { withOwnerHandle, entryText } = ownerHandles(() => ({
   url: scratch?.url,

@@ -9,8 +9,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { auditCheckpoints, auditEntries } from '../src/modules/audit/audit.tables.ts';
 import { entryRow } from '../src/modules/audit/audit-log.ts';
 import { recordsetInsert } from '../src/storage/bulk-insert.ts';
-import { openDatabase } from '../src/storage/open-database.ts';
-import { asDatabaseOwner, createScratchPostgres, testDatabaseKind } from './support/database.ts';
+import { createScratchPostgres, testDatabaseKind } from './support/database.ts';
 import { ndjson, personChain } from './support/records.ts';
 import { givePoliceAgreement } from './support/services.ts';
 import { testSigningKeyFile } from './support/signing-key.ts';
@@ -19,6 +18,7 @@ import {
   asSuperuser,
   auditCommand,
   ownerHandles,
+  quoted,
   recomputeStoredTree,
   restoreAudit,
   rollBack,
@@ -36,27 +36,13 @@ let lastSigned: number;
 
 const auditVerify = () => spawnSync(process.execPath, [leds, 'audit', 'verify'], { env, encoding: 'utf8' });
 
-/**
- * Changes the stored log by hand, as a database administrator could: triggers off for the session
- * (session_replication_role = replica needs a superuser), then plain SQL.
- */
-async function byHand(statements: string[]): Promise<void> {
-  const handle = scratch
-    ? await openDatabase({ kind: 'postgres', url: scratch.url })
-    : await openDatabase({ kind: 'pglite', dataDir: path.join(folder, 'data') });
-  try {
-    await asDatabaseOwner(handle, ['begin', 'set local session_replication_role = replica', ...statements, 'commit']);
-  } finally {
-    await handle.close();
-  }
-}
+/** Changes the stored log by hand, as a database administrator could (support/tamper.ts `asSuperuser`). */
+const byHand = (statements: string[]) => withOwnerHandle((handle) => asSuperuser(handle, statements));
 
 const { withOwnerHandle, entryText } = ownerHandles(() => ({
   url: scratch?.url,
   dataDir: path.join(folder, 'data'),
 }));
-
-const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 before(async () => {
   folder = await mkdtemp(path.join(tmpdir(), 'leds-tamper-'));
@@ -173,7 +159,7 @@ describe(`leds audit verify on ${testDatabaseKind}`, () => {
 // Issue 14: what a superuser can do that the tree alone cannot show, each caught from outside the database (the
 // checkpoint history, an outsider's copy, a witness), and each refused by `leds audit checkpoint`.
 describe(`tampering caught from outside the database, on ${testDatabaseKind}`, () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [leds, ...args], { env, encoding: 'utf8' });
+  const _cli = (...args: string[]) => spawnSync(process.execPath, [leds, ...args], { env, encoding: 'utf8' });
   let original: AuditSnapshot;
   before(async () => {
     original = await withOwnerHandle(snapshotAudit);

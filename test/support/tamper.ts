@@ -35,6 +35,9 @@ export async function snapshotAudit(handle: DatabaseHandle): Promise<AuditSnapsh
   };
 }
 
+/** A text as an SQL string literal, for the hand-made statements below. */
+export const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
 /** Statements run as the database owner with the append-only triggers off. */
 export async function asSuperuser(handle: DatabaseHandle, statements: string[]): Promise<void> {
   await asDatabaseOwner(handle, ['begin', 'set local session_replication_role = replica', ...statements, 'commit']);

@@ -75,7 +75,7 @@ export class CheckpointHistory {
       const complete = bytes.lastIndexOf(0x0a) + 1;
       for (const checkpoint of parseHistory(bytes.subarray(0, complete).toString('utf8'), this.file)) {
         if (!this.largestRead || checkpoint.treeSize >= this.largestRead.treeSize) this.largestRead = checkpoint;
-        this.sizesRead.add(checkpoint.treeSize);
+        this.sizesRead.push(checkpoint.treeSize);
       }
       this.readUpTo += complete;
       this.tornTail = bytes.subarray(complete).toString('utf8');
@@ -83,8 +83,8 @@ export class CheckpointHistory {
     return this.largestRead;
   }
 
-  /** Every size the file holds a checkpoint of, as last read by `largest()`. */
-  get sizes(): ReadonlySet<number> {
+  /** Every size the file holds a checkpoint of, in the file's order, as last read by `largest()`. */
+  get sizes(): readonly number[] {
     return this.sizesRead;
   }
 
@@ -105,7 +105,7 @@ export class CheckpointHistory {
 
   private readUpTo = 0;
   private largestRead: HistoryCheckpoint | undefined;
-  private readonly sizesRead = new Set<number>();
+  private readonly sizesRead: number[] = [];
   private tornTail = '';
 }
 

@@ -41,14 +41,15 @@ const chunk = 16_384;
 
 /**
  * What this process has already checked, so that each signing checks only what is new: the checkpoint rows up to
- * `rowsOpenedUpTo` opened with the log's key, and the history's sizes found in the database.
+ * `rowsOpenedUpTo` opened with the log's key, and the first `historyLinesFound` of the history's checkpoints found
+ * in the database.
  */
 export interface SigningMemory {
   rowsOpenedUpTo: number;
-  historySizesConfirmed: Set<number>;
+  historyLinesFound: number;
 }
 
-export const newSigningMemory = (): SigningMemory => ({ rowsOpenedUpTo: 0, historySizesConfirmed: new Set() });
+export const newSigningMemory = (): SigningMemory => ({ rowsOpenedUpTo: 0, historyLinesFound: 0 });
 
 /**
  * Signs the log as it stands once it passes the checks. `full` (the CLI) recomputes every leaf from the entries,
@@ -152,7 +153,8 @@ async function historyKeptInDatabase(tx: Database, deps: SigningDeps): Promise<v
       );
     history.repairTail(whole);
   }
-  const unconfirmed = [...history.sizes].filter((s) => !memory.historySizesConfirmed.has(s));
+  // Only the lines read since the last signing: the history grows by a line or two a checkpoint.
+  const unconfirmed = [...new Set(history.sizes.slice(memory.historyLinesFound))];
   for (let i = 0; i < unconfirmed.length; i += 1000) {
     const wanted = unconfirmed.slice(i, i + 1000);
     const found = new Set(
@@ -168,8 +170,8 @@ async function historyKeptInDatabase(tx: Database, deps: SigningDeps): Promise<v
       throw new CheckpointError(
         `the checkpoint of ${missing} entries in ${history.file} is missing from the database: checkpoints were deleted`,
       );
-    for (const s of wanted) memory.historySizesConfirmed.add(s);
   }
+  memory.historyLinesFound = history.sizes.length;
 }
 
 /** Opens a stored checkpoint with the log's own key; a row whose columns and note differ is refused too. */

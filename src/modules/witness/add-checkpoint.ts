@@ -1,6 +1,6 @@
 import {
   CheckpointError,
-  CheckpointVerifier,
+  type CheckpointVerifier,
   type Cosigner,
   NoteFormatError,
   ProofError,
@@ -26,8 +26,8 @@ export interface WitnessAnswer {
 
 export interface WitnessSettings {
   cosigner: Cosigner;
-  /** The logs this witness follows: origin to the log's verifier keys. */
-  logs: ReadonlyMap<string, readonly string[]>;
+  /** The logs this witness follows: origin to the verifiers of the log's keys, made once at start. */
+  logs: ReadonlyMap<string, readonly CheckpointVerifier[]>;
   state: WitnessState;
   now: () => Date;
 }
@@ -49,8 +49,8 @@ class Refusal extends Error {
 export async function addCheckpoint(settings: WitnessSettings, body: string): Promise<WitnessAnswer> {
   let request: Submission | undefined;
   try {
-    request = parseRequest(body);
-    const submitted = request;
+    const submitted = parseRequest(body);
+    request = submitted;
     return await settings.state.exclusive(() => cosignIfConsistent(settings, submitted));
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
@@ -64,7 +64,7 @@ export async function addCheckpoint(settings: WitnessSettings, body: string): Pr
         oldSize: request.oldSize,
         proof: request.proof.map((hash) => hash.toString('base64')),
         checkpoint: request.text,
-        logSignatures: request.signatures.filter((s) => request?.trustedSignature(s)).map((s) => s.line),
+        logSignatures: logSignatureLines(settings, request),
         at: settings.now().toISOString(),
       });
     if (error.sizeBody !== undefined)
@@ -74,8 +74,6 @@ export async function addCheckpoint(settings: WitnessSettings, body: string): Pr
 }
 
 interface Submission {
-  /** Set once the log's key is known: whether a signature line is the log's. */
-  trustedSignature: (signature: ReturnType<typeof parseSignedNote>['signatures'][number]) => boolean;
   oldSize: number;
   proof: Buffer[];
   note: string;
@@ -98,7 +96,7 @@ function parseRequest(body: string): Submission {
     const note = body.slice(blank + 2);
     const { text, signatures } = parseSignedNote(note);
     const checkpoint = parseCheckpointText(text);
-    return { oldSize: Number(old[1]), proof, note, text, signatures, checkpoint, trustedSignature: () => false };
+    return { oldSize: Number(old[1]), proof, note, text, signatures, checkpoint };
   } catch (error) {
     if (error instanceof NoteFormatError) throw new Refusal(400, error.message);
     throw error;
@@ -160,13 +158,21 @@ async function cosignIfConsistent(settings: WitnessSettings, request: Submission
 }
 
 /** A signature by one of the log's keys verifies (signatures by keys the witness does not know are ignored). */
-function signedByTrustedKey(keys: readonly string[], request: Submission): boolean {
-  return keys.some((key) => {
+function signedByTrustedKey(verifiers: readonly CheckpointVerifier[], request: Submission): boolean {
+  return verifiers.some((verifier) => {
     try {
-      return new CheckpointVerifier(key).verifies(request.text, request.signatures);
+      return verifier.verifies(request.text, request.signatures);
     } catch (error) {
       if (error instanceof CheckpointError) return false;
       throw error;
     }
   });
+}
+
+/** The log's own signature lines of a submission, kept with the evidence of what the log signed. */
+function logSignatureLines(settings: WitnessSettings, request: Submission): string[] {
+  const verifiers = settings.logs.get(request.checkpoint.origin) ?? [];
+  return request.signatures
+    .filter((s) => verifiers.some((v) => v.name === s.name && v.keyId.equals(s.keyId)))
+    .map((s) => s.line);
 }
