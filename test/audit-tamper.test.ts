@@ -289,6 +289,44 @@ describe(`tampering caught from outside the database, on ${testDatabaseKind}`, (
     assert.match(result.stdout, new RegExp(`checkpoint of ${lastSigned + 100} entries was signed, but only`));
   });
 
+  it('names the searchable columns changed without their entry, whatever they were changed to', async () => {
+    const original = await withOwnerHandle(snapshotAudit);
+    const untouched = (e: { seq: number }) => ![2, 4, 6, 8].includes(e.seq);
+    const caseLess = original.entries.find((e) => e.caseReference === null && untouched(e));
+    const withOrganisation = original.entries.find(
+      (e) => e.organisationId !== null && untouched(e) && e.seq !== caseLess?.seq,
+    );
+    assert.ok(caseLess && withOrganisation, 'setup wrote an entry without a case reference and one by an organisation');
+    await byHand([
+      `update audit_entries set actor_name = 'Someone Else' where seq = 2`,
+      `update audit_entries set recorded_at = recorded_at + interval '1 millisecond' where seq = 4`,
+      `update audit_entries set subject_ids = array['00000000-0000-4000-8000-000000000001'::uuid] where seq = 8`,
+      // Nothing made an empty text, and something made nothing.
+      `update audit_entries set case_reference = '' where seq = ${caseLess.seq}`,
+      `update audit_entries set organisation_id = null where seq = ${withOrganisation.seq}`,
+    ]);
+    const expected = [
+      /#2\tentry 2: columns actor_name no longer match the hashed entry/,
+      /#4\tentry 4: columns recorded_at no longer match the hashed entry/,
+      /#8\tentry 8: columns subject_ids no longer match the hashed entry/,
+      new RegExp(`#${caseLess.seq}\\tentry ${caseLess.seq}: columns case_reference no longer match`),
+      new RegExp(`#${withOrganisation.seq}\\tentry ${withOrganisation.seq}: columns organisation_id no longer match`),
+    ];
+    try {
+      const quick = await auditCommand(env, 'verify');
+      assert.equal(quick.status, 1, quick.stdout);
+      for (const line of expected) assert.match(quick.stdout, line);
+      // A value holding the separator the verifier reads columns with: that chunk is read carefully, same findings.
+      await byHand([`update audit_entries set actor_id = actor_id || chr(31) || 'x' where seq = 6`]);
+      const careful = await auditCommand(env, 'verify');
+      assert.equal(careful.status, 1, careful.stdout);
+      for (const line of [...expected, /#6\tentry 6: columns actor_id no longer match the hashed entry/])
+        assert.match(careful.stdout, line);
+    } finally {
+      await withOwnerHandle((handle) => restoreAudit(handle, original));
+    }
+  });
+
   it('verifies, once every change above is put back', async () => {
     const result = await auditCommand(env, 'verify');
     assert.equal(result.status, 0, result.stdout);

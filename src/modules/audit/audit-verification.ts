@@ -1,9 +1,9 @@
 import { and, asc, gte, inArray, lt, sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../../storage/database.ts';
 import { auditCheckpoints } from './audit.tables.ts';
-import type { AuditEntryBody } from './audit.types.ts';
 import { leafHash, TreeFrontier } from './merkle.ts';
 import { CheckpointError, type CheckpointVerifier, parseNote } from './signed-checkpoint.ts';
+import { type Chunk, readChunk, type StoredNodes } from './verification-reading.ts';
 import type { CosignatureVerifier } from './witness-cosignature.ts';
 
 export interface AuditProblem {
@@ -32,58 +32,6 @@ export interface AuditVerificationReport {
   firstBadEntry: number | null;
   seconds: number;
   leavesPerSecond: number;
-}
-
-/**
- * An entry as the verifier reads it: its text, and its searchable columns in one JSON array made by the database.
- * Measured on PGlite: decoding seventeen columns a row was most of the verifier's time; three is not.
- */
-interface EntryRow {
-  seq: number;
-  entry: string;
-  columns: string;
-}
-
-const columnNames = [
-  'recorded_at',
-  'kind',
-  'action',
-  'outcome',
-  'actor_id',
-  'actor_name',
-  'actor_kind',
-  'organisation_id',
-  'organisation_code',
-  'organisation_kind',
-  'purpose',
-  'case_reference',
-  'channel',
-  'correlation_id',
-  'subject_ids',
-] as const;
-
-/** The columns auditors search by must still say what the hashed entry says. */
-function columnDifferences(row: EntryRow, body: AuditEntryBody): string[] {
-  const [recordedAt, ...rest] = JSON.parse(row.columns) as unknown[];
-  const stored = [new Date(String(recordedAt)).toISOString(), ...rest.slice(0, -1), JSON.stringify(rest.at(-1))];
-  const hashed = [
-    body.recordedAt,
-    body.kind,
-    body.action,
-    body.outcome,
-    body.actor.id,
-    body.actor.name,
-    body.actor.kind,
-    body.organisation?.id ?? null,
-    body.organisation?.code ?? null,
-    body.organisation?.kind ?? null,
-    body.purpose,
-    body.caseReference,
-    body.channel,
-    body.correlationId,
-    JSON.stringify(body.subjects),
-  ];
-  return columnNames.filter((_, i) => stored[i] !== hashed[i]);
 }
 
 /** A checkpoint kept outside the database, as given to the verifier: where it came from and its note. */
@@ -179,7 +127,7 @@ export async function verifyAuditLog(
     reading = end < size ? readChunk(db, end, Math.min(end + chunk, size)) : undefined;
     // A read started ahead and not awaited must not reject unseen if the run stops here.
     reading?.catch(() => undefined);
-    if (!verifyChunk(v, current, start, end)) return finish(v, size, started);
+    if (!(await verifyChunk(v, current, start, end))) return finish(v, size, started);
     options.onProgress?.(end, size);
   }
   if (rows !== size) report(v, null, `the log has ${rows} rows for ${size} leaf indexes`);
@@ -264,42 +212,18 @@ async function checkTrustedAgainstStore(db: Database, v: Verification, trusted: 
     );
 }
 
-/**
- * Leaves [start, end): each entry against its hash and columns, each completed node against the stored one, each
- * checkpoint of a size reached against the recomputed root. False when the tree cannot be recomputed past a gap.
- */
-interface Chunk {
-  entries: EntryRow[];
-  stored: Map<string, Buffer>;
-  checkpoints: (typeof auditCheckpoints.$inferSelect)[];
-}
-
-async function readChunk(db: Database, start: number, end: number): Promise<Chunk> {
-  const [entries, stored, checkpoints] = await Promise.all([
-    queryRows<{ seq: string | number; entry: string; columns: string }>(
-      db,
-      sql`select seq, entry, json_build_array(${sql.raw(columnNames.join(', '))})::text as columns
-          from audit_entries where seq >= ${start} and seq < ${end} order by seq`,
-    ).then((rows) => rows.map((r) => ({ seq: Number(r.seq), entry: r.entry, columns: r.columns }))),
-    storedNodes(db, start, end),
-    db
-      .select()
-      .from(auditCheckpoints)
-      .where(and(gte(auditCheckpoints.treeSize, start + 1), lt(auditCheckpoints.treeSize, end + 1)))
-      .orderBy(asc(auditCheckpoints.treeSize)),
-  ]);
-  return { entries, stored, checkpoints };
-}
-
-function verifyChunk(v: Verification, { entries, stored, checkpoints }: Chunk, start: number, end: number): boolean {
+async function verifyChunk(v: Verification, chunk: Chunk, start: number, end: number): Promise<boolean> {
+  const { entries, stored, checkpoints } = chunk;
   let next = 0;
   for (let seq = start; seq < end; seq += 1) {
+    // Lets the next chunk's rows be read as they arrive: unread, they fill the socket and the database waits.
+    if (seq % 2048 === 0) await new Promise(setImmediate);
     const row = entries[next]?.seq === seq ? entries[next] : undefined;
     let leaf: Buffer;
     if (!row) {
       report(v, seq, `entry ${seq} is missing`);
       // Carry on with the stored leaf hash so later entries can still be checked.
-      const kept = stored.get(`0:${seq}`);
+      const kept = stored.get(0, seq);
       if (!kept) {
         report(v, seq, `neither entry ${seq} nor its leaf hash is stored; the tree cannot be recomputed past it`);
         return false;
@@ -308,7 +232,7 @@ function verifyChunk(v: Verification, { entries, stored, checkpoints }: Chunk, s
     } else {
       next += 1;
       leaf = leafHash(row.entry);
-      checkEntry(v, row, seq);
+      if (row.problem) report(v, seq, row.problem);
     }
     checkNodes(v, stored, leaf, seq);
     while (checkpoints[0] && checkpoints[0].treeSize === v.frontier.size) {
@@ -322,26 +246,10 @@ function verifyChunk(v: Verification, { entries, stored, checkpoints }: Chunk, s
   return true;
 }
 
-/** The stored entry is valid JSON, at its own index, and its searchable columns still say what it says. */
-function checkEntry(v: Verification, row: EntryRow, seq: number): void {
-  let body: AuditEntryBody | undefined;
-  try {
-    body = JSON.parse(row.entry) as AuditEntryBody;
-  } catch {
-    report(v, seq, `entry ${seq} is not valid JSON`);
-  }
-  if (body && body.seq !== seq) report(v, seq, `the row at ${seq} holds entry ${body.seq}: rows were reordered`);
-  else if (body) {
-    const differing = columnDifferences(row, body);
-    if (differing.length > 0)
-      report(v, seq, `entry ${seq}: columns ${differing.join(', ')} no longer match the hashed entry`);
-  }
-}
-
 /** Appends the leaf and checks each tree node it completes against the stored node, unless already suspect. */
-function checkNodes(v: Verification, stored: Map<string, Buffer>, leaf: Buffer, seq: number): void {
+function checkNodes(v: Verification, stored: StoredNodes, leaf: Buffer, seq: number): void {
   for (const node of v.frontier.append(leaf)) {
-    const kept = stored.get(`${node.level}:${node.index}`);
+    const kept = stored.get(node.level, node.index);
     const first = node.index * 2 ** node.level;
     const last = first + 2 ** node.level - 1;
     if (v.problems.some((p) => p.seq !== null && p.seq >= first && p.seq <= last)) continue;
@@ -422,21 +330,4 @@ function finish(v: Verification, size: number, started: number, trusted = 0): Au
     seconds,
     leavesPerSecond: seconds > 0 ? Math.round(v.frontier.size / seconds) : 0,
   };
-}
-
-/** The stored nodes completed by leaves [start, end): for each level, the nodes whose last leaf is in the range. */
-async function storedNodes(db: Database, start: number, end: number): Promise<Map<string, Buffer>> {
-  const ranges: string[] = [];
-  for (let level = 0; 2 ** level <= end; level += 1) {
-    const width = 2 ** level;
-    const first = Math.ceil((start + 1) / width) - 1;
-    const last = Math.floor(end / width) - 1;
-    if (last >= first) ranges.push(`(level = ${level} and node_index between ${first} and ${last})`);
-  }
-  if (ranges.length === 0) return new Map();
-  const rows = await queryRows<{ level: number; node_index: string | number; hash: Uint8Array }>(
-    db,
-    sql`select level, node_index, hash from audit_tree_nodes where ${sql.raw(ranges.join(' or '))}`,
-  );
-  return new Map(rows.map((r) => [`${r.level}:${Number(r.node_index)}`, Buffer.from(r.hash)]));
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * The RFC 9162 (Certificate Transparency 2.0) Merkle tree: leaf hash SHA-256(0x00 || entry), interior node
@@ -8,19 +8,22 @@ import { createHash } from 'node:crypto';
 
 export const hashSize = 32;
 
+// One-shot hashing: measured here, a quarter faster than a Hash object a leaf, which the verifier makes millions of.
 export function leafHash(entry: Uint8Array | string): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(entry)
-    .digest();
+  // '\0' + entry is encoded as UTF-8 like the entry alone, after the byte 0x00.
+  return hash('sha256', typeof entry === 'string' ? `\0${entry}` : Buffer.concat([leafPrefix, entry]), 'buffer');
 }
+const leafPrefix = Buffer.from([0]);
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([1]))
-    .update(left)
-    .update(right)
-    .digest();
+  // A stored hash of the wrong length (a tampered row) is hashed as it is, as the specification's concatenation.
+  if (left.length !== hashSize || right.length !== hashSize)
+    return hash('sha256', Buffer.concat([Buffer.from([1]), left, right]), 'buffer');
+  const input = Buffer.allocUnsafe(1 + 2 * hashSize);
+  input[0] = 1;
+  input.set(left, 1);
+  input.set(right, 1 + hashSize);
+  return hash('sha256', input, 'buffer');
 }
 
 /** The hash of the empty tree, SHA-256 of nothing. */
@@ -85,8 +88,10 @@ export class TreeFrontier {
   /** Adds a leaf hash; returns every node it completes (the leaf itself first), with its level and index. */
   append(leaf: Uint8Array): (NodeId & { hash: Buffer })[] {
     const index = this.size;
-    const completed: (NodeId & { hash: Buffer })[] = [{ level: 0, index, hash: Buffer.from(leaf) }];
-    let node: { level: number; hash: Buffer } = { level: 0, hash: Buffer.from(leaf) };
+    // One copy, shared: the frontier's hashes are never written to, only replaced.
+    const own = Buffer.from(leaf);
+    const completed: (NodeId & { hash: Buffer })[] = [{ level: 0, index, hash: own }];
+    let node: { level: number; hash: Buffer } = { level: 0, hash: own };
     while (this.nodes.length > 0 && this.nodes[this.nodes.length - 1]?.level === node.level) {
       const left = this.nodes.pop() as { level: number; hash: Buffer };
       node = { level: node.level + 1, hash: nodeHash(left.hash, node.hash) };
