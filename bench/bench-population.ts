@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +14,12 @@ import { people } from '../src/modules/records/records.tables.ts';
  * in the PostgreSQL database DATABASE_URL names. Returns a sample of person ids to read.
  */
 export async function benchPopulation(wanted: number): Promise<{ services: Services; held: number; ids: string[] }> {
-  const dataDir = path.resolve(import.meta.dirname, '.data', `people-${wanted}`);
+  // One folder a database: it holds the checkpoint history, which must not be shared by two logs.
+  const dataDir = path.resolve(
+    import.meta.dirname,
+    '.data',
+    `people-${wanted}${process.env.DATABASE_URL ? `-postgres-${createHash('sha256').update(process.env.DATABASE_URL).digest('hex').slice(0, 8)}` : ''}`,
+  );
   mkdirSync(dataDir, { recursive: true });
   const services = await createServices(
     loadConfig(process.env, {

