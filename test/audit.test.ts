@@ -6,8 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import stringify from 'safe-stable-stringify';
 import { buildApp } from '../src/app.ts';
 import { auditEntries } from '../src/modules/audit/audit.tables.ts';
+import { type AuditDraft, AuditLog } from '../src/modules/audit/audit-log.ts';
 import { type AuditEntryBody, CheckpointVerifier, verifyAuditLog } from '../src/modules/audit/index.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from '../src/modules/audit/merkle.ts';
+import { VaultKeyFile } from '../src/modules/audit/vault-key-wrapping.ts';
 import { LedsError } from '../src/platform/errors.ts';
 import type { RequestContext } from '../src/platform/request-context.ts';
 import { queryRows } from '../src/storage/database.ts';
@@ -274,6 +276,56 @@ describe('no audit, no data', () => {
     );
     assert.equal(Number(rows[0]?.n), 40);
   });
+});
+
+it('keeps the tree whole when another writer appends to the same log between and among its commits', async () => {
+  // A second log over the same database stands for another process: the right edge it keeps is its own.
+  const other = new AuditLog(services.database.db, {
+    groupCommitMax: 3,
+    vaultKeys: VaultKeyFile.open(services.config.audit.vaultKeyFile),
+    statements: services.database,
+  });
+  const draft = (i: number): AuditDraft => ({
+    body: {
+      v: 1,
+      salt: `side-${i}-${Math.random()}`,
+      recordedAt: services.clock.now().toISOString(),
+      kind: 'PERSON_VIEWED',
+      action: 'person.view',
+      outcome: 'ALLOWED',
+      actor: { kind: 'system', id: 'side', name: 'side by side' },
+      organisation: null,
+      purpose: 'INVESTIGATION',
+      caseReference: null,
+      channel: 'API',
+      correlationId: `side-${i}`,
+      // Nobody the other tests here count the views of.
+      subjects: [],
+      reasons: [],
+      details: {},
+      shown: null,
+    },
+    shownContent: Buffer.from(`shown ${i}`),
+  });
+  // In turn: the first log's edge is stale once the other has appended, so its batch must be made again.
+  const first = await services.auditLog.append(draft(0));
+  const second = await other.append(draft(1));
+  const third = await services.auditLog.append(draft(2));
+  assert.deepEqual([second - first, third - second], [1, 1]);
+  // Then all at once, with a change's own transaction among them.
+  const seqs = await Promise.all([
+    ...Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? services.auditLog : other).append(draft(3 + i))),
+    services.database.db.transaction((tx) => services.auditLog.appendWithin(tx as never, [draft(100), draft(101)])),
+  ]);
+  const all = seqs.flat();
+  assert.equal(new Set(all).size, 62, 'every entry has a leaf index of its own');
+  // Verified without signing, so that the tests below start from the checkpoint they expect.
+  const report = await verifyAuditLog(
+    services.database.db,
+    new CheckpointVerifier(services.audit.verifierKey),
+    services.config.audit.origin,
+  );
+  assert.deepEqual(report.problems, [], 'the audit log verifies');
 });
 
 describe('tamper evidence', () => {
