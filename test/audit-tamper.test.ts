@@ -291,7 +291,7 @@ describe(`tampering caught from outside the database, on ${testDatabaseKind}`, (
 
   it('names the searchable columns changed without their entry, whatever they were changed to', async () => {
     const original = await withOwnerHandle(snapshotAudit);
-    const untouched = (e: { seq: number }) => ![2, 4, 6, 8].includes(e.seq);
+    const untouched = (e: { seq: number }) => ![2, 4, 6, 8, 10, 12].includes(e.seq);
     const caseLess = original.entries.find((e) => e.caseReference === null && untouched(e));
     const withOrganisation = original.entries.find(
       (e) => e.organisationId !== null && untouched(e) && e.seq !== caseLess?.seq,
@@ -301,6 +301,9 @@ describe(`tampering caught from outside the database, on ${testDatabaseKind}`, (
       `update audit_entries set actor_name = 'Someone Else' where seq = 2`,
       `update audit_entries set recorded_at = recorded_at + interval '1 millisecond' where seq = 4`,
       `update audit_entries set subject_ids = array['00000000-0000-4000-8000-000000000001'::uuid] where seq = 8`,
+      // Under a millisecond, and into the years BC: the time the entry gives is still not the column's.
+      `update audit_entries set recorded_at = recorded_at + interval '1 microsecond' where seq = 10`,
+      `update audit_entries set recorded_at = (to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || ' BC')::timestamp at time zone 'UTC' where seq = 12`,
       // Nothing made an empty text, and something made nothing.
       `update audit_entries set case_reference = '' where seq = ${caseLess.seq}`,
       `update audit_entries set organisation_id = null where seq = ${withOrganisation.seq}`,
@@ -309,6 +312,8 @@ describe(`tampering caught from outside the database, on ${testDatabaseKind}`, (
       /#2\tentry 2: columns actor_name no longer match the hashed entry/,
       /#4\tentry 4: columns recorded_at no longer match the hashed entry/,
       /#8\tentry 8: columns subject_ids no longer match the hashed entry/,
+      /#10\tentry 10: columns recorded_at no longer match the hashed entry/,
+      /#12\tentry 12: columns recorded_at no longer match the hashed entry/,
       new RegExp(`#${caseLess.seq}\\tentry ${caseLess.seq}: columns case_reference no longer match`),
       new RegExp(`#${withOrganisation.seq}\\tentry ${withOrganisation.seq}: columns organisation_id no longer match`),
     ];
@@ -324,6 +329,43 @@ describe(`tampering caught from outside the database, on ${testDatabaseKind}`, (
         assert.match(careful.stdout, line);
     } finally {
       await withOwnerHandle((handle) => restoreAudit(handle, original));
+    }
+  });
+
+  it('names a tree node moved onto its neighbour as missing and the neighbour as stored twice, an emptied one as missing, and nothing after either as changed', async () => {
+    const original = await withOwnerHandle(snapshotAudit);
+    const pk = 'audit_tree_nodes_level_node_index_pk';
+    const cases = [
+      [
+        `alter table audit_tree_nodes drop constraint ${pk}`,
+        'update audit_tree_nodes set node_index = 4 where level = 0 and node_index = 5',
+      ],
+      [
+        'alter table audit_tree_nodes alter hash drop not null',
+        'update audit_tree_nodes set hash = null where level = 0 and node_index = 5',
+      ],
+    ];
+    try {
+      for (const statements of cases) {
+        await byHand(statements);
+        const result = await auditCommand(env, 'verify');
+        assert.equal(result.status, 1, result.stdout);
+        assert.match(result.stdout, /#5\ttree node 0\/5 \(entries 5 to 5\) is missing/);
+        if (statements[0]?.includes('drop constraint'))
+          assert.match(result.stdout, /#4\ttree node 0\/4 is stored 2 times/);
+        // Nothing after the node is misread as changed, as it would be if the hashes after it moved up one.
+        assert.doesNotMatch(result.stdout, /entry (?:[6-9]|\d\d+) does not match/);
+        await withOwnerHandle((handle) => restoreAudit(handle, original));
+      }
+    } finally {
+      await withOwnerHandle(async (handle) => {
+        await restoreAudit(handle, original);
+        await asSuperuser(handle, [
+          `alter table audit_tree_nodes drop constraint if exists ${pk}`,
+          `alter table audit_tree_nodes add constraint ${pk} primary key (level, node_index)`,
+          'alter table audit_tree_nodes alter hash set not null',
+        ]);
+      });
     }
   });
 

@@ -1,4 +1,4 @@
-import { and, asc, gte, inArray, lt, sql } from 'drizzle-orm';
+import { gte, inArray, sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../../storage/database.ts';
 import { auditCheckpoints } from './audit.tables.ts';
 import { leafHash, TreeFrontier } from './merkle.ts';
@@ -214,6 +214,8 @@ async function checkTrustedAgainstStore(db: Database, v: Verification, trusted: 
 
 async function verifyChunk(v: Verification, chunk: Chunk, start: number, end: number): Promise<boolean> {
   const { entries, stored, checkpoints } = chunk;
+  for (const d of stored.duplicates ?? [])
+    report(v, d.index * 2 ** d.level, `tree node ${d.level}/${d.index} is stored ${d.count} times`);
   let next = 0;
   for (let seq = start; seq < end; seq += 1) {
     // Lets the next chunk's rows be read as they arrive: unread, they fill the socket and the database waits.

@@ -13,6 +13,8 @@ export interface EntryRow {
 /** The stored tree nodes a chunk of leaves completes, by level and index. */
 export interface StoredNodes {
   get(level: number, index: number): Buffer | undefined;
+  /** Nodes stored more than once (only possible with the primary key dropped), each to be named. */
+  duplicates?: { level: number; index: number; count: number }[];
 }
 
 /** One chunk of the log as the verifier reads it: its entries, the stored nodes they complete, its checkpoints. */
@@ -41,7 +43,17 @@ const columnNames = [
   'subject_ids',
 ] as const;
 
-const recordedAtText = `to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/**
+ * To the microsecond and with its era, so that a change of under a millisecond or into the years BC still differs
+ * from the entry's time (LEDS writes whole milliseconds, AD).
+ */
+const recordedAtText = `to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"BC')`;
+/** The entry's time as `recordedAtText` writes it, or undefined (never equal to a column) if it is not ISO UTC. */
+function recordedAtAsStored(recordedAt: unknown): string | undefined {
+  return typeof recordedAt === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(recordedAt)
+    ? `${recordedAt.slice(0, -1)}000ZAD`
+    : undefined;
+}
 const asText = (name: string) =>
   name === 'recorded_at' ? recordedAtText : name === 'subject_ids' ? 'subject_ids::text' : `${name}::text`;
 /**
@@ -51,7 +63,7 @@ const asText = (name: string) =>
  */
 const columnsText = sql.raw(
   `concat_ws(chr(31), ${columnNames.map((name) => `coalesce(${asText(name)}, '')`).join(', ')}) as columns,
-   (${columnNames.map((name, bit) => `(${name} is null)::int * ${2 ** bit}`).join(' + ')}) as nulls`,
+   (${columnNames.map((name, bit) => `(${asText(name)} is null)::int * ${2 ** bit}`).join(' + ')}) as nulls`,
 );
 
 /** Reads leaves [start, end): each entry's text and what is wrong with it beside its hash, if anything. */
@@ -107,7 +119,7 @@ function entryProblem(seq: number, entry: string, stored: readonly (string | nul
   if (body?.seq !== seq)
     return `the row at ${seq} holds entry ${JSON.stringify(body?.seq) ?? 'nothing'}: rows were reordered`;
   const hashed = [
-    body.recordedAt,
+    recordedAtAsStored(body.recordedAt),
     body.kind,
     body.action,
     body.outcome,
@@ -160,16 +172,26 @@ async function storedNodes(db: Database, start: number, end: number): Promise<St
   const where = sql.raw(
     ranges.map((r) => `(level = ${r.level} and node_index between ${r.first} and ${r.last})`).join(' or '),
   );
-  const runs = await queryRows<{ level: number; first: string; n: number; sized: boolean; hashes: Uint8Array }>(
+  const runs = await queryRows<{
+    level: number;
+    first: string;
+    n: number;
+    indexes: number;
+    sized: boolean;
+    hashes: Uint8Array;
+  }>(
     db,
-    sql`select level, min(node_index)::text as first, count(*)::int as n, bool_and(length(hash) = 32) as sized,
+    sql`select level, min(node_index)::text as first, count(*)::int as n, count(distinct node_index)::int as indexes,
+          bool_and(hash is not null and length(hash) = 32) as sized,
           string_agg(hash, ''::bytea order by node_index) as hashes
         from audit_tree_nodes where ${where} group by level`,
   );
   const byLevel = new Map(runs.map((r) => [r.level, r]));
   const whole = ranges.every((r) => {
     const run = byLevel.get(r.level);
-    return run?.sized && Number(run.first) === r.first && run.n === r.last - r.first + 1;
+    // One node an index, each of 32 bytes, every index of the range: then the run holds each node at its place.
+    const width = r.last - r.first + 1;
+    return run?.sized && Number(run.first) === r.first && run.n === width && run.indexes === width;
   });
   if (!whole) return storedNodesOneByOne(db, where);
   const levels = new Map(
@@ -185,10 +207,22 @@ async function storedNodes(db: Database, start: number, end: number): Promise<St
 }
 
 async function storedNodesOneByOne(db: Database, where: ReturnType<typeof sql.raw>): Promise<StoredNodes> {
+  // A node whose hash is NULL is missing; one of another length is kept, to be named as not matching.
   const rows = await queryRows<{ level: number; node_index: string | number; hash: Uint8Array }>(
     db,
-    sql`select level, node_index, hash from audit_tree_nodes where ${where}`,
+    sql`select level, node_index, hash from audit_tree_nodes where (${where}) and hash is not null`,
   );
-  const nodes = new Map(rows.map((r) => [`${r.level}:${Number(r.node_index)}`, Buffer.from(r.hash)]));
-  return { get: (level, index) => nodes.get(`${level}:${index}`) };
+  const nodes = new Map<string, Buffer>();
+  const counts = new Map<string, { level: number; index: number; count: number }>();
+  for (const r of rows) {
+    const key = `${r.level}:${Number(r.node_index)}`;
+    const seen = counts.get(key) ?? { level: r.level, index: Number(r.node_index), count: 0 };
+    seen.count += 1;
+    counts.set(key, seen);
+    if (!nodes.has(key)) nodes.set(key, Buffer.from(r.hash));
+  }
+  return {
+    get: (level, index) => nodes.get(`${level}:${index}`),
+    duplicates: [...counts.values()].filter((c) => c.count > 1),
+  };
 }
